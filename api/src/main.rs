@@ -1,0 +1,3 @@
+fn main() -> std::process::ExitCode {
+    jobbtorg_api::cli::run(std::env::args().skip(1).collect())
+}

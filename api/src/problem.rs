@@ -1,0 +1,246 @@
+//! One error type for every failure the API reports, rendered as RFC 9457 problem+json.
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::{Method, StatusCode};
+use actix_web::{HttpResponse, ResponseError};
+use persistence::RepoError;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::request_id;
+
+pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
+
+/// An RFC 9457 problem document. `code` is stable and meant for machines; `title` and `detail`
+/// are for people.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "type": "urn:jobbtorg:problem:validation_failed",
+    "title": "The request has invalid fields",
+    "status": 422,
+    "detail": "1 field is invalid",
+    "instance": "urn:jobbtorg:request:0193f7d2-6c1e-7a51-9a0b-1f6f0c2f9e11",
+    "code": "validation_failed",
+    "request_id": "0193f7d2-6c1e-7a51-9a0b-1f6f0c2f9e11",
+    "errors": [{"field": "jobbtorg_id", "code": "unknown", "message": "no job centre has this id"}]
+}))]
+pub struct Problem {
+    /// A URI naming the kind of problem: `urn:jobbtorg:problem:<code>`.
+    #[serde(rename = "type")]
+    pub problem_type: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// Identifies this occurrence; carries the request id.
+    pub instance: String,
+    /// Stable machine-readable code, e.g. `not_found`, `validation_failed`.
+    pub code: String,
+    /// The `X-Request-Id` of the request, also found in the server log.
+    pub request_id: String,
+    /// Field-level errors of a validation problem.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+/// One invalid field of a request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct FieldError {
+    /// The field's name as it appears in the request, dotted for nested fields.
+    pub field: String,
+    /// Stable machine-readable reason, e.g. `required`, `invalid_format`, `unknown`.
+    pub code: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(
+        field: impl Into<String>,
+        code: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            field: field.into(),
+            code: code.into(),
+            message: message.into(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("no such route")]
+    RouteNotFound,
+    #[error("method not allowed")]
+    MethodNotAllowed { allowed: Vec<Method> },
+    #[error("{resource} not found")]
+    NotFound { resource: &'static str },
+    #[error("malformed JSON: {0}")]
+    MalformedJson(String),
+    #[error("unknown field: {0}")]
+    UnknownField(String),
+    #[error("invalid body: {0}")]
+    InvalidBody(String),
+    #[error("invalid query: {0}")]
+    InvalidQuery(String),
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    #[error("payload too large")]
+    PayloadTooLarge { limit: usize },
+    #[error("validation failed")]
+    Validation(Vec<FieldError>),
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    /// The cause is logged under the request id and never sent to the client.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        ApiError::Internal(cause.to_string())
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::RouteNotFound => "route_not_found",
+            ApiError::MethodNotAllowed { .. } => "method_not_allowed",
+            ApiError::NotFound { .. } => "not_found",
+            ApiError::MalformedJson(_) => "malformed_json",
+            ApiError::UnknownField(_) => "unknown_field",
+            ApiError::InvalidBody(_) => "invalid_body",
+            ApiError::InvalidQuery(_) => "invalid_query",
+            ApiError::UnsupportedMediaType => "unsupported_media_type",
+            ApiError::PayloadTooLarge { .. } => "payload_too_large",
+            ApiError::Validation(_) => "validation_failed",
+            ApiError::Unavailable(_) => "service_unavailable",
+            ApiError::Internal(_) => "internal_error",
+        }
+    }
+
+    fn title(&self) -> &'static str {
+        match self {
+            ApiError::RouteNotFound => "No such route",
+            ApiError::MethodNotAllowed { .. } => "Method not allowed on this route",
+            ApiError::NotFound { .. } => "Resource not found",
+            ApiError::MalformedJson(_) => "The request body is not valid JSON",
+            ApiError::UnknownField(_) => {
+                "The request body has a field this operation does not take"
+            }
+            ApiError::InvalidBody(_) => "The request body does not match the operation's schema",
+            ApiError::InvalidQuery(_) => "The query string is invalid",
+            ApiError::UnsupportedMediaType => "Unsupported media type",
+            ApiError::PayloadTooLarge { .. } => "The request body is too large",
+            ApiError::Validation(_) => "The request has invalid fields",
+            ApiError::Unavailable(_) => "Service temporarily unavailable",
+            ApiError::Internal(_) => "Internal server error",
+        }
+    }
+
+    /// What the client is told. Never includes internal causes.
+    fn detail(&self) -> String {
+        match self {
+            ApiError::RouteNotFound => "No route matches this path; see /docs for the API.".into(),
+            ApiError::MethodNotAllowed { allowed } => {
+                format!("Allowed methods: {}.", join_methods(allowed))
+            }
+            ApiError::NotFound { resource } => {
+                format!("The {resource} does not exist or is not visible to you.")
+            }
+            ApiError::MalformedJson(reason)
+            | ApiError::UnknownField(reason)
+            | ApiError::InvalidBody(reason)
+            | ApiError::InvalidQuery(reason) => reason.clone(),
+            ApiError::UnsupportedMediaType => "Send the body as application/json.".into(),
+            ApiError::PayloadTooLarge { limit } => {
+                format!("The body may be at most {limit} bytes.")
+            }
+            ApiError::Validation(errors) => match errors.len() {
+                1 => "1 field is invalid.".into(),
+                n => format!("{n} fields are invalid."),
+            },
+            ApiError::Unavailable(_) => "The database is not reachable; retry later.".into(),
+            ApiError::Internal(_) => {
+                "An unexpected error occurred; quote the request id when reporting it.".into()
+            }
+        }
+    }
+
+    pub fn to_problem(&self, request_id: &str) -> Problem {
+        let code = self.code();
+        Problem {
+            problem_type: format!("urn:jobbtorg:problem:{code}"),
+            title: self.title().into(),
+            status: self.status_code().as_u16(),
+            detail: self.detail(),
+            instance: format!("urn:jobbtorg:request:{request_id}"),
+            code: code.into(),
+            request_id: request_id.into(),
+            errors: match self {
+                ApiError::Validation(errors) => errors.clone(),
+                _ => Vec::new(),
+            },
+        }
+    }
+}
+
+fn join_methods(methods: &[Method]) -> String {
+    methods
+        .iter()
+        .map(Method::as_str)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::RouteNotFound | ApiError::NotFound { .. } => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::MalformedJson(_)
+            | ApiError::UnknownField(_)
+            | ApiError::InvalidBody(_)
+            | ApiError::InvalidQuery(_) => StatusCode::BAD_REQUEST,
+            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let request_id = request_id::current();
+        match self {
+            ApiError::Internal(cause) => log::error!("request {request_id}: {cause}"),
+            ApiError::Unavailable(cause) => log::warn!("request {request_id}: {cause}"),
+            _ => {}
+        }
+        let mut response = HttpResponse::build(self.status_code());
+        response.content_type(PROBLEM_CONTENT_TYPE);
+        if let ApiError::MethodNotAllowed { allowed } = self {
+            if let Ok(value) = HeaderValue::from_str(&join_methods(allowed)) {
+                response.insert_header((header::ALLOW, value));
+            }
+        }
+        if let ApiError::Unavailable(_) = self {
+            response.insert_header((header::RETRY_AFTER, "5"));
+        }
+        response.json(self.to_problem(&request_id))
+    }
+}
+
+impl From<RepoError> for ApiError {
+    fn from(error: RepoError) -> Self {
+        match error {
+            RepoError::NotFound => ApiError::NotFound {
+                resource: "resource",
+            },
+            RepoError::Unavailable(cause) => ApiError::Unavailable(cause),
+            // A constraint the handler did not anticipate is a bug, not the client's fault.
+            RepoError::Conflict { constraint } => {
+                ApiError::Internal(format!("unhandled constraint {constraint}"))
+            }
+            RepoError::Unexpected(cause) => ApiError::Internal(cause),
+        }
+    }
+}

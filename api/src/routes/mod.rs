@@ -1,0 +1,16 @@
+//! HTTP resources, one module each. Register with `.service` only: `.route` hides a path from
+//! the OpenAPI document.
+
+use utoipa_actix_web::scope;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub mod docs;
+pub mod fallback;
+pub mod health;
+pub mod reference;
+
+/// Every documented route. Used both by the server and to generate `openapi.yaml`.
+pub fn configure(config: &mut ServiceConfig) {
+    config.configure(health::configure);
+    config.service(scope("/v1").configure(reference::configure));
+}

@@ -1,0 +1,135 @@
+//! Building and running the server: `Application::build` binds the listener first, so tests can
+//! start the real server on port 0 and learn the port.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::dev::Server;
+use actix_web::middleware::{from_fn, Logger};
+use actix_web::{web, App, HttpServer};
+use persistence::migrations;
+use persistence::pool::{build_pool, DbManager, PoolSettings};
+use utoipa_actix_web::AppExt;
+
+use crate::config::Config;
+use crate::openapi::{self, RouteTable};
+use crate::routes::docs::{openapi_yaml, swagger_ui, RenderedSpec};
+use crate::routes::{self, fallback};
+use crate::state::AppState;
+use crate::{extract, request_id};
+
+/// Requests whose headers take longer than this are dropped (slowloris).
+const CLIENT_REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long in-flight requests get to finish after SIGTERM/SIGINT.
+const SHUTDOWN_TIMEOUT_SECS: u64 = 30;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("cannot connect to the database ({url}): {cause}")]
+    Database { url: String, cause: String },
+    #[error("{0}")]
+    Migration(#[from] migrations::MigrationError),
+    #[error("cannot listen on {addr}: {cause}")]
+    Bind { addr: String, cause: std::io::Error },
+    #[error("cannot render the OpenAPI document: {0}")]
+    OpenApi(String),
+}
+
+pub struct Application {
+    server: Server,
+    port: u16,
+}
+
+impl Application {
+    /// Connects (surfacing a bad URL at once), migrates unless told not to, binds and builds the
+    /// server. The server runs when [`Application::run_until_stopped`] is awaited.
+    pub fn build(config: Config, migrate: bool) -> Result<Self, StartupError> {
+        let manager = DbManager::new(config.database_url.clone());
+        let mut conn = manager.connect().map_err(|e| StartupError::Database {
+            url: format!("{:?}", config.database_url),
+            cause: e.to_string(),
+        })?;
+        if migrate {
+            let applied = migrations::run_pending(&mut conn)?;
+            if !applied.is_empty() {
+                log::info!("applied {} migration(s)", applied.len());
+            }
+        }
+        drop(conn);
+
+        let pool = build_pool(
+            config.database_url.clone(),
+            PoolSettings {
+                max_size: config.db_pool_size,
+                connection_timeout: config.db_pool_timeout,
+            },
+        );
+        let document = openapi::document();
+        let spec = Arc::new(RenderedSpec {
+            yaml: openapi::to_yaml(&document).map_err(StartupError::OpenApi)?,
+        });
+        let route_table = web::Data::new(RouteTable::from_document(&document));
+        let workers = config.http_workers;
+        let addr = config.bind_addr;
+        let state = web::Data::new(AppState {
+            pool,
+            config: Arc::new(config),
+        });
+
+        let listener = TcpListener::bind(addr).map_err(|cause| StartupError::Bind {
+            addr: addr.to_string(),
+            cause,
+        })?;
+        let bound = listener.local_addr().map_err(|cause| StartupError::Bind {
+            addr: addr.to_string(),
+            cause,
+        })?;
+
+        let server = HttpServer::new(move || {
+            App::new()
+                .wrap(from_fn(request_id::assign))
+                // Path only, never the query string: nothing personal goes into the log.
+                .wrap(
+                    Logger::new("%{method}xi %U %s %b %Dms req=%{x-request-id}o")
+                        .custom_request_replace("method", |req| req.method().to_string()),
+                )
+                .app_data(state.clone())
+                .app_data(route_table.clone())
+                .app_data(web::Data::new(spec.clone()))
+                .app_data(extract::json_config())
+                .app_data(extract::payload_config())
+                .app_data(extract::query_config())
+                .app_data(extract::path_config())
+                .into_utoipa_app()
+                .configure(routes::configure)
+                .into_app()
+                .service(swagger_ui(document.clone()))
+                .service(web::resource("/openapi.yaml").get(openapi_yaml))
+                .default_service(web::to(fallback::unmatched))
+        })
+        .workers(workers)
+        .client_request_timeout(CLIENT_REQUEST_TIMEOUT)
+        .shutdown_timeout(SHUTDOWN_TIMEOUT_SECS)
+        .listen(listener)
+        .map_err(|cause| StartupError::Bind {
+            addr: addr.to_string(),
+            cause,
+        })?
+        .run();
+
+        Ok(Self {
+            server,
+            port: bound.port(),
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Runs until SIGTERM/SIGINT (graceful) or a fatal error.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

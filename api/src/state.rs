@@ -1,0 +1,34 @@
+//! What every handler can reach: the pool and the configuration.
+
+use std::sync::Arc;
+
+use actix_web::web;
+use persistence::pool::PooledConnection;
+use persistence::{DbConnection, DbPool, RepoError};
+
+use crate::config::Config;
+use crate::problem::ApiError;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: DbPool,
+    pub config: Arc<Config>,
+}
+
+impl AppState {
+    /// Runs blocking diesel work on the thread pool with a pooled connection.
+    pub async fn db<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, RepoError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        web::block(move || {
+            let mut conn: PooledConnection = pool.get()?;
+            work(&mut conn)
+        })
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::from)
+    }
+}

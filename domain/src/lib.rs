@@ -1,0 +1,4 @@
+//! Jobbtorg's business rules as plain types and pure functions. No IO, no framework.
+
+pub mod reference;
+pub mod shared;

@@ -1,0 +1,5 @@
+//! Value types shared by the resources.
+
+mod code;
+
+pub use code::{Code, InvalidCode};

@@ -1,0 +1,12 @@
+//! Persistence for Jobbtorg: one set of diesel queries over SQLite (embedded default) and
+//! PostgreSQL (production). Knows nothing about HTTP.
+
+pub mod error;
+pub mod migrations;
+pub mod pool;
+pub mod repos;
+pub mod rows;
+pub mod schema;
+
+pub use error::RepoError;
+pub use pool::{Backend, DatabaseUrl, DbConnection, DbPool};

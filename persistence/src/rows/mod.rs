@@ -1,0 +1,3 @@
+//! Database rows and their mapping to domain types. Rows never leave this crate as rows.
+
+pub mod reference;
