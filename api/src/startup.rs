@@ -128,6 +128,11 @@ impl Application {
         self.port
     }
 
+    /// A handle to stop the server, e.g. when a test ends.
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
     /// Runs until SIGTERM/SIGINT (graceful) or a fatal error.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await

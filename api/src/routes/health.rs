@@ -24,7 +24,7 @@ pub struct HealthResponse {
 /// Liveness: the process is up
 ///
 /// Answers without touching the database.
-#[utoipa::path(tag = "operations", security(()), responses((status = 200, body = HealthResponse)))]
+#[utoipa::path(tag = "operations", security(()), responses((status = 200, description = "OK", body = HealthResponse)))]
 #[get("/healthz")]
 async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(HealthResponse {
@@ -38,7 +38,7 @@ async fn healthz() -> HttpResponse {
 #[utoipa::path(
     tag = "operations",
     security(()),
-    responses((status = 200, body = HealthResponse))
+    responses((status = 200, description = "OK", body = HealthResponse))
 )]
 #[get("/readyz")]
 async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {

@@ -112,7 +112,7 @@ pub struct ExitOutcomeList {
 /// List job centres
 ///
 /// The five job centres with the districts each serves.
-#[utoipa::path(tag = "reference", security(()), responses((status = 200, body = JobbtorgList)))]
+#[utoipa::path(tag = "reference", security(()), responses((status = 200, description = "The job centres.", body = JobbtorgList)))]
 #[get("/jobbtorg")]
 async fn list_job_centres(state: web::Data<AppState>) -> Result<web::Json<JobbtorgList>, ApiError> {
     let centres = state.db(ReferenceRepo::job_centres).await?;
@@ -124,7 +124,7 @@ async fn list_job_centres(state: web::Data<AppState>) -> Result<web::Json<Jobbto
 /// List districts
 ///
 /// Every home district with the job centre that serves it.
-#[utoipa::path(tag = "reference", security(()), responses((status = 200, body = DistrictList)))]
+#[utoipa::path(tag = "reference", security(()), responses((status = 200, description = "The districts.", body = DistrictList)))]
 #[get("/districts")]
 async fn list_districts(state: web::Data<AppState>) -> Result<web::Json<DistrictList>, ApiError> {
     let districts = state.db(ReferenceRepo::districts).await?;
@@ -136,7 +136,7 @@ async fn list_districts(state: web::Data<AppState>) -> Result<web::Json<District
 /// List target groups
 ///
 /// With their phase and whether intake may use them on this server.
-#[utoipa::path(tag = "reference", security(()), responses((status = 200, body = TargetGroupList)))]
+#[utoipa::path(tag = "reference", security(()), responses((status = 200, description = "The target groups.", body = TargetGroupList)))]
 #[get("/target-groups")]
 async fn list_target_groups(
     state: web::Data<AppState>,
@@ -160,7 +160,7 @@ async fn list_target_groups(
 /// List activity types
 ///
 /// The activity catalogue plans are built from.
-#[utoipa::path(tag = "reference", security(()), responses((status = 200, body = ActivityTypeList)))]
+#[utoipa::path(tag = "reference", security(()), responses((status = 200, description = "The activity types.", body = ActivityTypeList)))]
 #[get("/activity-types")]
 async fn list_activity_types(
     state: web::Data<AppState>,
@@ -174,7 +174,7 @@ async fn list_activity_types(
 /// List exit outcomes
 ///
 /// The coded outcomes a participation ends with; there is no "unknown".
-#[utoipa::path(tag = "reference", security(()), responses((status = 200, body = ExitOutcomeList)))]
+#[utoipa::path(tag = "reference", security(()), responses((status = 200, description = "The exit outcomes.", body = ExitOutcomeList)))]
 #[get("/exit-outcomes")]
 async fn list_exit_outcomes(
     state: web::Data<AppState>,

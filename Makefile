@@ -1,0 +1,59 @@
+# Jobbtorg API. `make run` starts the server on the embedded SQLite database; `make test` runs
+# every test: unit tests, then the HTTP suite on SQLite, then on PostgreSQL.
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+CARGO ?= cargo
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+export TEST_DATABASE_URL
+REDOCLY := tools/openapi-lint/node_modules/.bin/redocly
+
+.PHONY: run build test test-unit test-sqlite test-postgres test-postgres-if-reachable openapi \
+        lint lint-rust lint-deps lint-openapi bench fuzz
+
+run:
+	$(CARGO) build -p jobbtorg-api
+	./target/debug/jobbtorg-api serve
+
+build:
+	$(CARGO) build --workspace --all-targets
+
+test: test-unit test-sqlite test-postgres-if-reachable
+
+test-unit:
+	$(CARGO) test --workspace --exclude integration-tests
+
+test-sqlite:
+	TEST_BACKEND=sqlite $(CARGO) test -p integration-tests
+
+test-postgres:
+	TEST_BACKEND=postgres $(CARGO) test -p integration-tests
+
+# Outside CI an unreachable PostgreSQL is skipped, loudly; in CI (CI=true) it is a failure.
+test-postgres-if-reachable:
+	@if scripts/postgres-reachable "$(TEST_DATABASE_URL)"; then \
+		$(MAKE) --no-print-directory test-postgres; \
+	elif [ "$${CI:-}" = "true" ]; then \
+		echo "FAILED: PostgreSQL is not reachable at TEST_DATABASE_URL and CI=true" >&2; exit 1; \
+	else \
+		echo "SKIPPED: integration tests on PostgreSQL (nothing answers at TEST_DATABASE_URL)" >&2; \
+	fi
+
+openapi:
+	$(CARGO) run -q -p jobbtorg-api -- openapi > openapi.yaml.tmp
+	mv openapi.yaml.tmp openapi.yaml
+
+lint: lint-rust lint-deps lint-openapi
+
+lint-rust:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+lint-deps:
+	scripts/check-layering
+
+lint-openapi: $(REDOCLY)
+	$(REDOCLY) lint openapi.yaml
+
+$(REDOCLY): tools/openapi-lint/package.json tools/openapi-lint/package-lock.json
+	npm ci --prefix tools/openapi-lint --no-audit --no-fund
+	touch $@
