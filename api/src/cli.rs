@@ -1,10 +1,13 @@
-//! The command line: `serve` (default), `migrate`, `openapi`.
+//! The command line: `serve` (default), `migrate`, `openapi`, `token`.
 
+use std::collections::HashMap;
 use std::process::ExitCode;
 
 use persistence::migrations;
 use persistence::pool::DbManager;
 
+use crate::auth::dev_token::{now_seconds, parse_ttl, sign_hs256};
+use crate::auth::{Claims, KeyConfig};
 use crate::config::Config;
 use crate::openapi;
 use crate::startup::Application;
@@ -13,6 +16,9 @@ const USAGE: &str = "\
 usage: jobbtorg-api [serve] [--no-migrate]   start the server (migrates first unless --no-migrate)
        jobbtorg-api migrate                  apply pending migrations and exit
        jobbtorg-api openapi                  print the OpenAPI document as YAML
+       jobbtorg-api token --role ROLE [--jobbtorg ID] [--district ID] [--provider UUID]
+                          [--scope \"A B\"] [--sub NAME] [--ttl 8h]
+                                             print a development token signed with JWT_HS256_SECRET
 
 Configuration comes from environment variables; see README.md.";
 
@@ -24,6 +30,7 @@ pub fn run(args: Vec<String>) -> ExitCode {
         ["--no-migrate"] | ["serve", "--no-migrate"] => serve(false),
         ["migrate"] => migrate(),
         ["openapi"] => print_openapi(),
+        ["token", options @ ..] => print_token(options),
         ["help"] | ["--help"] | ["-h"] => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -49,7 +56,7 @@ fn serve(migrate: bool) -> ExitCode {
     };
     let addr = config.bind_addr;
     actix_web::rt::System::new().block_on(async move {
-        let app = match Application::build(config, migrate) {
+        let app = match Application::build(config, migrate).await {
             Ok(app) => app,
             Err(e) => return fail(e),
         };
@@ -89,6 +96,59 @@ fn print_openapi() -> ExitCode {
     match openapi::to_yaml(&openapi::document()) {
         Ok(yaml) => {
             print!("{yaml}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(e),
+    }
+}
+
+fn print_token(options: &[&str]) -> ExitCode {
+    let config = match load_config() {
+        Ok(config) => config,
+        Err(code) => return code,
+    };
+    let Some(KeyConfig::Hs256Secret(secret)) = &config.jwt_keys else {
+        return fail("`token` signs with JWT_HS256_SECRET, which is not set");
+    };
+    let mut values: HashMap<&str, &str> = HashMap::new();
+    for pair in options.chunks(2) {
+        match pair {
+            [flag @ ("--role" | "--jobbtorg" | "--district" | "--provider" | "--scope" | "--sub" | "--ttl"), value] => {
+                values.insert(flag, value);
+            }
+            _ => return fail(format!("unexpected token arguments {pair:?}\n{USAGE}")),
+        }
+    }
+    let Some(role) = values.get("--role") else {
+        return fail(format!("--role is required\n{USAGE}"));
+    };
+    let ttl = match parse_ttl(values.get("--ttl").copied().unwrap_or("8h")) {
+        Ok(ttl) => ttl,
+        Err(e) => return fail(e),
+    };
+    let now = now_seconds();
+    let claims = Claims {
+        sub: values
+            .get("--sub")
+            .map_or_else(|| format!("dev-{role}"), |s| (*s).to_owned()),
+        role: (*role).to_owned(),
+        jobbtorg_id: values.get("--jobbtorg").map(|s| (*s).to_owned()),
+        district_id: values.get("--district").map(|s| (*s).to_owned()),
+        provider_id: values.get("--provider").map(|s| (*s).to_owned()),
+        scope: values.get("--scope").map(|s| (*s).to_owned()),
+        iss: config.jwt_issuer.clone(),
+        aud: config.jwt_audience.clone(),
+        exp: now + ttl.as_secs(),
+        nbf: Some(now),
+        iat: Some(now),
+    };
+    // Refuse to print a token the server would reject.
+    if let Err(reason) = claims.to_actor() {
+        return fail(reason);
+    }
+    match sign_hs256(&claims, secret) {
+        Ok(token) => {
+            println!("{token}");
             ExitCode::SUCCESS
         }
         Err(e) => fail(e),

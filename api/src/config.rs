@@ -1,10 +1,13 @@
 //! Configuration from environment variables (DESIGN.md section 2), each with a default.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use domain::reference::Phase;
 use persistence::DatabaseUrl;
+
+use crate::auth::KeyConfig;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/jobbtorg.db";
 pub const DEFAULT_BIND_ADDR: &str = "127.0.0.1:8080";
@@ -21,7 +24,12 @@ pub struct Config {
     pub target_group_phase: Phase,
     pub jwt_issuer: String,
     pub jwt_audience: String,
+    /// How tokens are verified; `None` when nothing is configured (the server refuses to start).
+    pub jwt_keys: Option<KeyConfig>,
 }
+
+/// A development secret shorter than this is refused (HS256 needs at least 256 bits).
+pub const MIN_HS256_SECRET_BYTES: usize = 32;
 
 /// A configuration value that cannot be used; printed as one line at start-up.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -39,9 +47,7 @@ impl Config {
 
     /// Reads every variable through `lookup`, so tests need not touch the process environment.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let get = |name: &'static str, default: &str| {
-            (name, lookup(name).unwrap_or_else(|| default.to_owned()))
-        };
+        let get = |name: &'static str, default: &str| (name, lookup(name).unwrap_or_else(|| default.to_owned()));
         let default_workers = std::thread::available_parallelism()
             .map(usize::from)
             .unwrap_or(2)
@@ -52,11 +58,7 @@ impl Config {
         let (var, raw) = get("BIND_ADDR", DEFAULT_BIND_ADDR);
         let bind_addr = raw.parse().map_err(|e| invalid(var, &raw, e))?;
         let db_pool_size = parse_in_range(get("DB_POOL_SIZE", "10"), 1, 512)?;
-        let db_pool_timeout = Duration::from_millis(parse_in_range(
-            get("DB_POOL_TIMEOUT_MS", "5000"),
-            100,
-            60_000,
-        )?);
+        let db_pool_timeout = Duration::from_millis(parse_in_range(get("DB_POOL_TIMEOUT_MS", "5000"), 100, 60_000)?);
         let http_workers = parse_in_range(get("HTTP_WORKERS", &default_workers), 1, 256)?;
         let (var, raw) = get("TARGET_GROUP_PHASE", "1");
         let target_group_phase = raw
@@ -66,6 +68,7 @@ impl Config {
             .ok_or_else(|| invalid(var, &raw, "must be 1 or 2"))?;
         let (_, jwt_issuer) = get("JWT_ISSUER", "jobbtorg-dev");
         let (_, jwt_audience) = get("JWT_AUDIENCE", "jobbtorg-api");
+        let jwt_keys = jwt_keys(&lookup)?;
 
         Ok(Config {
             database_url,
@@ -76,7 +79,37 @@ impl Config {
             target_group_phase,
             jwt_issuer,
             jwt_audience,
+            jwt_keys,
         })
+    }
+}
+
+fn jwt_keys(lookup: &impl Fn(&str) -> Option<String>) -> Result<Option<KeyConfig>, ConfigError> {
+    let secret = lookup("JWT_HS256_SECRET");
+    let path = lookup("JWT_JWKS_PATH").map(PathBuf::from);
+    let url = lookup("JWT_JWKS_URL");
+    if let Some(url) = &url {
+        let loopback = ["http://127.0.0.1", "http://localhost", "http://[::1]"]
+            .iter()
+            .any(|p| url.starts_with(p));
+        if !url.starts_with("https://") && !loopback {
+            return Err(invalid("JWT_JWKS_URL", url, "must be https (http only to loopback)"));
+        }
+    }
+    match (secret, path.is_some() || url.is_some()) {
+        (Some(_), true) => Err(invalid(
+            "JWT_HS256_SECRET",
+            "…",
+            "configure either a development secret or JWT_JWKS_PATH/JWT_JWKS_URL, not both",
+        )),
+        (Some(secret), false) if secret.len() < MIN_HS256_SECRET_BYTES => Err(invalid(
+            "JWT_HS256_SECRET",
+            "…",
+            format!("must be at least {MIN_HS256_SECRET_BYTES} bytes"),
+        )),
+        (Some(secret), false) => Ok(Some(KeyConfig::Hs256Secret(secret))),
+        (None, true) => Ok(Some(KeyConfig::Jwks { path, url })),
+        (None, false) => Ok(None),
     }
 }
 
@@ -88,11 +121,7 @@ fn invalid(variable: &'static str, value: &str, reason: impl std::fmt::Display) 
     }
 }
 
-fn parse_in_range<T>(
-    (variable, raw): (&'static str, String),
-    min: T,
-    max: T,
-) -> Result<T, ConfigError>
+fn parse_in_range<T>((variable, raw): (&'static str, String), min: T, max: T) -> Result<T, ConfigError>
 where
     T: std::str::FromStr + PartialOrd + std::fmt::Display + Copy,
 {
@@ -113,10 +142,7 @@ mod tests {
     use super::*;
 
     fn config_with(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let vars: HashMap<String, String> = vars
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect();
+        let vars: HashMap<String, String> = vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
         Config::from_lookup(|name| vars.get(name).cloned())
     }
 
@@ -138,25 +164,51 @@ mod tests {
             ("TARGET_GROUP_PHASE", "3"),
             ("DATABASE_URL", "mysql://x/y"),
             ("HTTP_WORKERS", "-1"),
+            ("JWT_HS256_SECRET", "too-short"),
+            ("JWT_JWKS_URL", "http://idp.internal/jwks.json"),
         ];
         for (variable, value) in cases {
             let error = config_with(&[(variable, value)]).unwrap_err();
             assert_eq!(error.variable, variable);
             assert!(
-                error
-                    .to_string()
-                    .starts_with(&format!("invalid {variable}=")),
+                error.to_string().starts_with(&format!("invalid {variable}=")),
                 "{error}"
             );
         }
     }
 
     #[test]
+    fn a_secret_and_a_key_set_together_are_refused() {
+        let secret = "s".repeat(MIN_HS256_SECRET_BYTES);
+        let error = config_with(&[("JWT_HS256_SECRET", &secret), ("JWT_JWKS_PATH", "/keys.json")]).unwrap_err();
+        assert!(error.reason.contains("not both"), "{error}");
+        assert!(!error.to_string().contains(&secret), "the secret is never printed");
+    }
+
+    #[test]
+    fn key_configuration_is_recognised() {
+        let secret = "s".repeat(MIN_HS256_SECRET_BYTES);
+        assert!(matches!(
+            config_with(&[("JWT_HS256_SECRET", &secret)]).unwrap().jwt_keys,
+            Some(KeyConfig::Hs256Secret(_))
+        ));
+        let jwks = config_with(&[("JWT_JWKS_URL", "https://idp/jwks.json")])
+            .unwrap()
+            .jwt_keys;
+        assert!(matches!(
+            jwks,
+            Some(KeyConfig::Jwks {
+                path: None,
+                url: Some(_)
+            })
+        ));
+        assert!(config_with(&[]).unwrap().jwt_keys.is_none());
+    }
+
+    #[test]
     fn phase_two_can_be_switched_on() {
         assert_eq!(
-            config_with(&[("TARGET_GROUP_PHASE", "2")])
-                .unwrap()
-                .target_group_phase,
+            config_with(&[("TARGET_GROUP_PHASE", "2")]).unwrap().target_group_phase,
             Phase::Two
         );
     }

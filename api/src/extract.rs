@@ -31,19 +31,14 @@ pub fn query_config() -> QueryConfig {
 
 /// A path segment that does not parse names nothing that exists.
 pub fn path_config() -> PathConfig {
-    PathConfig::default().error_handler(|_error: PathError, _req: &HttpRequest| {
-        ApiError::NotFound {
-            resource: "resource",
-        }
-        .into()
-    })
+    PathConfig::default()
+        .error_handler(|_error: PathError, _req: &HttpRequest| ApiError::NotFound { resource: "resource" }.into())
 }
 
 fn json_error(error: JsonPayloadError) -> ApiError {
     match error {
         JsonPayloadError::ContentType => ApiError::UnsupportedMediaType,
-        JsonPayloadError::Overflow { limit }
-        | JsonPayloadError::OverflowKnownLength { limit, .. } => {
+        JsonPayloadError::Overflow { limit } | JsonPayloadError::OverflowKnownLength { limit, .. } => {
             ApiError::PayloadTooLarge { limit }
         }
         JsonPayloadError::Deserialize(e) => {
@@ -51,9 +46,7 @@ fn json_error(error: JsonPayloadError) -> ApiError {
             let reason = e.to_string();
             match e.classify() {
                 Category::Syntax | Category::Eof | Category::Io => ApiError::MalformedJson(reason),
-                Category::Data if reason.starts_with("unknown field") => {
-                    ApiError::UnknownField(reason)
-                }
+                Category::Data if reason.starts_with("unknown field") => ApiError::UnknownField(reason),
                 Category::Data => ApiError::InvalidBody(reason),
             }
         }

@@ -1,8 +1,11 @@
 //! The Jobbtorg HTTP API: configuration, routes, problem+json errors and the OpenAPI document.
 
+pub mod auth;
 pub mod cli;
+pub mod concurrency;
 pub mod config;
 pub mod extract;
+pub mod idempotency;
 pub mod openapi;
 pub mod problem;
 pub mod request_id;

@@ -6,11 +6,13 @@ use std::collections::BTreeMap;
 use actix_web::http::Method;
 use actix_web::App;
 use utoipa::openapi::content::ContentBuilder;
-use utoipa::openapi::path::Operation;
-use utoipa::openapi::response::ResponseBuilder;
+use utoipa::openapi::path::{Operation, Parameter, ParameterBuilder, ParameterIn};
+use utoipa::openapi::response::{Response, ResponseBuilder};
+use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::Required;
 use utoipa::openapi::{OpenApi as OpenApiDocument, Ref, RefOr};
-use utoipa::{Modify, OpenApi};
+use utoipa::{IntoParams, Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
 use crate::problem::{FieldError, Problem, PROBLEM_CONTENT_TYPE};
@@ -32,6 +34,7 @@ use crate::problem::{FieldError, Problem, PROBLEM_CONTENT_TYPE};
     modifiers(&SharedComponents),
     tags(
         (name = "reference", description = "Seeded reference data identified by stable codes."),
+        (name = "events", description = "The ordered change feed for partner systems."),
         (name = "operations", description = "Liveness and readiness for load balancers and orchestrators.")
     )
 )]
@@ -53,38 +56,82 @@ pub fn to_yaml(document: &OpenApiDocument) -> Result<String, String> {
     document.to_yaml().map_err(|e| e.to_string())
 }
 
-/// Responses shared by many operations, referenced by name (`#/components/responses/...`).
-const STANDARD_RESPONSES: [(&str, &str); 8] = [
-    (
-        "BadRequest",
-        "The request is malformed: invalid JSON, unknown field, wrong type or bad query.",
-    ),
-    ("Unauthorized", "No valid bearer token was sent."),
-    (
-        "Forbidden",
-        "The token is valid but its role may not do this.",
-    ),
-    (
-        "NotFound",
-        "The resource does not exist or is not visible to the caller.",
-    ),
-    (
-        "PayloadTooLarge",
-        "The body is larger than the operation accepts.",
-    ),
-    (
-        "UnsupportedMediaType",
-        "The body is not `application/json`.",
-    ),
-    (
-        "InternalError",
-        "Unexpected failure; the cause is logged under the request id.",
-    ),
-    (
-        "ServiceUnavailable",
-        "The database is not reachable; retry later.",
-    ),
-];
+/// Declares problem responses shared by many operations: each is a component under
+/// `#/components/responses/<name>` and a type usable as `response = Type` in `#[utoipa::path]`.
+macro_rules! problem_responses {
+    ($($ty:ident => $name:literal: $description:literal;)*) => {
+        $(
+            pub struct $ty;
+            impl<'r> utoipa::ToResponse<'r> for $ty {
+                fn response() -> (&'r str, RefOr<Response>) {
+                    ($name, RefOr::T(problem_response($description)))
+                }
+            }
+        )*
+        const SHARED_RESPONSES: &[(&str, &str)] = &[$(($name, $description)),*];
+    };
+}
+
+problem_responses! {
+    BadRequestResponse => "BadRequest": "The request is malformed: invalid JSON, unknown field, wrong type, bad query or header.";
+    UnauthorizedResponse => "Unauthorized": "No valid bearer token was sent.";
+    ForbiddenResponse => "Forbidden": "The token is valid but its role or scope may not do this.";
+    NotFoundResponse => "NotFound": "The resource does not exist or is not visible to the caller.";
+    ConflictResponse => "Conflict": "The request conflicts with the current state, e.g. the id already exists or an idempotent request is still running.";
+    PreconditionFailedResponse => "PreconditionFailed": "`If-Match` does not match the current version; read the resource again.";
+    PayloadTooLargeResponse => "PayloadTooLarge": "The body is larger than the operation accepts (256 KiB).";
+    UnsupportedMediaTypeResponse => "UnsupportedMediaType": "The body is not `application/json`.";
+    UnprocessableResponse => "Unprocessable": "Fields are invalid (see `errors`), or the idempotency key was used with another body.";
+    PreconditionRequiredResponse => "PreconditionRequired": "`If-Match` is required for this operation.";
+    InternalErrorResponse => "InternalError": "Unexpected failure; the cause is logged under the request id.";
+    ServiceUnavailableResponse => "ServiceUnavailable": "The database is not reachable; retry later.";
+}
+
+fn problem_response(description: &str) -> Response {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            PROBLEM_CONTENT_TYPE,
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build(),
+        )
+        .build()
+}
+
+/// The `Idempotency-Key` request header of creating operations.
+pub struct IdempotencyKeyHeader;
+
+impl IntoParams for IdempotencyKeyHeader {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![ParameterBuilder::new()
+            .name("Idempotency-Key")
+            .parameter_in(ParameterIn::Header)
+            .required(Required::False)
+            .description(Some("Makes a retry safe: the same key and body return the first response; the same key with another body is 422."))
+            .schema(Some(ObjectBuilder::new().schema_type(Type::String).min_length(Some(1)).max_length(Some(255))))
+            .example(Some(serde_json::json!("6c1e7a51-create-district")))
+            .build()]
+    }
+}
+
+/// The `If-Match` request header of changing operations.
+pub struct IfMatchHeader;
+
+impl IntoParams for IfMatchHeader {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![ParameterBuilder::new()
+            .name("If-Match")
+            .parameter_in(ParameterIn::Header)
+            .required(Required::True)
+            .description(Some(
+                "The `ETag` of the version the change is based on; 412 when it is no longer current, 428 when missing.",
+            ))
+            .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+            .example(Some(serde_json::json!("\"1\"")))
+            .build()]
+    }
+}
 
 struct SharedComponents;
 
@@ -100,19 +147,10 @@ impl Modify for SharedComponents {
                     .build(),
             ),
         );
-        for (name, description) in STANDARD_RESPONSES {
-            let response = ResponseBuilder::new()
-                .description(description)
-                .content(
-                    PROBLEM_CONTENT_TYPE,
-                    ContentBuilder::new()
-                        .schema(Some(Ref::from_schema_name("Problem")))
-                        .build(),
-                )
-                .build();
+        for (name, description) in SHARED_RESPONSES {
             components
                 .responses
-                .insert(name.to_owned(), RefOr::T(response));
+                .insert((*name).to_owned(), RefOr::T(problem_response(description)));
         }
     }
 }
@@ -142,15 +180,12 @@ fn add_operation_errors(operation: &mut Operation) {
             .entry(status.to_owned())
             .or_insert_with(|| RefOr::Ref(Ref::from_response_name(name)));
     };
-    let has_query = operation.parameters.iter().flatten().any(|p| match p {
-        RefOr::T(parameter) => matches!(
-            parameter.parameter_in,
-            utoipa::openapi::path::ParameterIn::Query
-        ),
+    let has_query_or_header = operation.parameters.iter().flatten().any(|p| match p {
+        RefOr::T(parameter) => matches!(parameter.parameter_in, ParameterIn::Query | ParameterIn::Header),
         RefOr::Ref(_) => false,
     });
     let has_body = operation.request_body.is_some();
-    if has_query || has_body {
+    if has_query_or_header || has_body {
         add("400", "BadRequest");
     }
     if has_body {
@@ -194,12 +229,10 @@ impl RouteTable {
                 (Method::PATCH, item.patch.is_some()),
                 (Method::DELETE, item.delete.is_some()),
             ];
-            by_path.entry(path).or_default().extend(
-                methods
-                    .into_iter()
-                    .filter(|(_, present)| *present)
-                    .map(|(m, _)| m),
-            );
+            by_path
+                .entry(path)
+                .or_default()
+                .extend(methods.into_iter().filter(|(_, present)| *present).map(|(m, _)| m));
         }
         let routes = by_path
             .into_iter()
@@ -229,13 +262,10 @@ impl RouteTable {
             .iter()
             .filter(|(segments, _)| {
                 segments.len() == parts.len()
-                    && segments
-                        .iter()
-                        .zip(&parts)
-                        .all(|(segment, part)| match segment {
-                            Segment::Literal(literal) => literal == part,
-                            Segment::Parameter => true,
-                        })
+                    && segments.iter().zip(&parts).all(|(segment, part)| match segment {
+                        Segment::Literal(literal) => literal == part,
+                        Segment::Parameter => true,
+                    })
             })
             .flat_map(|(_, methods)| methods.iter().cloned())
             .collect();
@@ -254,9 +284,7 @@ mod tests {
         assert_eq!(table.allowed_methods("/v1/districts"), vec![Method::GET]);
         assert_eq!(table.allowed_methods("/healthz"), vec![Method::GET]);
         assert!(table.allowed_methods("/v1/nothing-here").is_empty());
-        assert!(table
-            .allowed_methods("/v1/districts/extra/segments")
-            .is_empty());
+        assert!(table.allowed_methods("/v1/districts/extra/segments").is_empty());
     }
 
     #[test]

@@ -53,15 +53,41 @@ pub struct FieldError {
 }
 
 impl FieldError {
-    pub fn new(
-        field: impl Into<String>,
-        code: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn new(field: impl Into<String>, code: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
             field: field.into(),
             code: code.into(),
             message: message.into(),
+        }
+    }
+}
+
+/// Collects every invalid field of a request before failing, so the client learns all at once.
+#[derive(Debug, Default)]
+pub struct FieldErrors(Vec<FieldError>);
+
+impl FieldErrors {
+    /// Keeps the value, or records the error under `field` with `code`.
+    pub fn check<T, E: std::fmt::Display>(&mut self, field: &str, code: &str, result: Result<T, E>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(error) => {
+                self.0.push(FieldError::new(field, code, error.to_string()));
+                None
+            }
+        }
+    }
+
+    pub fn add(&mut self, field: &str, code: &str, message: impl Into<String>) {
+        self.0.push(FieldError::new(field, code, message));
+    }
+
+    /// `Ok(build())` when no field failed, else a validation error listing them all.
+    pub fn finish<T>(self, build: impl FnOnce() -> Option<T>) -> Result<T, ApiError> {
+        if self.0.is_empty() {
+            build().ok_or_else(|| ApiError::internal("a checked field is missing"))
+        } else {
+            Err(ApiError::Validation(self.0))
         }
     }
 }
@@ -88,6 +114,23 @@ pub enum ApiError {
     PayloadTooLarge { limit: usize },
     #[error("validation failed")]
     Validation(Vec<FieldError>),
+    #[error("unauthorized: {0}")]
+    Unauthorized(#[from] crate::auth::AuthError),
+    #[error("forbidden")]
+    Forbidden,
+    /// The request conflicts with the current state, e.g. an id that already exists.
+    #[error("conflict: {detail}")]
+    Conflict { code: &'static str, detail: String },
+    #[error("invalid header: {0}")]
+    InvalidHeader(String),
+    #[error("If-Match does not match the current version {current_version}")]
+    PreconditionFailed { current_version: i32 },
+    #[error("If-Match is required")]
+    PreconditionRequired,
+    #[error("idempotency key reused with another request")]
+    IdempotencyKeyReused,
+    #[error("a request with this idempotency key is still in progress")]
+    IdempotencyInProgress,
     #[error("database unavailable: {0}")]
     Unavailable(String),
     /// The cause is logged under the request id and never sent to the client.
@@ -98,6 +141,14 @@ pub enum ApiError {
 impl ApiError {
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         ApiError::Internal(cause.to_string())
+    }
+
+    /// Names the resource in a not-found error, e.g. `.map_err(|e| e.for_resource("district"))`.
+    pub fn for_resource(self, resource: &'static str) -> Self {
+        match self {
+            ApiError::NotFound { .. } => ApiError::NotFound { resource },
+            other => other,
+        }
     }
 
     pub fn code(&self) -> &'static str {
@@ -112,6 +163,14 @@ impl ApiError {
             ApiError::UnsupportedMediaType => "unsupported_media_type",
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
             ApiError::Validation(_) => "validation_failed",
+            ApiError::Unauthorized(_) => "unauthorized",
+            ApiError::Forbidden => "forbidden",
+            ApiError::Conflict { code, .. } => code,
+            ApiError::InvalidHeader(_) => "invalid_header",
+            ApiError::PreconditionFailed { .. } => "precondition_failed",
+            ApiError::PreconditionRequired => "precondition_required",
+            ApiError::IdempotencyKeyReused => "idempotency_key_reused",
+            ApiError::IdempotencyInProgress => "idempotency_in_progress",
             ApiError::Unavailable(_) => "service_unavailable",
             ApiError::Internal(_) => "internal_error",
         }
@@ -123,14 +182,20 @@ impl ApiError {
             ApiError::MethodNotAllowed { .. } => "Method not allowed on this route",
             ApiError::NotFound { .. } => "Resource not found",
             ApiError::MalformedJson(_) => "The request body is not valid JSON",
-            ApiError::UnknownField(_) => {
-                "The request body has a field this operation does not take"
-            }
+            ApiError::UnknownField(_) => "The request body has a field this operation does not take",
             ApiError::InvalidBody(_) => "The request body does not match the operation's schema",
             ApiError::InvalidQuery(_) => "The query string is invalid",
             ApiError::UnsupportedMediaType => "Unsupported media type",
             ApiError::PayloadTooLarge { .. } => "The request body is too large",
             ApiError::Validation(_) => "The request has invalid fields",
+            ApiError::Unauthorized(_) => "Authentication required",
+            ApiError::Forbidden => "Not allowed",
+            ApiError::Conflict { .. } => "Conflict with the current state",
+            ApiError::InvalidHeader(_) => "A request header is invalid",
+            ApiError::PreconditionFailed { .. } => "The resource has changed since you read it",
+            ApiError::PreconditionRequired => "If-Match is required",
+            ApiError::IdempotencyKeyReused => "Idempotency key reused with another request",
+            ApiError::IdempotencyInProgress => "A request with this idempotency key is in progress",
             ApiError::Unavailable(_) => "Service temporarily unavailable",
             ApiError::Internal(_) => "Internal server error",
         }
@@ -158,6 +223,19 @@ impl ApiError {
                 1 => "1 field is invalid.".into(),
                 n => format!("{n} fields are invalid."),
             },
+            ApiError::Unauthorized(reason) => format!("Send a valid bearer token: {reason}."),
+            ApiError::Forbidden => "Your role or scope does not allow this operation.".into(),
+            ApiError::Conflict { detail, .. } | ApiError::InvalidHeader(detail) => detail.clone(),
+            ApiError::PreconditionFailed { current_version } => format!(
+                "The current version is {current_version} (ETag \"{current_version}\"); read it again and reapply your change."
+            ),
+            ApiError::PreconditionRequired => {
+                "Send If-Match with the ETag of the version you read, so concurrent changes are not lost.".into()
+            }
+            ApiError::IdempotencyKeyReused => {
+                "This Idempotency-Key was used with a different request body; use a new key for a new request.".into()
+            }
+            ApiError::IdempotencyInProgress => "Retry when the first request with this key has finished.".into(),
             ApiError::Unavailable(_) => "The database is not reachable; retry later.".into(),
             ApiError::Internal(_) => {
                 "An unexpected error occurred; quote the request id when reporting it.".into()
@@ -184,11 +262,7 @@ impl ApiError {
 }
 
 fn join_methods(methods: &[Method]) -> String {
-    methods
-        .iter()
-        .map(Method::as_str)
-        .collect::<Vec<_>>()
-        .join(", ")
+    methods.iter().map(Method::as_str).collect::<Vec<_>>().join(", ")
 }
 
 impl ResponseError for ApiError {
@@ -203,6 +277,13 @@ impl ResponseError for ApiError {
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden => StatusCode::FORBIDDEN,
+            ApiError::Conflict { .. } | ApiError::IdempotencyInProgress => StatusCode::CONFLICT,
+            ApiError::InvalidHeader(_) => StatusCode::BAD_REQUEST,
+            ApiError::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
+            ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
+            ApiError::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -222,7 +303,16 @@ impl ResponseError for ApiError {
                 response.insert_header((header::ALLOW, value));
             }
         }
-        if let ApiError::Unavailable(_) = self {
+        if let ApiError::Unauthorized(reason) = self {
+            let challenge = match reason {
+                crate::auth::AuthError::Missing => r#"Bearer realm="jobbtorg""#.to_owned(),
+                other => format!(r#"Bearer realm="jobbtorg", error="invalid_token", error_description="{other}""#),
+            };
+            if let Ok(value) = HeaderValue::from_str(&challenge) {
+                response.insert_header((header::WWW_AUTHENTICATE, value));
+            }
+        }
+        if matches!(self, ApiError::Unavailable(_) | ApiError::IdempotencyInProgress) {
             response.insert_header((header::RETRY_AFTER, "5"));
         }
         response.json(self.to_problem(&request_id))
@@ -232,14 +322,13 @@ impl ResponseError for ApiError {
 impl From<RepoError> for ApiError {
     fn from(error: RepoError) -> Self {
         match error {
-            RepoError::NotFound => ApiError::NotFound {
-                resource: "resource",
-            },
+            RepoError::NotFound => ApiError::NotFound { resource: "resource" },
             RepoError::Unavailable(cause) => ApiError::Unavailable(cause),
+            RepoError::StaleVersion { current } => ApiError::PreconditionFailed {
+                current_version: current,
+            },
             // A constraint the handler did not anticipate is a bug, not the client's fault.
-            RepoError::Conflict { constraint } => {
-                ApiError::Internal(format!("unhandled constraint {constraint}"))
-            }
+            RepoError::Conflict { constraint } => ApiError::Internal(format!("unhandled constraint {constraint}")),
             RepoError::Unexpected(cause) => ApiError::Internal(cause),
         }
     }

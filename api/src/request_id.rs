@@ -16,9 +16,7 @@ tokio::task_local! {
 
 /// The id of the request being served, or `-` outside a request.
 pub fn current() -> String {
-    REQUEST_ID
-        .try_with(Clone::clone)
-        .unwrap_or_else(|_| "-".to_owned())
+    REQUEST_ID.try_with(Clone::clone).unwrap_or_else(|_| "-".to_owned())
 }
 
 /// The request id, readable from handlers through request extensions.

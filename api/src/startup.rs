@@ -12,6 +12,7 @@ use persistence::migrations;
 use persistence::pool::{build_pool, DbManager, PoolSettings};
 use utoipa_actix_web::AppExt;
 
+use crate::auth::TokenVerifier;
 use crate::config::Config;
 use crate::openapi::{self, RouteTable};
 use crate::routes::docs::{openapi_yaml, swagger_ui, RenderedSpec};
@@ -34,6 +35,10 @@ pub enum StartupError {
     Bind { addr: String, cause: std::io::Error },
     #[error("cannot render the OpenAPI document: {0}")]
     OpenApi(String),
+    #[error("no token keys: set JWT_HS256_SECRET (development) or JWT_JWKS_PATH/JWT_JWKS_URL")]
+    NoTokenKeys,
+    #[error("cannot load the token keys: {0}")]
+    TokenKeys(String),
 }
 
 pub struct Application {
@@ -44,7 +49,12 @@ pub struct Application {
 impl Application {
     /// Connects (surfacing a bad URL at once), migrates unless told not to, binds and builds the
     /// server. The server runs when [`Application::run_until_stopped`] is awaited.
-    pub fn build(config: Config, migrate: bool) -> Result<Self, StartupError> {
+    pub async fn build(config: Config, migrate: bool) -> Result<Self, StartupError> {
+        let keys = config.jwt_keys.as_ref().ok_or(StartupError::NoTokenKeys)?;
+        let verifier = TokenVerifier::new(config.jwt_issuer.clone(), config.jwt_audience.clone(), keys)
+            .await
+            .map_err(StartupError::TokenKeys)?;
+        let verifier = web::Data::new(Arc::new(verifier));
         let manager = DbManager::new(config.database_url.clone());
         let mut conn = manager.connect().map_err(|e| StartupError::Database {
             url: format!("{:?}", config.database_url),
@@ -95,6 +105,7 @@ impl Application {
                         .custom_request_replace("method", |req| req.method().to_string()),
                 )
                 .app_data(state.clone())
+                .app_data(verifier.clone())
                 .app_data(route_table.clone())
                 .app_data(web::Data::new(spec.clone()))
                 .app_data(extract::json_config())

@@ -19,16 +19,15 @@ impl AppState {
     /// Runs blocking diesel work on the thread pool with a pooled connection.
     pub async fn db<T, F>(&self, work: F) -> Result<T, ApiError>
     where
-        F: FnOnce(&mut DbConnection) -> Result<T, RepoError> + Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
         let pool = self.pool.clone();
         web::block(move || {
-            let mut conn: PooledConnection = pool.get()?;
+            let mut conn: PooledConnection = pool.get().map_err(RepoError::from)?;
             work(&mut conn)
         })
         .await
         .map_err(ApiError::internal)?
-        .map_err(ApiError::from)
     }
 }

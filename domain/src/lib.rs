@@ -1,4 +1,5 @@
 //! Jobbtorg's business rules as plain types and pure functions. No IO, no framework.
 
+pub mod access;
 pub mod reference;
 pub mod shared;

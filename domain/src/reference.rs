@@ -17,6 +17,54 @@ pub struct District {
     pub name: String,
     pub job_centre_code: Code,
     pub job_centre_name: String,
+    /// Bumped on every change; the ETag clients send back in `If-Match`.
+    pub version: i32,
+}
+
+/// A district to add, e.g. after the city reorganises its districts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewDistrict {
+    pub code: Code,
+    pub name: ReferenceName,
+    pub job_centre_code: Code,
+}
+
+/// A change to a district: a new name, or another job centre serving it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DistrictChanges {
+    pub name: Option<ReferenceName>,
+    pub job_centre_code: Option<Code>,
+}
+
+impl DistrictChanges {
+    pub fn is_empty(&self) -> bool {
+        self.name.is_none() && self.job_centre_code.is_none()
+    }
+}
+
+/// A display name of reference data: trimmed, 1 to 100 characters, no control characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferenceName(String);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("a name is 1-100 characters without control characters")]
+pub struct InvalidName;
+
+impl ReferenceName {
+    pub const MAX_CHARS: usize = 100;
+
+    pub fn parse(raw: &str) -> Result<Self, InvalidName> {
+        let trimmed = raw.trim();
+        let chars = trimmed.chars().count();
+        if chars == 0 || chars > Self::MAX_CHARS || trimmed.chars().any(char::is_control) {
+            return Err(InvalidName);
+        }
+        Ok(Self(trimmed.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
 }
 
 /// Target groups come in phases; phase 2 is switched on by configuration.
@@ -96,6 +144,18 @@ mod tests {
         assert!(group(Phase::One).is_enabled(Phase::Two));
         assert!(!group(Phase::Two).is_enabled(Phase::One));
         assert!(group(Phase::Two).is_enabled(Phase::Two));
+    }
+
+    #[test]
+    fn names_are_trimmed_and_bounded() {
+        assert_eq!(
+            ReferenceName::parse("  Hägersten-Älvsjö ").map(|n| n.as_str().to_owned()),
+            Ok("Hägersten-Älvsjö".into())
+        );
+        assert!(ReferenceName::parse(&"å".repeat(ReferenceName::MAX_CHARS)).is_ok());
+        for bad in ["", "   ", "a\nb", &"å".repeat(ReferenceName::MAX_CHARS + 1)] {
+            assert_eq!(ReferenceName::parse(bad), Err(InvalidName), "{bad:?}");
+        }
     }
 
     #[test]

@@ -9,6 +9,9 @@ pub enum RepoError {
     /// A unique or foreign-key constraint refused the write.
     #[error("conflict on constraint {constraint}")]
     Conflict { constraint: String },
+    /// An optimistic-concurrency check failed: the row has moved on to `current`.
+    #[error("stale version; current is {current}")]
+    StaleVersion { current: i32 },
     /// The database could not be reached (pool timeout, connection refused).
     #[error("database unavailable: {0}")]
     Unavailable(String),
@@ -21,8 +24,7 @@ impl From<DieselError> for RepoError {
         match error {
             DieselError::NotFound => RepoError::NotFound,
             DieselError::DatabaseError(
-                kind
-                @ (DatabaseErrorKind::UniqueViolation | DatabaseErrorKind::ForeignKeyViolation),
+                kind @ (DatabaseErrorKind::UniqueViolation | DatabaseErrorKind::ForeignKeyViolation),
                 info,
             ) => RepoError::Conflict {
                 constraint: info

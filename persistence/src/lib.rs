@@ -1,12 +1,16 @@
 //! Persistence for Jobbtorg: one set of diesel queries over SQLite (embedded default) and
 //! PostgreSQL (production). Knows nothing about HTTP.
 
+pub mod audit;
 pub mod error;
+pub mod events;
+pub mod idempotency;
 pub mod migrations;
 pub mod pool;
 pub mod repos;
 pub mod rows;
 pub mod schema;
+pub mod tx;
 
 pub use error::RepoError;
 pub use pool::{Backend, DatabaseUrl, DbConnection, DbPool};

@@ -47,9 +47,6 @@ mod tests {
         let postgres = migration_names("postgres");
         let sqlite = migration_names("sqlite");
         assert!(!postgres.is_empty(), "no postgres migrations found");
-        assert_eq!(
-            postgres, sqlite,
-            "migrations/postgres and migrations/sqlite differ"
-        );
+        assert_eq!(postgres, sqlite, "migrations/postgres and migrations/sqlite differ");
     }
 }

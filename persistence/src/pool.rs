@@ -93,17 +93,12 @@ impl DbManager {
 
     pub fn connect(&self) -> Result<DbConnection, ConnectionError> {
         match self.url.backend {
-            Backend::Postgres => {
-                PgConnection::establish(&self.url.target).map(DbConnection::Postgresql)
-            }
+            Backend::Postgres => PgConnection::establish(&self.url.target).map(DbConnection::Postgresql),
             Backend::Sqlite => {
                 if let Some(dir) = Path::new(&self.url.target).parent() {
                     if !dir.as_os_str().is_empty() {
                         std::fs::create_dir_all(dir).map_err(|e| {
-                            ConnectionError::BadConnection(format!(
-                                "cannot create {}: {e}",
-                                dir.display()
-                            ))
+                            ConnectionError::BadConnection(format!("cannot create {}: {e}", dir.display()))
                         })?;
                     }
                 }

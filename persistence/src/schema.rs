@@ -15,6 +15,7 @@ diesel::table! {
         name -> Text,
         job_centre_code -> Text,
         sort_order -> Integer,
+        version -> Integer,
     }
 }
 
@@ -49,6 +50,50 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    access_log (id) {
+        id -> Text,
+        occurred_at -> Timestamp,
+        actor_subject -> Text,
+        actor_role -> Text,
+        action -> Text,
+        resource_type -> Text,
+        resource_id -> Text,
+        participant_id -> Nullable<Text>,
+        request_id -> Text,
+    }
+}
+
+diesel::table! {
+    events (position) {
+        position -> BigInt,
+        id -> Text,
+        event_type -> Text,
+        resource_type -> Text,
+        resource_id -> Text,
+        resource_version -> Integer,
+        occurred_at -> Timestamp,
+        jobbtorg_code -> Nullable<Text>,
+        district_code -> Nullable<Text>,
+        provider_id -> Nullable<Text>,
+        participant_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (actor_subject, idempotency_key) {
+        actor_subject -> Text,
+        idempotency_key -> Text,
+        request_hash -> Text,
+        status_code -> Nullable<Integer>,
+        response_body -> Nullable<Text>,
+        response_etag -> Nullable<Text>,
+        response_location -> Nullable<Text>,
+        created_at -> Timestamp,
+        completed_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(districts -> job_centres (job_centre_code));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -57,4 +102,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     target_groups,
     activity_types,
     exit_outcomes,
+    access_log,
+    events,
+    idempotency_keys,
 );

@@ -6,10 +6,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use crate::openapi::RouteTable;
 use crate::problem::ApiError;
 
-pub async fn unmatched(
-    req: HttpRequest,
-    routes: web::Data<RouteTable>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn unmatched(req: HttpRequest, routes: web::Data<RouteTable>) -> Result<HttpResponse, ApiError> {
     let allowed = routes.allowed_methods(req.path());
     if allowed.is_empty() {
         Err(ApiError::RouteNotFound)

@@ -27,9 +27,7 @@ pub struct HealthResponse {
 #[utoipa::path(tag = "operations", security(()), responses((status = 200, description = "OK", body = HealthResponse)))]
 #[get("/healthz")]
 async fn healthz() -> HttpResponse {
-    HttpResponse::Ok().json(HealthResponse {
-        status: "ok".into(),
-    })
+    HttpResponse::Ok().json(HealthResponse { status: "ok".into() })
 }
 
 /// Readiness: the database is reachable
@@ -47,7 +45,5 @@ async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
         .await
         .map_err(ApiError::internal)?
         .map_err(|e| ApiError::Unavailable(e.to_string()))?;
-    Ok(HttpResponse::Ok().json(HealthResponse {
-        status: "ready".into(),
-    }))
+    Ok(HttpResponse::Ok().json(HealthResponse { status: "ready".into() }))
 }

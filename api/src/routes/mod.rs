@@ -5,6 +5,7 @@ use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub mod docs;
+pub mod events;
 pub mod fallback;
 pub mod health;
 pub mod reference;
@@ -12,5 +13,9 @@ pub mod reference;
 /// Every documented route. Used both by the server and to generate `openapi.yaml`.
 pub fn configure(config: &mut ServiceConfig) {
     config.configure(health::configure);
-    config.service(scope("/v1").configure(reference::configure));
+    config.service(
+        scope("/v1")
+            .configure(reference::configure)
+            .configure(events::configure),
+    );
 }

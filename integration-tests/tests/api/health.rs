@@ -15,13 +15,29 @@ async fn healthz_and_readyz_answer_ok() {
 async fn every_response_carries_a_request_id_and_echoes_a_sane_one() {
     let app = spawn_app().await;
     let generated = app.get("/healthz").await;
-    let id = generated.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let id = generated
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
     assert!(uuid::Uuid::parse_str(id).is_ok(), "generated id {id:?} is a UUID");
 
-    let echoed = app.client.get(app.url("/healthz")).header("X-Request-Id", "lb-1234.abc").send().await.unwrap();
+    let echoed = app
+        .client
+        .get(app.url("/healthz"))
+        .header("X-Request-Id", "lb-1234.abc")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(echoed.headers()["x-request-id"], "lb-1234.abc");
 
-    let junk = app.client.get(app.url("/healthz")).header("X-Request-Id", "a b\"<script>").send().await.unwrap();
+    let junk = app
+        .client
+        .get(app.url("/healthz"))
+        .header("X-Request-Id", "a b\"<script>")
+        .send()
+        .await
+        .unwrap();
     assert_ne!(junk.headers()["x-request-id"], "a b\"<script>");
 }
 

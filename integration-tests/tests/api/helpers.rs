@@ -3,15 +3,23 @@ use std::path::PathBuf;
 
 use actix_web::dev::ServerHandle;
 use diesel::{Connection, PgConnection, RunQueryDsl};
+use jobbtorg_api::auth::dev_token::{now_seconds, sign_hs256};
+use jobbtorg_api::auth::Claims;
 use jobbtorg_api::config::Config;
 use jobbtorg_api::startup::Application;
+use persistence::pool::DbManager;
+use persistence::{DatabaseUrl, DbConnection};
 use serde_json::Value;
 
 pub const DEFAULT_TEST_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+pub const TEST_SECRET: &str = "integration-test-secret-of-at-least-32-bytes";
+pub const ISSUER: &str = "jobbtorg-test";
+pub const AUDIENCE: &str = "jobbtorg-api";
 
 /// A running server and the database it owns; both are torn down on drop.
 pub struct TestApp {
     pub address: String,
+    pub database_url: String,
     pub client: reqwest::Client,
     server: ServerHandle,
     _database: TestDatabase,
@@ -31,7 +39,9 @@ impl TestDatabase {
                 let name = format!("test_{}", uuid::Uuid::now_v7().simple());
                 let mut admin = PgConnection::establish(&admin_url)
                     .unwrap_or_else(|e| panic!("PostgreSQL at TEST_DATABASE_URL is not reachable: {e}"));
-                diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut admin).unwrap();
+                diesel::sql_query(format!("CREATE DATABASE {name}"))
+                    .execute(&mut admin)
+                    .unwrap();
                 let url = replace_database(&admin_url, &name);
                 (TestDatabase::Postgres { admin_url, name }, url)
             }
@@ -66,7 +76,8 @@ impl Drop for TestDatabase {
             }
             TestDatabase::Postgres { admin_url, name } => {
                 if let Ok(mut admin) = PgConnection::establish(admin_url) {
-                    let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin);
+                    let _ =
+                        diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin);
                 }
             }
         }
@@ -88,18 +99,30 @@ pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
         ("BIND_ADDR".to_owned(), "127.0.0.1:0".to_owned()),
         ("HTTP_WORKERS".to_owned(), "1".to_owned()),
         ("DB_POOL_SIZE".to_owned(), "4".to_owned()),
+        ("JWT_HS256_SECRET".to_owned(), TEST_SECRET.to_owned()),
+        ("JWT_ISSUER".to_owned(), ISSUER.to_owned()),
+        ("JWT_AUDIENCE".to_owned(), AUDIENCE.to_owned()),
     ]);
     for (key, value) in overrides {
-        vars.insert((*key).to_owned(), (*value).to_owned());
+        // An empty value unsets a default.
+        if value.is_empty() {
+            vars.remove(*key);
+        } else {
+            vars.insert((*key).to_owned(), (*value).to_owned());
+        }
     }
     let config = Config::from_lookup(|name| vars.get(name).cloned()).expect("test configuration is valid");
-    let app = Application::build(config, true).expect("server starts");
+    let app = Application::build(config, true).await.expect("server starts");
     let port = app.port();
     let server = app.handle();
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address: format!("http://127.0.0.1:{port}"),
-        client: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(),
+        database_url: vars["DATABASE_URL"].clone(),
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
         server,
         _database: database,
     }
@@ -114,29 +137,203 @@ impl TestApp {
         format!("{}{}", self.address, path)
     }
 
+    /// A direct connection to the server's database, to check what was written.
+    pub fn db(&self) -> DbConnection {
+        DbManager::new(DatabaseUrl::parse(&self.database_url).unwrap())
+            .connect()
+            .unwrap()
+    }
+
+    /// GET without a token.
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client.get(self.url(path)).send().await.expect("request is sent")
     }
+
+    pub async fn get_as(&self, token: &str, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request is sent")
+    }
+
+    pub async fn post_as(&self, token: &str, path: &str, body: &Value) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .expect("request is sent")
+    }
+
+    pub async fn patch_as(&self, token: &str, path: &str, if_match: &str, body: &Value) -> reqwest::Response {
+        self.client
+            .patch(self.url(path))
+            .bearer_auth(token)
+            .header("If-Match", if_match)
+            .json(body)
+            .send()
+            .await
+            .expect("request is sent")
+    }
+}
+
+/// Claims for a test token; `sign()` makes an HS256 token the test server accepts.
+pub struct TestToken(Claims);
+
+impl TestToken {
+    pub fn role(role: &str) -> Self {
+        let now = now_seconds();
+        TestToken(Claims {
+            sub: format!("test-{role}"),
+            role: role.to_owned(),
+            jobbtorg_id: None,
+            district_id: None,
+            provider_id: None,
+            scope: None,
+            iss: ISSUER.to_owned(),
+            aud: AUDIENCE.to_owned(),
+            exp: now + 600,
+            nbf: Some(now),
+            iat: Some(now),
+        })
+    }
+
+    pub fn jobbtorg(mut self, id: &str) -> Self {
+        self.0.jobbtorg_id = Some(id.to_owned());
+        self
+    }
+
+    pub fn district(mut self, id: &str) -> Self {
+        self.0.district_id = Some(id.to_owned());
+        self
+    }
+
+    pub fn provider(mut self, id: &str) -> Self {
+        self.0.provider_id = Some(id.to_owned());
+        self
+    }
+
+    pub fn scope(mut self, scope: &str) -> Self {
+        self.0.scope = Some(scope.to_owned());
+        self
+    }
+
+    pub fn subject(mut self, sub: &str) -> Self {
+        self.0.sub = sub.to_owned();
+        self
+    }
+
+    pub fn claims(self) -> Claims {
+        self.0
+    }
+
+    pub fn sign(self) -> String {
+        sign_hs256(&self.0, TEST_SECRET).unwrap()
+    }
+}
+
+pub fn admin_token() -> String {
+    TestToken::role("admin").sign()
+}
+
+/// The `ETag` header of a response.
+pub fn etag_of(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("etag")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
 }
 
 /// Asserts a problem+json response with the given status and code and returns its body.
 pub async fn assert_problem(response: reqwest::Response, status: u16, code: &str) -> Value {
     assert_eq!(response.status().as_u16(), status, "unexpected status");
-    let content_type = response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
     assert_eq!(content_type, "application/problem+json");
-    let request_id = response.headers().get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let request_id = response
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
     let body: Value = response.json().await.expect("problem body is JSON");
     assert_eq!(body["code"], code, "{body}");
     assert_eq!(body["status"], status, "{body}");
     assert_eq!(body["type"], format!("urn:jobbtorg:problem:{code}"));
     assert!(body["title"].as_str().is_some_and(|t| !t.is_empty()));
-    assert_eq!(body["request_id"].as_str().map(str::to_owned), request_id, "problem names the request id");
+    assert_eq!(
+        body["request_id"].as_str().map(str::to_owned),
+        request_id,
+        "problem names the request id"
+    );
     body
 }
 
 #[test]
 fn replaces_the_database_name_in_a_postgres_url() {
-    assert_eq!(replace_database("postgres://postgres@127.0.0.1:5432/postgres", "t1"), "postgres://postgres@127.0.0.1:5432/t1");
-    assert_eq!(replace_database("postgres://u:p@h/db?sslmode=disable", "t2"), "postgres://u:p@h/t2?sslmode=disable");
+    assert_eq!(
+        replace_database("postgres://postgres@127.0.0.1:5432/postgres", "t1"),
+        "postgres://postgres@127.0.0.1:5432/t1"
+    );
+    assert_eq!(
+        replace_database("postgres://u:p@h/db?sslmode=disable", "t2"),
+        "postgres://u:p@h/t2?sslmode=disable"
+    );
     assert_eq!(replace_database("postgres://h", "t3"), "postgres://h/t3");
+}
+
+/// A tiny HTTP server on 127.0.0.1 answering every request with a JSON document that the test
+/// can replace, e.g. an identity provider's JWK set.
+pub struct JsonServer {
+    port: u16,
+    document: std::sync::Arc<tokio::sync::RwLock<Value>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl JsonServer {
+    pub async fn start(document: Value) -> Self {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let document = std::sync::Arc::new(tokio::sync::RwLock::new(document));
+        let served = document.clone();
+        let task = tokio::spawn(async move {
+            while let Ok((mut stream, _)) = listener.accept().await {
+                let served = served.clone();
+                tokio::spawn(async move {
+                    let mut buffer = [0u8; 4096];
+                    let _ = stream.read(&mut buffer).await;
+                    let body = served.read().await.to_string();
+                    let response = format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                        body.len()
+                    );
+                    let _ = stream.write_all(response.as_bytes()).await;
+                });
+            }
+        });
+        Self { port, document, task }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    pub async fn set(&self, document: Value) {
+        *self.document.write().await = document;
+    }
+}
+
+impl Drop for JsonServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
 }

@@ -1,9 +1,10 @@
 use serde_json::Value;
 
-use crate::helpers::spawn_app;
+use crate::helpers::{assert_problem, spawn_app, TestToken};
 
 async fn items(app: &crate::helpers::TestApp, path: &str) -> Vec<Value> {
-    let response = app.get(path).await;
+    let token = TestToken::role("analyst").sign();
+    let response = app.get_as(&token, path).await;
     assert_eq!(response.status().as_u16(), 200, "{path}");
     let body: Value = response.json().await.unwrap();
     body["items"].as_array().cloned().unwrap_or_default()
@@ -17,11 +18,17 @@ fn ids(items: &[Value]) -> Vec<&str> {
 async fn lists_the_five_job_centres_with_their_districts() {
     let app = spawn_app().await;
     let centres = items(&app, "/v1/jobbtorg").await;
-    assert_eq!(ids(&centres), ["sydost", "sydvast", "innerstaden", "vasterort", "jarva"]);
+    assert_eq!(
+        ids(&centres),
+        ["sydost", "sydvast", "innerstaden", "vasterort", "jarva"]
+    );
     let jarva = &centres[4];
     assert_eq!(jarva["name"], "Jobbtorg Järva");
     assert_eq!(jarva["located_in"], "Kista");
-    assert_eq!(jarva["district_ids"], serde_json::json!(["rinkeby-kista", "spanga-tensta"]));
+    assert_eq!(
+        jarva["district_ids"],
+        serde_json::json!(["rinkeby-kista", "spanga-tensta"])
+    );
 }
 
 #[tokio::test]
@@ -63,7 +70,12 @@ async fn target_groups_show_phase_and_whether_enabled() {
     let summary: Vec<(&str, i64, bool, bool)> = groups
         .iter()
         .map(|g| {
-            (g["id"].as_str().unwrap(), g["phase"].as_i64().unwrap(), g["enabled"].as_bool().unwrap(), g["derived"].as_bool().unwrap())
+            (
+                g["id"].as_str().unwrap(),
+                g["phase"].as_i64().unwrap(),
+                g["enabled"].as_bool().unwrap(),
+                g["derived"].as_bool().unwrap(),
+            )
         })
         .collect();
     assert_eq!(
@@ -133,10 +145,32 @@ async fn lists_the_coded_exit_outcomes_without_unknown() {
             "other",
         ]
     );
-    let requiring_details: Vec<&str> =
-        outcomes.iter().filter(|o| o["requires_employment_details"] == true).filter_map(|o| o["id"].as_str()).collect();
+    let requiring_details: Vec<&str> = outcomes
+        .iter()
+        .filter(|o| o["requires_employment_details"] == true)
+        .filter_map(|o| o["id"].as_str())
+        .collect();
     assert_eq!(requiring_details, ["employment"]);
-    let requiring_reason: Vec<&str> =
-        outcomes.iter().filter(|o| o["requires_reason"] == true).filter_map(|o| o["id"].as_str()).collect();
+    let requiring_reason: Vec<&str> = outcomes
+        .iter()
+        .filter(|o| o["requires_reason"] == true)
+        .filter_map(|o| o["id"].as_str())
+        .collect();
     assert_eq!(requiring_reason, ["other"]);
+}
+
+#[tokio::test]
+async fn reference_data_requires_a_token_but_any_role_may_read_it() {
+    let app = spawn_app().await;
+    assert_problem(app.get("/v1/districts").await, 401, "unauthorized").await;
+    for token in [
+        TestToken::role("coach").jobbtorg("jarva").sign(),
+        TestToken::role("district_officer").district("farsta").sign(),
+        TestToken::role("provider_staff")
+            .provider("0193f7d2-6c1e-7a51-9a0b-1f6f0c2f9e11")
+            .sign(),
+        TestToken::role("integration").sign(),
+    ] {
+        assert_eq!(app.get_as(&token, "/v1/target-groups").await.status().as_u16(), 200);
+    }
 }

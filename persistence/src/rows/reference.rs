@@ -19,6 +19,25 @@ pub struct DistrictRow {
     pub code: String,
     pub name: String,
     pub job_centre_code: String,
+    pub version: i32,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = districts)]
+pub struct NewDistrictRow<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
+    pub job_centre_code: &'a str,
+    pub sort_order: i32,
+    pub version: i32,
+}
+
+#[derive(Debug, AsChangeset)]
+#[diesel(table_name = districts)]
+pub struct DistrictChangeset<'a> {
+    pub name: Option<&'a str>,
+    pub job_centre_code: Option<&'a str>,
+    pub version: i32,
 }
 
 #[derive(Debug, Queryable, Selectable)]
@@ -72,6 +91,7 @@ impl DistrictRow {
             name: self.name,
             job_centre_code: stored_code(&self.job_centre_code)?,
             job_centre_name: job_centre.name.clone(),
+            version: self.version,
         })
     }
 }
@@ -80,9 +100,8 @@ impl TryFrom<TargetGroupRow> for TargetGroup {
     type Error = RepoError;
 
     fn try_from(row: TargetGroupRow) -> Result<Self, RepoError> {
-        let phase = Phase::from_number(row.phase).ok_or_else(|| {
-            RepoError::Unexpected(format!("target group phase {} is unknown", row.phase))
-        })?;
+        let phase = Phase::from_number(row.phase)
+            .ok_or_else(|| RepoError::Unexpected(format!("target group phase {} is unknown", row.phase)))?;
         Ok(TargetGroup {
             code: stored_code(&row.code)?,
             name: row.name,

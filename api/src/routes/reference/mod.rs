@@ -1,12 +1,15 @@
 //! Reference data: job centres, districts, target groups, activity types and exit outcomes.
 
+mod districts;
+
 use actix_web::{get, web};
 use domain::reference::{ActivityType, District, ExitOutcome, JobCentre};
 use persistence::repos::ReferenceRepo;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use crate::auth::Authenticated;
 use crate::problem::ApiError;
 use crate::state::AppState;
 
@@ -14,6 +17,9 @@ pub fn configure(config: &mut ServiceConfig) {
     config
         .service(list_job_centres)
         .service(list_districts)
+        .service(districts::get_district)
+        .service(districts::create_district)
+        .service(districts::update_district)
         .service(list_target_groups)
         .service(list_activity_types)
         .service(list_exit_outcomes);
@@ -33,7 +39,7 @@ pub struct JobbtorgResponse {
 }
 
 /// A home district and the job centre that serves it.
-#[derive(Serialize, ToSchema)]
+#[derive(Serialize, Deserialize, ToSchema)]
 pub struct DistrictResponse {
     #[schema(example = "rinkeby-kista")]
     pub id: String,
@@ -43,6 +49,9 @@ pub struct DistrictResponse {
     pub jobbtorg_id: String,
     #[schema(example = "Jobbtorg Järva")]
     pub jobbtorg_name: String,
+    /// Increases with every change; also sent as the `ETag`.
+    #[schema(example = 1)]
+    pub version: i32,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -112,10 +121,13 @@ pub struct ExitOutcomeList {
 /// List job centres
 ///
 /// The five job centres with the districts each serves.
-#[utoipa::path(tag = "reference", security(()), responses((status = 200, description = "The job centres.", body = JobbtorgList)))]
+#[utoipa::path(tag = "reference", security(("bearer" = [])), responses((status = 200, description = "The job centres.", body = JobbtorgList)))]
 #[get("/jobbtorg")]
-async fn list_job_centres(state: web::Data<AppState>) -> Result<web::Json<JobbtorgList>, ApiError> {
-    let centres = state.db(ReferenceRepo::job_centres).await?;
+async fn list_job_centres(
+    _caller: Authenticated,
+    state: web::Data<AppState>,
+) -> Result<web::Json<JobbtorgList>, ApiError> {
+    let centres = state.db(|conn| Ok(ReferenceRepo::job_centres(conn)?)).await?;
     Ok(web::Json(JobbtorgList {
         items: centres.into_iter().map(JobbtorgResponse::from).collect(),
     }))
@@ -124,10 +136,13 @@ async fn list_job_centres(state: web::Data<AppState>) -> Result<web::Json<Jobbto
 /// List districts
 ///
 /// Every home district with the job centre that serves it.
-#[utoipa::path(tag = "reference", security(()), responses((status = 200, description = "The districts.", body = DistrictList)))]
+#[utoipa::path(tag = "reference", security(("bearer" = [])), responses((status = 200, description = "The districts.", body = DistrictList)))]
 #[get("/districts")]
-async fn list_districts(state: web::Data<AppState>) -> Result<web::Json<DistrictList>, ApiError> {
-    let districts = state.db(ReferenceRepo::districts).await?;
+async fn list_districts(
+    _caller: Authenticated,
+    state: web::Data<AppState>,
+) -> Result<web::Json<DistrictList>, ApiError> {
+    let districts = state.db(|conn| Ok(ReferenceRepo::districts(conn)?)).await?;
     Ok(web::Json(DistrictList {
         items: districts.into_iter().map(DistrictResponse::from).collect(),
     }))
@@ -136,13 +151,11 @@ async fn list_districts(state: web::Data<AppState>) -> Result<web::Json<District
 /// List target groups
 ///
 /// With their phase and whether intake may use them on this server.
-#[utoipa::path(tag = "reference", security(()), responses((status = 200, description = "The target groups.", body = TargetGroupList)))]
+#[utoipa::path(tag = "reference", security(("bearer" = [])), responses((status = 200, description = "The target groups.", body = TargetGroupList)))]
 #[get("/target-groups")]
-async fn list_target_groups(
-    state: web::Data<AppState>,
-) -> Result<web::Json<TargetGroupList>, ApiError> {
+async fn list_target_groups(state: web::Data<AppState>) -> Result<web::Json<TargetGroupList>, ApiError> {
     let enabled_phase = state.config.target_group_phase;
-    let groups = state.db(ReferenceRepo::target_groups).await?;
+    let groups = state.db(|conn| Ok(ReferenceRepo::target_groups(conn)?)).await?;
     let items = groups
         .into_iter()
         .map(|group| TargetGroupResponse {
@@ -160,12 +173,10 @@ async fn list_target_groups(
 /// List activity types
 ///
 /// The activity catalogue plans are built from.
-#[utoipa::path(tag = "reference", security(()), responses((status = 200, description = "The activity types.", body = ActivityTypeList)))]
+#[utoipa::path(tag = "reference", security(("bearer" = [])), responses((status = 200, description = "The activity types.", body = ActivityTypeList)))]
 #[get("/activity-types")]
-async fn list_activity_types(
-    state: web::Data<AppState>,
-) -> Result<web::Json<ActivityTypeList>, ApiError> {
-    let types = state.db(ReferenceRepo::activity_types).await?;
+async fn list_activity_types(state: web::Data<AppState>) -> Result<web::Json<ActivityTypeList>, ApiError> {
+    let types = state.db(|conn| Ok(ReferenceRepo::activity_types(conn)?)).await?;
     Ok(web::Json(ActivityTypeList {
         items: types.into_iter().map(ActivityTypeResponse::from).collect(),
     }))
@@ -174,17 +185,12 @@ async fn list_activity_types(
 /// List exit outcomes
 ///
 /// The coded outcomes a participation ends with; there is no "unknown".
-#[utoipa::path(tag = "reference", security(()), responses((status = 200, description = "The exit outcomes.", body = ExitOutcomeList)))]
+#[utoipa::path(tag = "reference", security(("bearer" = [])), responses((status = 200, description = "The exit outcomes.", body = ExitOutcomeList)))]
 #[get("/exit-outcomes")]
-async fn list_exit_outcomes(
-    state: web::Data<AppState>,
-) -> Result<web::Json<ExitOutcomeList>, ApiError> {
-    let outcomes = state.db(ReferenceRepo::exit_outcomes).await?;
+async fn list_exit_outcomes(state: web::Data<AppState>) -> Result<web::Json<ExitOutcomeList>, ApiError> {
+    let outcomes = state.db(|conn| Ok(ReferenceRepo::exit_outcomes(conn)?)).await?;
     Ok(web::Json(ExitOutcomeList {
-        items: outcomes
-            .into_iter()
-            .map(ExitOutcomeResponse::from)
-            .collect(),
+        items: outcomes.into_iter().map(ExitOutcomeResponse::from).collect(),
     }))
 }
 
@@ -194,11 +200,7 @@ impl From<JobCentre> for JobbtorgResponse {
             id: centre.code.to_string(),
             name: centre.name,
             located_in: centre.located_in,
-            district_ids: centre
-                .district_codes
-                .iter()
-                .map(ToString::to_string)
-                .collect(),
+            district_ids: centre.district_codes.iter().map(ToString::to_string).collect(),
         }
     }
 }
@@ -210,6 +212,7 @@ impl From<District> for DistrictResponse {
             name: district.name,
             jobbtorg_id: district.job_centre_code.to_string(),
             jobbtorg_name: district.job_centre_name,
+            version: district.version,
         }
     }
 }

@@ -1,0 +1,69 @@
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{web, FromRequest, HttpRequest};
+use domain::access::{can, Action, Actor, ResourceScope};
+use persistence::audit::ActingContext;
+
+use super::verifier::{AuthError, TokenVerifier};
+use crate::problem::ApiError;
+
+/// The authenticated caller of a request. Extracting it fails with 401 when no valid bearer
+/// token is present.
+#[derive(Debug, Clone)]
+pub struct Authenticated(pub Actor);
+
+impl Authenticated {
+    /// Who is acting, for the audit record and events of a change made now.
+    pub fn acting(&self) -> ActingContext {
+        ActingContext {
+            subject: self.0.subject().to_owned(),
+            role: self.0.role().as_str().to_owned(),
+            request_id: crate::request_id::current(),
+            now: chrono::Utc::now().naive_utc(),
+        }
+    }
+}
+
+impl FromRequest for Authenticated {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
+        let verifier = req
+            .app_data::<web::Data<Arc<TokenVerifier>>>()
+            .map(|data| Arc::clone(data.get_ref()));
+        let token = bearer_token(req);
+        Box::pin(async move {
+            let verifier = verifier.ok_or_else(|| ApiError::internal("no token verifier configured"))?;
+            let token = token.map_err(ApiError::Unauthorized)?;
+            verifier
+                .verify(&token)
+                .await
+                .map(Authenticated)
+                .map_err(ApiError::Unauthorized)
+        })
+    }
+}
+
+fn bearer_token(req: &HttpRequest) -> Result<String, AuthError> {
+    let value = req.headers().get(header::AUTHORIZATION).ok_or(AuthError::Missing)?;
+    let value = value.to_str().map_err(|_| AuthError::Malformed)?;
+    let (scheme, token) = value.split_once(' ').ok_or(AuthError::Malformed)?;
+    if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
+        return Err(AuthError::Malformed);
+    }
+    Ok(token.trim().to_owned())
+}
+
+/// 403 unless the policy lets `actor` do `action` on a resource with `scope`.
+pub fn authorize(actor: &Actor, action: Action, scope: &ResourceScope) -> Result<(), ApiError> {
+    if can(actor, action, scope) {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden)
+    }
+}

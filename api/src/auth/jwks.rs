@@ -1,0 +1,119 @@
+//! Public keys from a JWK set: read from a file at start-up, and fetched from the identity
+//! provider's URL at start-up and again when a token names a key id we do not know (key rotation).
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve, Jwk, JwkSet, KeyAlgorithm};
+use jsonwebtoken::{Algorithm, DecodingKey};
+use tokio::sync::{Mutex, RwLock};
+
+/// An unknown `kid` triggers at most one fetch in this interval, so forged tokens cannot make us
+/// hammer the identity provider.
+const MIN_REFRESH_INTERVAL: Duration = Duration::from_secs(30);
+const FETCH_TIMEOUT: Duration = Duration::from_secs(5);
+
+type KeyMap = HashMap<String, (DecodingKey, Algorithm)>;
+
+pub struct JwksKeys {
+    keys: RwLock<KeyMap>,
+    url: Option<String>,
+    last_fetch: Mutex<Option<Instant>>,
+    client: reqwest::Client,
+}
+
+impl JwksKeys {
+    pub async fn load(path: Option<&Path>, url: Option<String>) -> Result<Self, String> {
+        let mut keys = KeyMap::new();
+        if let Some(path) = path {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read JWT_JWKS_PATH {}: {e}", path.display()))?;
+            let set: JwkSet =
+                serde_json::from_str(&text).map_err(|e| format!("JWT_JWKS_PATH is not a JWK set: {e}"))?;
+            keys.extend(usable_keys(&set));
+            if keys.is_empty() {
+                return Err("JWT_JWKS_PATH holds no RS256 or ES256 key with a kid".into());
+            }
+        }
+        let client = reqwest::Client::builder()
+            .timeout(FETCH_TIMEOUT)
+            .build()
+            .map_err(|e| e.to_string())?;
+        let jwks = Self {
+            keys: RwLock::new(keys),
+            url,
+            last_fetch: Mutex::new(None),
+            client,
+        };
+        if let Some(url) = &jwks.url {
+            // The identity provider may be down while we start; keys are fetched again on demand.
+            match jwks.fetch(url).await {
+                Ok(set) => jwks.keys.write().await.extend(usable_keys(&set)),
+                Err(e) => log::warn!("could not fetch JWT_JWKS_URL at start-up: {e}"),
+            }
+        }
+        Ok(jwks)
+    }
+
+    pub async fn find(&self, kid: &str) -> Option<(DecodingKey, Algorithm)> {
+        if let Some(found) = self.keys.read().await.get(kid) {
+            return Some(found.clone());
+        }
+        if self.url.is_some() {
+            if let Err(e) = self.refresh().await {
+                log::warn!("could not refresh JWT_JWKS_URL: {e}");
+            }
+        }
+        self.keys.read().await.get(kid).cloned()
+    }
+
+    /// Fetches the set again because a token named an unknown key; rate-limited.
+    async fn refresh(&self) -> Result<(), String> {
+        let Some(url) = &self.url else { return Ok(()) };
+        let mut last_fetch = self.last_fetch.lock().await;
+        if last_fetch.is_some_and(|at| at.elapsed() < MIN_REFRESH_INTERVAL) {
+            return Ok(());
+        }
+        *last_fetch = Some(Instant::now());
+        let set = self.fetch(url).await?;
+        self.keys.write().await.extend(usable_keys(&set));
+        Ok(())
+    }
+
+    async fn fetch(&self, url: &str) -> Result<JwkSet, String> {
+        self.client
+            .get(url)
+            .send()
+            .await
+            .and_then(reqwest::Response::error_for_status)
+            .map_err(|e| e.to_string())?
+            .json()
+            .await
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// The RS256 and ES256 (P-256) keys of a set that have a `kid`; others are skipped.
+fn usable_keys(set: &JwkSet) -> impl Iterator<Item = (String, (DecodingKey, Algorithm))> + '_ {
+    set.keys.iter().filter_map(|jwk| {
+        let kid = jwk.common.key_id.clone()?;
+        let algorithm = algorithm_of(jwk)?;
+        let key = DecodingKey::from_jwk(jwk).ok()?;
+        Some((kid, (key, algorithm)))
+    })
+}
+
+fn algorithm_of(jwk: &Jwk) -> Option<Algorithm> {
+    let by_type = match &jwk.algorithm {
+        AlgorithmParameters::RSA(_) => Algorithm::RS256,
+        AlgorithmParameters::EllipticCurve(ec) if ec.curve == EllipticCurve::P256 => Algorithm::ES256,
+        _ => return None,
+    };
+    match jwk.common.key_algorithm {
+        None => Some(by_type),
+        Some(KeyAlgorithm::RS256) if by_type == Algorithm::RS256 => Some(by_type),
+        Some(KeyAlgorithm::ES256) if by_type == Algorithm::ES256 => Some(by_type),
+        Some(_) => None,
+    }
+}

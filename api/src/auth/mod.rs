@@ -1,0 +1,12 @@
+//! Bearer-token authentication: tokens are verified (HS256 for development, RS256/ES256 from a
+//! JWK set in production) and become a domain `Actor`.
+
+mod claims;
+pub mod dev_token;
+mod extractor;
+mod jwks;
+mod verifier;
+
+pub use claims::Claims;
+pub use extractor::{authorize, Authenticated};
+pub use verifier::{AuthError, KeyConfig, TokenVerifier};

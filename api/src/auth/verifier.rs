@@ -1,0 +1,118 @@
+use std::path::PathBuf;
+
+use domain::access::Actor;
+use jsonwebtoken::{decode, decode_header, Algorithm, DecodingKey, Validation};
+
+use super::claims::Claims;
+use super::jwks::JwksKeys;
+
+/// Clock skew tolerated on `exp` and `nbf`.
+const LEEWAY_SECONDS: u64 = 30;
+
+/// Where verification keys come from. Exactly one is configured.
+#[derive(Debug, Clone)]
+pub enum KeyConfig {
+    /// A shared secret of at least 32 bytes, for development and tests.
+    Hs256Secret(String),
+    /// RS256/ES256 public keys from a JWK set file and/or URL (refreshed on an unknown `kid`).
+    Jwks { path: Option<PathBuf>, url: Option<String> },
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum AuthError {
+    #[error("no bearer token")]
+    Missing,
+    #[error("the token is malformed")]
+    Malformed,
+    #[error("the token's algorithm is not accepted")]
+    AlgorithmNotAllowed,
+    #[error("the token's key id is unknown")]
+    UnknownKey,
+    #[error("the token has expired")]
+    Expired,
+    #[error("the token is not valid yet")]
+    NotYetValid,
+    #[error("the token's signature is invalid")]
+    BadSignature,
+    #[error("the token was issued for another audience")]
+    WrongAudience,
+    #[error("the token was issued by an unknown issuer")]
+    WrongIssuer,
+    #[error("the token lacks a required claim: {0}")]
+    MissingClaim(String),
+    #[error("the token's claims are invalid: {0}")]
+    InvalidClaims(String),
+}
+
+enum Keys {
+    Hs256(DecodingKey),
+    Jwks(JwksKeys),
+}
+
+pub struct TokenVerifier {
+    issuer: String,
+    audience: String,
+    keys: Keys,
+}
+
+impl TokenVerifier {
+    /// Loads the keys; a JWK set file that cannot be read or parsed is an error.
+    pub async fn new(issuer: String, audience: String, keys: &KeyConfig) -> Result<Self, String> {
+        let keys = match keys {
+            KeyConfig::Hs256Secret(secret) => Keys::Hs256(DecodingKey::from_secret(secret.as_bytes())),
+            KeyConfig::Jwks { path, url } => Keys::Jwks(JwksKeys::load(path.as_deref(), url.clone()).await?),
+        };
+        Ok(Self { issuer, audience, keys })
+    }
+
+    pub async fn verify(&self, token: &str) -> Result<Actor, AuthError> {
+        let header = decode_header(token).map_err(|_| AuthError::Malformed)?;
+        let (key, algorithm) = match &self.keys {
+            // Pinned: with a shared secret only HS256, never `none` or an asymmetric algorithm.
+            Keys::Hs256(key) if header.alg == Algorithm::HS256 => (key.clone(), Algorithm::HS256),
+            Keys::Hs256(_) => return Err(AuthError::AlgorithmNotAllowed),
+            Keys::Jwks(jwks) => {
+                if !matches!(header.alg, Algorithm::RS256 | Algorithm::ES256) {
+                    return Err(AuthError::AlgorithmNotAllowed);
+                }
+                let kid = header.kid.as_deref().ok_or(AuthError::UnknownKey)?;
+                let (key, algorithm) = jwks.find(kid).await.ok_or(AuthError::UnknownKey)?;
+                if algorithm != header.alg {
+                    return Err(AuthError::AlgorithmNotAllowed);
+                }
+                (key, algorithm)
+            }
+        };
+        let claims = decode::<Claims>(token, &key, &self.validation(algorithm))
+            .map_err(map_error)?
+            .claims;
+        claims.to_actor().map_err(AuthError::InvalidClaims)
+    }
+
+    fn validation(&self, algorithm: Algorithm) -> Validation {
+        let mut validation = Validation::new(algorithm);
+        validation.algorithms = vec![algorithm];
+        validation.leeway = LEEWAY_SECONDS;
+        validation.validate_exp = true;
+        validation.validate_nbf = true;
+        validation.set_issuer(&[&self.issuer]);
+        validation.set_audience(&[&self.audience]);
+        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        validation
+    }
+}
+
+fn map_error(error: jsonwebtoken::errors::Error) -> AuthError {
+    use jsonwebtoken::errors::ErrorKind;
+    match error.kind() {
+        ErrorKind::ExpiredSignature => AuthError::Expired,
+        ErrorKind::ImmatureSignature => AuthError::NotYetValid,
+        ErrorKind::InvalidSignature => AuthError::BadSignature,
+        ErrorKind::InvalidAudience => AuthError::WrongAudience,
+        ErrorKind::InvalidIssuer => AuthError::WrongIssuer,
+        ErrorKind::InvalidAlgorithm => AuthError::AlgorithmNotAllowed,
+        ErrorKind::MissingRequiredClaim(claim) => AuthError::MissingClaim(claim.clone()),
+        ErrorKind::Json(e) => AuthError::InvalidClaims(e.to_string()),
+        _ => AuthError::Malformed,
+    }
+}

@@ -1,0 +1,201 @@
+//! The access policy: a pure function from (actor, action, the resource's scope) to yes or no,
+//! and the scope a list query must be limited to. Handlers ask; repositories filter in SQL.
+
+use super::actor::{Actor, IntegrationScope, ProviderRef, Role};
+use crate::shared::Code;
+
+/// Everything the API lets a caller do, one variant per kind of operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// Read job centres, districts, target groups, activity types, exit outcomes.
+    ReadReferenceData,
+    /// Add or change reference data, e.g. which job centre serves a district.
+    ManageReferenceData,
+    /// Read the change feed.
+    ReadEvents,
+}
+
+impl Action {
+    pub const ALL: [Action; 3] = [
+        Action::ReadReferenceData,
+        Action::ManageReferenceData,
+        Action::ReadEvents,
+    ];
+}
+
+/// Where a resource belongs: the job centre, district and provider it concerns.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ResourceScope {
+    pub jobbtorg: Option<Code>,
+    pub district: Option<Code>,
+    pub provider: Option<ProviderRef>,
+}
+
+/// The rows a list may contain for an actor; repositories turn this into a WHERE clause so rows
+/// outside it are never loaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ListScope {
+    Everything,
+    Jobbtorg(Code),
+    District(Code),
+    Provider(ProviderRef),
+    /// Rows that concern some provider (the purchaser's view).
+    AnyProvider,
+}
+
+impl ListScope {
+    /// Whether a resource with this scope falls inside the list scope.
+    pub fn contains(&self, scope: &ResourceScope) -> bool {
+        match self {
+            ListScope::Everything => true,
+            ListScope::Jobbtorg(code) => scope.jobbtorg.as_ref() == Some(code),
+            ListScope::District(code) => scope.district.as_ref() == Some(code),
+            ListScope::Provider(provider) => scope.provider.as_ref() == Some(provider),
+            ListScope::AnyProvider => scope.provider.is_some(),
+        }
+    }
+}
+
+/// The list scope of an actor for an action, or `None` when the actor may not do it at all.
+pub fn list_scope(actor: &Actor, action: Action) -> Option<ListScope> {
+    match action {
+        Action::ReadReferenceData => Some(ListScope::Everything),
+        Action::ManageReferenceData => (actor.role() == Role::Admin).then_some(ListScope::Everything),
+        Action::ReadEvents => match actor.role() {
+            Role::Admin => Some(ListScope::Everything),
+            Role::Integration => actor
+                .has_scope(IntegrationScope::EventsRead)
+                .then_some(ListScope::Everything),
+            Role::Coach | Role::JobbtorgManager => actor.jobbtorg().cloned().map(ListScope::Jobbtorg),
+            Role::DistrictOfficer => actor.district().cloned().map(ListScope::District),
+            Role::ProviderStaff => actor.provider().cloned().map(ListScope::Provider),
+            Role::ContractManager => Some(ListScope::AnyProvider),
+            Role::Analyst => None,
+        },
+    }
+}
+
+/// May `actor` do `action` on a resource with this scope?
+pub fn can(actor: &Actor, action: Action, scope: &ResourceScope) -> bool {
+    list_scope(actor, action).is_some_and(|allowed| allowed.contains(scope))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(raw: &str) -> Code {
+        Code::parse(raw).unwrap()
+    }
+
+    fn provider(n: u128) -> ProviderRef {
+        ProviderRef::new(uuid::Uuid::from_u128(n))
+    }
+
+    fn actor(role: Role) -> Actor {
+        let (jobbtorg, district, provider_id, scopes) = match role {
+            Role::Coach | Role::JobbtorgManager => (Some(code("jarva")), None, None, vec![]),
+            Role::DistrictOfficer => (None, Some(code("rinkeby-kista")), None, vec![]),
+            Role::ProviderStaff => (None, None, Some(provider(1)), vec![]),
+            Role::Integration => (None, None, None, vec![IntegrationScope::EventsRead]),
+            _ => (None, None, None, vec![]),
+        };
+        Actor::new("subject", role, jobbtorg, district, provider_id, scopes).unwrap()
+    }
+
+    /// A resource at Järva, from Rinkeby-Kista, concerning provider 1.
+    fn own_scope() -> ResourceScope {
+        ResourceScope {
+            jobbtorg: Some(code("jarva")),
+            district: Some(code("rinkeby-kista")),
+            provider: Some(provider(1)),
+        }
+    }
+
+    /// A resource at Sydost, from Farsta, concerning provider 2.
+    fn other_scope() -> ResourceScope {
+        ResourceScope {
+            jobbtorg: Some(code("sydost")),
+            district: Some(code("farsta")),
+            provider: Some(provider(2)),
+        }
+    }
+
+    /// The whole table: for every role and action, may it act on its own scope and on another's?
+    #[test]
+    fn policy_table() {
+        use Action::*;
+        use Role::*;
+        let table: [(Role, Action, bool, bool); 24] = [
+            (DistrictOfficer, ReadReferenceData, true, true),
+            (DistrictOfficer, ManageReferenceData, false, false),
+            (DistrictOfficer, ReadEvents, true, false),
+            (Coach, ReadReferenceData, true, true),
+            (Coach, ManageReferenceData, false, false),
+            (Coach, ReadEvents, true, false),
+            (JobbtorgManager, ReadReferenceData, true, true),
+            (JobbtorgManager, ManageReferenceData, false, false),
+            (JobbtorgManager, ReadEvents, true, false),
+            (ProviderStaff, ReadReferenceData, true, true),
+            (ProviderStaff, ManageReferenceData, false, false),
+            (ProviderStaff, ReadEvents, true, false),
+            (ContractManager, ReadReferenceData, true, true),
+            (ContractManager, ManageReferenceData, false, false),
+            (ContractManager, ReadEvents, true, true),
+            (Analyst, ReadReferenceData, true, true),
+            (Analyst, ManageReferenceData, false, false),
+            (Analyst, ReadEvents, false, false),
+            (Integration, ReadReferenceData, true, true),
+            (Integration, ManageReferenceData, false, false),
+            (Integration, ReadEvents, true, true),
+            (Admin, ReadReferenceData, true, true),
+            (Admin, ManageReferenceData, true, true),
+            (Admin, ReadEvents, true, true),
+        ];
+        for role in Role::ALL {
+            for action in Action::ALL {
+                assert!(
+                    table.iter().any(|(r, a, _, _)| *r == role && *a == action),
+                    "table lacks {role} {action:?}"
+                );
+            }
+        }
+        for (role, action, on_own, on_other) in table {
+            let actor = actor(role);
+            assert_eq!(
+                can(&actor, action, &own_scope()),
+                on_own,
+                "{role} {action:?} on own scope"
+            );
+            assert_eq!(
+                can(&actor, action, &other_scope()),
+                on_other,
+                "{role} {action:?} on another scope"
+            );
+        }
+    }
+
+    #[test]
+    fn an_integration_client_without_the_events_scope_reads_no_events() {
+        let client = Actor::new("af", Role::Integration, None, None, None, vec![]).unwrap();
+        assert_eq!(list_scope(&client, Action::ReadEvents), None);
+        assert!(!can(&client, Action::ReadEvents, &own_scope()));
+    }
+
+    #[test]
+    fn list_scopes_follow_the_actor() {
+        assert_eq!(
+            list_scope(&actor(Role::Coach), Action::ReadEvents),
+            Some(ListScope::Jobbtorg(code("jarva")))
+        );
+        assert_eq!(
+            list_scope(&actor(Role::DistrictOfficer), Action::ReadEvents),
+            Some(ListScope::District(code("rinkeby-kista")))
+        );
+        assert_eq!(
+            list_scope(&actor(Role::ProviderStaff), Action::ReadEvents),
+            Some(ListScope::Provider(provider(1)))
+        );
+        assert!(!ListScope::AnyProvider.contains(&ResourceScope::default()));
+    }
+}

@@ -1,0 +1,190 @@
+//! Authentication: every way a token can be wrong is a 401 problem with a Bearer challenge.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
+
+use crate::helpers::{assert_problem, spawn_app, spawn_app_with, TestApp, TestToken};
+
+const PROTECTED: &str = "/v1/districts";
+
+fn fixture(name: &str) -> String {
+    format!("{}/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn signed(alg: Algorithm, kid: Option<&str>, pem_file: &str, token: TestToken) -> String {
+    let pem = std::fs::read(fixture(pem_file)).unwrap();
+    let key = match alg {
+        Algorithm::RS256 => EncodingKey::from_rsa_pem(&pem).unwrap(),
+        _ => EncodingKey::from_ec_pem(&pem).unwrap(),
+    };
+    let mut header = Header::new(alg);
+    header.kid = kid.map(str::to_owned);
+    encode(&header, &token.claims(), &key).unwrap()
+}
+
+async fn assert_rejected(app: &TestApp, token: &str, reason: &str) {
+    let response = app.get_as(token, PROTECTED).await;
+    let challenge = response
+        .headers()
+        .get("www-authenticate")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(challenge.starts_with("Bearer"), "challenge {challenge:?}");
+    assert!(challenge.contains("invalid_token"), "challenge {challenge:?}");
+    let body = assert_problem(response, 401, "unauthorized").await;
+    assert!(body["detail"].as_str().unwrap().contains(reason), "{body}");
+}
+
+async fn spawn_jwks_app() -> TestApp {
+    spawn_app_with(&[("JWT_HS256_SECRET", ""), ("JWT_JWKS_PATH", &fixture("jwks.json"))]).await
+}
+
+#[tokio::test]
+async fn no_token_is_401_with_a_bearer_challenge() {
+    let app = spawn_app().await;
+    let response = app.get(PROTECTED).await;
+    assert_eq!(response.headers()["www-authenticate"], r#"Bearer realm="jobbtorg""#);
+    assert_problem(response, 401, "unauthorized").await;
+
+    let basic = app
+        .client
+        .get(app.url(PROTECTED))
+        .header("Authorization", "Basic dTpw")
+        .send()
+        .await
+        .unwrap();
+    assert_problem(basic, 401, "unauthorized").await;
+}
+
+#[tokio::test]
+async fn expired_token_is_401() {
+    let app = spawn_app().await;
+    let mut claims = TestToken::role("admin").claims();
+    claims.exp -= 3600;
+    claims.nbf = claims.nbf.map(|n| n - 7200);
+    let token = jobbtorg_api::auth::dev_token::sign_hs256(&claims, crate::helpers::TEST_SECRET).unwrap();
+    assert_rejected(&app, &token, "expired").await;
+}
+
+#[tokio::test]
+async fn token_not_yet_valid_is_401() {
+    let app = spawn_app().await;
+    let mut claims = TestToken::role("admin").claims();
+    claims.nbf = claims.nbf.map(|n| n + 3600);
+    claims.exp += 7200;
+    let token = jobbtorg_api::auth::dev_token::sign_hs256(&claims, crate::helpers::TEST_SECRET).unwrap();
+    assert_rejected(&app, &token, "not valid yet").await;
+}
+
+#[tokio::test]
+async fn wrong_audience_and_wrong_issuer_are_401() {
+    let app = spawn_app().await;
+    let mut claims = TestToken::role("admin").claims();
+    claims.aud = "another-api".into();
+    let token = jobbtorg_api::auth::dev_token::sign_hs256(&claims, crate::helpers::TEST_SECRET).unwrap();
+    assert_rejected(&app, &token, "audience").await;
+
+    let mut claims = TestToken::role("admin").claims();
+    claims.iss = "someone-else".into();
+    let token = jobbtorg_api::auth::dev_token::sign_hs256(&claims, crate::helpers::TEST_SECRET).unwrap();
+    assert_rejected(&app, &token, "issuer").await;
+}
+
+#[tokio::test]
+async fn wrong_secret_and_garbage_are_401() {
+    let app = spawn_app().await;
+    let claims = TestToken::role("admin").claims();
+    let forged = jobbtorg_api::auth::dev_token::sign_hs256(&claims, "another-secret-that-is-long-enough-too").unwrap();
+    assert_rejected(&app, &forged, "signature").await;
+    assert_rejected(&app, "not.a.token", "malformed").await;
+}
+
+#[tokio::test]
+async fn alg_none_is_401() {
+    let app = spawn_app().await;
+    let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#);
+    let claims = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&TestToken::role("admin").claims()).unwrap());
+    let token = format!("{header}.{claims}.");
+    let response = app.get_as(&token, PROTECTED).await;
+    assert_problem(response, 401, "unauthorized").await;
+}
+
+#[tokio::test]
+async fn unknown_role_and_missing_scope_are_401() {
+    let app = spawn_app().await;
+    assert_rejected(&app, &TestToken::role("superuser").sign(), "unknown role").await;
+    assert_rejected(&app, &TestToken::role("coach").sign(), "jobbtorg_id").await;
+}
+
+#[tokio::test]
+async fn allowed_token_but_forbidden_action_is_403() {
+    let app = spawn_app().await;
+    let coach = TestToken::role("coach").jobbtorg("jarva").sign();
+    let body = serde_json::json!({"id": "x", "name": "X", "jobbtorg_id": "jarva"});
+    assert_problem(app.post_as(&coach, "/v1/districts", &body).await, 403, "forbidden").await;
+    let analyst = TestToken::role("analyst").sign();
+    assert_problem(app.get_as(&analyst, "/v1/events").await, 403, "forbidden").await;
+}
+
+#[tokio::test]
+async fn rs256_and_es256_tokens_from_a_jwk_set_file_are_accepted() {
+    let app = spawn_jwks_app().await;
+    for (alg, kid, pem) in [
+        (Algorithm::RS256, "rs-1", "rs256.pem"),
+        (Algorithm::ES256, "es-1", "es256.pem"),
+    ] {
+        let token = signed(alg, Some(kid), pem, TestToken::role("admin"));
+        let response = app.get_as(&token, PROTECTED).await;
+        assert_eq!(response.status().as_u16(), 200, "{alg:?}");
+    }
+}
+
+#[tokio::test]
+async fn hs256_token_is_401_when_only_jwk_keys_are_configured() {
+    let app = spawn_jwks_app().await;
+    assert_rejected(&app, &TestToken::role("admin").sign(), "algorithm").await;
+}
+
+#[tokio::test]
+async fn unknown_kid_and_mismatched_algorithm_are_401() {
+    let app = spawn_jwks_app().await;
+    let unknown = signed(
+        Algorithm::RS256,
+        Some("rs-unknown"),
+        "rs256.pem",
+        TestToken::role("admin"),
+    );
+    assert_rejected(&app, &unknown, "key id").await;
+    let no_kid = signed(Algorithm::RS256, None, "rs256.pem", TestToken::role("admin"));
+    assert_rejected(&app, &no_kid, "key id").await;
+    // The EC key's kid on an RS256 token: the key and algorithm must agree.
+    let swapped = signed(Algorithm::RS256, Some("es-1"), "rs256.pem", TestToken::role("admin"));
+    assert_rejected(&app, &swapped, "algorithm").await;
+}
+
+#[tokio::test]
+async fn keys_are_refetched_from_the_jwks_url_on_an_unknown_kid() {
+    let full: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture("jwks.json")).unwrap()).unwrap();
+    let only_ec = serde_json::json!({"keys": [full["keys"][1].clone()]});
+    let server = crate::helpers::JsonServer::start(only_ec).await;
+    let app = spawn_app_with(&[("JWT_HS256_SECRET", ""), ("JWT_JWKS_URL", &server.url("/jwks.json"))]).await;
+
+    let es = signed(Algorithm::ES256, Some("es-1"), "es256.pem", TestToken::role("admin"));
+    assert_eq!(
+        app.get_as(&es, PROTECTED).await.status().as_u16(),
+        200,
+        "key fetched at start-up"
+    );
+
+    // The identity provider rotates in the RSA key; the first token naming it triggers a fetch.
+    server.set(full).await;
+    let rs = signed(Algorithm::RS256, Some("rs-1"), "rs256.pem", TestToken::role("admin"));
+    assert_eq!(
+        app.get_as(&rs, PROTECTED).await.status().as_u16(),
+        200,
+        "rotated key found"
+    );
+}
