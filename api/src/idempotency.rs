@@ -49,13 +49,18 @@ impl FromRequest for IdempotencyKey {
 
 /// A fingerprint of the request: method, path and the body in canonical JSON.
 pub fn fingerprint(req: &HttpRequest, body: &impl Serialize) -> Result<String, ApiError> {
+    fingerprint_of(req.method().as_str(), req.path(), body)
+}
+
+/// The fingerprint of a request given by its parts; keys are sorted, so field order is irrelevant.
+pub fn fingerprint_of(method: &str, path: &str, body: &impl Serialize) -> Result<String, ApiError> {
     let canonical = serde_json::to_value(body)
         .and_then(|v| serde_json::to_string(&v))
         .map_err(ApiError::internal)?;
     let mut hasher = Sha256::new();
-    hasher.update(req.method().as_str());
+    hasher.update(method);
     hasher.update(b" ");
-    hasher.update(req.path());
+    hasher.update(path);
     hasher.update(b"\n");
     hasher.update(canonical);
     Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())

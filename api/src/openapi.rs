@@ -257,19 +257,19 @@ impl RouteTable {
     /// The methods a path accepts; empty when no documented route matches it.
     pub fn allowed_methods(&self, path: &str) -> Vec<Method> {
         let parts: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-        let mut allowed: Vec<Method> = self
-            .routes
-            .iter()
-            .filter(|(segments, _)| {
-                segments.len() == parts.len()
-                    && segments.iter().zip(&parts).all(|(segment, part)| match segment {
-                        Segment::Literal(literal) => literal == part,
-                        Segment::Parameter => true,
-                    })
-            })
-            .flat_map(|(_, methods)| methods.iter().cloned())
-            .collect();
-        allowed.dedup();
+        let mut allowed: Vec<Method> = Vec::new();
+        let matching = self.routes.iter().filter(|(segments, _)| {
+            segments.len() == parts.len()
+                && segments.iter().zip(&parts).all(|(segment, part)| match segment {
+                    Segment::Literal(literal) => literal == part,
+                    Segment::Parameter => true,
+                })
+        });
+        for method in matching.flat_map(|(_, methods)| methods) {
+            if !allowed.contains(method) {
+                allowed.push(method.clone());
+            }
+        }
         allowed
     }
 }
@@ -281,7 +281,11 @@ mod tests {
     #[test]
     fn route_table_matches_literal_and_parameter_segments() {
         let table = RouteTable::from_document(&document());
-        assert_eq!(table.allowed_methods("/v1/districts"), vec![Method::GET]);
+        assert_eq!(table.allowed_methods("/v1/districts"), vec![Method::GET, Method::POST]);
+        assert_eq!(
+            table.allowed_methods("/v1/districts/farsta"),
+            vec![Method::GET, Method::PATCH]
+        );
         assert_eq!(table.allowed_methods("/healthz"), vec![Method::GET]);
         assert!(table.allowed_methods("/v1/nothing-here").is_empty());
         assert!(table.allowed_methods("/v1/districts/extra/segments").is_empty());

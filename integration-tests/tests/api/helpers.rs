@@ -25,13 +25,14 @@ pub struct TestApp {
     _database: TestDatabase,
 }
 
-enum TestDatabase {
+pub enum TestDatabase {
     Sqlite { dir: PathBuf },
     Postgres { admin_url: String, name: String },
 }
 
 impl TestDatabase {
-    fn create() -> (Self, String) {
+    /// A fresh database; on PostgreSQL the server may be told to reach it through `via_port`.
+    pub fn create(via_port: Option<u16>) -> (Self, String) {
         match std::env::var("TEST_BACKEND").as_deref() {
             Ok("postgres") => {
                 let admin_url =
@@ -42,7 +43,10 @@ impl TestDatabase {
                 diesel::sql_query(format!("CREATE DATABASE {name}"))
                     .execute(&mut admin)
                     .unwrap();
-                let url = replace_database(&admin_url, &name);
+                let mut url = replace_database(&admin_url, &name);
+                if let Some(port) = via_port {
+                    url = replace_port(&url, port);
+                }
                 (TestDatabase::Postgres { admin_url, name }, url)
             }
             Ok("sqlite") | Err(_) => {
@@ -53,6 +57,17 @@ impl TestDatabase {
             Ok(other) => panic!("TEST_BACKEND must be sqlite or postgres, not {other:?}"),
         }
     }
+}
+
+/// `postgres://user@host:port/db` pointed at 127.0.0.1:`port` instead.
+fn replace_port(url: &str, port: u16) -> String {
+    let scheme_end = url.find("://").map_or(0, |i| i + 3);
+    let rest = &url[scheme_end..];
+    let host_end = rest.find('/').unwrap_or(rest.len());
+    let userinfo = rest[..host_end]
+        .rsplit_once('@')
+        .map_or(String::new(), |(user, _)| format!("{user}@"));
+    format!("{}{userinfo}127.0.0.1:{port}{}", &url[..scheme_end], &rest[host_end..])
 }
 
 /// `postgres://user@host:port/db?x` with its database name replaced.
@@ -93,7 +108,16 @@ impl Drop for TestApp {
 
 /// Starts the server with the given extra environment on top of test defaults.
 pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
-    let (database, database_url) = TestDatabase::create();
+    spawn(overrides, None).await
+}
+
+/// Starts the server reaching PostgreSQL through 127.0.0.1:`port` (a proxy), if given.
+pub async fn spawn_app_on(via_port: Option<u16>) -> TestApp {
+    spawn(&[], via_port).await
+}
+
+async fn spawn(overrides: &[(&str, &str)], via_port: Option<u16>) -> TestApp {
+    let (database, database_url) = TestDatabase::create(via_port);
     let mut vars: HashMap<String, String> = HashMap::from([
         ("DATABASE_URL".to_owned(), database_url),
         ("BIND_ADDR".to_owned(), "127.0.0.1:0".to_owned()),
@@ -221,11 +245,6 @@ impl TestToken {
         self
     }
 
-    pub fn subject(mut self, sub: &str) -> Self {
-        self.0.sub = sub.to_owned();
-        self
-    }
-
     pub fn claims(self) -> Claims {
         self.0
     }
@@ -288,6 +307,14 @@ fn replaces_the_database_name_in_a_postgres_url() {
         "postgres://u:p@h/t2?sslmode=disable"
     );
     assert_eq!(replace_database("postgres://h", "t3"), "postgres://h/t3");
+    assert_eq!(
+        replace_port("postgres://postgres@127.0.0.1:5432/t1", 6000),
+        "postgres://postgres@127.0.0.1:6000/t1"
+    );
+    assert_eq!(
+        replace_port("postgres://db.internal/t1?x=1", 6000),
+        "postgres://127.0.0.1:6000/t1?x=1"
+    );
 }
 
 /// A tiny HTTP server on 127.0.0.1 answering every request with a JSON document that the test
@@ -333,6 +360,68 @@ impl JsonServer {
 }
 
 impl Drop for JsonServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// A TCP proxy on 127.0.0.1 that forwards to `target` until cut: then it closes every open
+/// connection and refuses new ones, like a database that went away.
+pub struct TcpProxy {
+    port: u16,
+    open: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    connections: std::sync::Arc<tokio::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl TcpProxy {
+    pub async fn start(target: &str) -> Self {
+        use std::sync::atomic::Ordering;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let open = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let connections = std::sync::Arc::new(tokio::sync::Mutex::new(Vec::new()));
+        let (accept_open, accept_connections, target) = (open.clone(), connections.clone(), target.to_owned());
+        let task = tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                if !accept_open.load(Ordering::SeqCst) {
+                    drop(inbound);
+                    continue;
+                }
+                let target = target.clone();
+                let handle = tokio::spawn(async move {
+                    if let Ok(mut outbound) = tokio::net::TcpStream::connect(&target).await {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    }
+                });
+                accept_connections.lock().await.push(handle);
+            }
+        });
+        Self {
+            port,
+            open,
+            connections,
+            task,
+        }
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub async fn cut(&self) {
+        self.open.store(false, std::sync::atomic::Ordering::SeqCst);
+        for connection in self.connections.lock().await.drain(..) {
+            connection.abort();
+        }
+    }
+
+    pub async fn restore(&self) {
+        self.open.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+impl Drop for TcpProxy {
     fn drop(&mut self) {
         self.task.abort();
     }

@@ -1,9 +1,16 @@
 //! Black-box HTTP tests: each test starts the real server on 127.0.0.1:0 against a database of
 //! its own (SQLite by default, PostgreSQL with `TEST_BACKEND=postgres`).
 
+// Test code: a panic is how a failed expectation is reported.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod auth;
+mod districts;
 mod errors;
+mod events;
 mod health;
 mod helpers;
 mod openapi;
+mod readiness;
 mod reference;
+mod transactions;
