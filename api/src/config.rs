@@ -20,6 +20,8 @@ pub struct Config {
     /// How long a request waits for a pooled connection before it gets a 503.
     pub db_pool_timeout: Duration,
     pub http_workers: usize,
+    /// The longest a request may take, reading its body included.
+    pub request_timeout: Duration,
     /// The highest target-group phase open for intake (`TARGET_GROUP_PHASE`, 1 or 2).
     pub target_group_phase: Phase,
     pub jwt_issuer: String,
@@ -60,6 +62,7 @@ impl Config {
         let db_pool_size = parse_in_range(get("DB_POOL_SIZE", "10"), 1, 512)?;
         let db_pool_timeout = Duration::from_millis(parse_in_range(get("DB_POOL_TIMEOUT_MS", "5000"), 100, 60_000)?);
         let http_workers = parse_in_range(get("HTTP_WORKERS", &default_workers), 1, 256)?;
+        let request_timeout = Duration::from_millis(parse_in_range(get("REQUEST_TIMEOUT_MS", "30000"), 100, 600_000)?);
         let (var, raw) = get("TARGET_GROUP_PHASE", "1");
         let target_group_phase = raw
             .parse()
@@ -76,6 +79,7 @@ impl Config {
             db_pool_size,
             db_pool_timeout,
             http_workers,
+            request_timeout,
             target_group_phase,
             jwt_issuer,
             jwt_audience,

@@ -6,6 +6,7 @@ pub mod concurrency;
 pub mod config;
 pub mod extract;
 pub mod idempotency;
+pub mod metrics;
 pub mod openapi;
 pub mod problem;
 pub mod request_id;

@@ -133,6 +133,8 @@ pub enum ApiError {
     IdempotencyInProgress,
     #[error("database unavailable: {0}")]
     Unavailable(String),
+    #[error("request timed out")]
+    RequestTimeout { request_id: String },
     /// The cause is logged under the request id and never sent to the client.
     #[error("internal error: {0}")]
     Internal(String),
@@ -172,6 +174,7 @@ impl ApiError {
             ApiError::IdempotencyKeyReused => "idempotency_key_reused",
             ApiError::IdempotencyInProgress => "idempotency_in_progress",
             ApiError::Unavailable(_) => "service_unavailable",
+            ApiError::RequestTimeout { .. } => "request_timeout",
             ApiError::Internal(_) => "internal_error",
         }
     }
@@ -197,6 +200,7 @@ impl ApiError {
             ApiError::IdempotencyKeyReused => "Idempotency key reused with another request",
             ApiError::IdempotencyInProgress => "A request with this idempotency key is in progress",
             ApiError::Unavailable(_) => "Service temporarily unavailable",
+            ApiError::RequestTimeout { .. } => "The request took too long",
             ApiError::Internal(_) => "Internal server error",
         }
     }
@@ -237,6 +241,9 @@ impl ApiError {
             }
             ApiError::IdempotencyInProgress => "Retry when the first request with this key has finished.".into(),
             ApiError::Unavailable(_) => "The database is not reachable; retry later.".into(),
+            ApiError::RequestTimeout { .. } => {
+                "The request was not finished in time; a change may still have been applied, so retry with the same Idempotency-Key or read before retrying.".into()
+            }
             ApiError::Internal(_) => {
                 "An unexpected error occurred; quote the request id when reporting it.".into()
             }
@@ -284,13 +291,17 @@ impl ResponseError for ApiError {
             ApiError::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ApiError::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unavailable(_) | ApiError::RequestTimeout { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     fn error_response(&self) -> HttpResponse {
-        let request_id = request_id::current();
+        let request_id = match self {
+            // Rendered outside the request's scope, so it brings its id.
+            ApiError::RequestTimeout { request_id } => request_id.clone(),
+            _ => request_id::current(),
+        };
         match self {
             ApiError::Internal(cause) => log::error!("request {request_id}: {cause}"),
             ApiError::Unavailable(cause) => log::warn!("request {request_id}: {cause}"),
@@ -298,6 +309,9 @@ impl ResponseError for ApiError {
         }
         let mut response = HttpResponse::build(self.status_code());
         response.content_type(PROBLEM_CONTENT_TYPE);
+        if let Ok(value) = HeaderValue::from_str(&request_id) {
+            response.insert_header((request_id::HEADER, value));
+        }
         if let ApiError::MethodNotAllowed { allowed } = self {
             if let Ok(value) = HeaderValue::from_str(&join_methods(allowed)) {
                 response.insert_header((header::ALLOW, value));
@@ -312,7 +326,10 @@ impl ResponseError for ApiError {
                 response.insert_header((header::WWW_AUTHENTICATE, value));
             }
         }
-        if matches!(self, ApiError::Unavailable(_) | ApiError::IdempotencyInProgress) {
+        if matches!(
+            self,
+            ApiError::Unavailable(_) | ApiError::RequestTimeout { .. } | ApiError::IdempotencyInProgress
+        ) {
             response.insert_header((header::RETRY_AFTER, "5"));
         }
         response.json(self.to_problem(&request_id))

@@ -1,11 +1,15 @@
 //! `X-Request-Id`: echoed when the client sends a sane one, generated otherwise, returned on every
 //! response and available to error rendering for the log line and the problem's `instance`.
 
-use actix_web::body::MessageBody;
+use std::time::Duration;
+
+use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{Error, HttpMessage};
+
+use crate::problem::ApiError;
 
 pub const HEADER: HeaderName = HeaderName::from_static("x-request-id");
 const MAX_LEN: usize = 128;
@@ -31,10 +35,14 @@ fn is_sane(candidate: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
 }
 
+/// Assigns the request id and bounds the whole request (reading the body included) by
+/// `timeout`: past it the client gets a 503 `request_timeout`. Work already handed to the
+/// database may still commit; `Idempotency-Key` makes a retry safe.
 pub async fn assign(
     req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    next: Next<impl MessageBody + 'static>,
+    timeout: Duration,
+) -> Result<ServiceResponse<BoxBody>, Error> {
     let id = req
         .headers()
         .get(&HEADER)
@@ -43,7 +51,17 @@ pub async fn assign(
         .map(str::to_owned)
         .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
     req.extensions_mut().insert(RequestId(id.clone()));
-    let mut response = REQUEST_ID.scope(id.clone(), next.call(req)).await?;
+    let timed_out = ApiError::RequestTimeout { request_id: id.clone() };
+    let mut response = REQUEST_ID
+        .scope(id.clone(), async move {
+            match tokio::time::timeout(timeout, next.call(req)).await {
+                Ok(result) => result.map(ServiceResponse::map_into_boxed_body),
+                // The request was moved into the handler, so the error is rendered by actix; it
+                // carries the request id itself.
+                Err(_) => Err(Error::from(timed_out)),
+            }
+        })
+        .await?;
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(HEADER, value);
     }

@@ -14,6 +14,7 @@ use utoipa_actix_web::AppExt;
 
 use crate::auth::TokenVerifier;
 use crate::config::Config;
+use crate::metrics::{self, Metrics};
 use crate::openapi::{self, RouteTable};
 use crate::routes::docs::{openapi_yaml, swagger_ui, RenderedSpec};
 use crate::routes::{self, fallback};
@@ -80,7 +81,9 @@ impl Application {
             yaml: openapi::to_yaml(&document).map_err(StartupError::OpenApi)?,
         });
         let route_table = web::Data::new(RouteTable::from_document(&document));
+        let metrics = web::Data::new(Metrics::default());
         let workers = config.http_workers;
+        let request_timeout = config.request_timeout;
         let addr = config.bind_addr;
         let state = web::Data::new(AppState {
             pool,
@@ -98,7 +101,8 @@ impl Application {
 
         let server = HttpServer::new(move || {
             App::new()
-                .wrap(from_fn(request_id::assign))
+                .wrap(from_fn(metrics::record))
+                .wrap(from_fn(move |req, next| request_id::assign(req, next, request_timeout)))
                 // Path only, never the query string: nothing personal goes into the log.
                 .wrap(
                     Logger::new("%{method}xi %U %s %b %Dms req=%{x-request-id}o")
@@ -107,6 +111,7 @@ impl Application {
                 .app_data(state.clone())
                 .app_data(verifier.clone())
                 .app_data(route_table.clone())
+                .app_data(metrics.clone())
                 .app_data(web::Data::new(spec.clone()))
                 .app_data(extract::json_config())
                 .app_data(extract::payload_config())

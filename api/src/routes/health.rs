@@ -5,6 +5,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use crate::metrics::Metrics;
 use crate::problem::ApiError;
 use crate::state::AppState;
 
@@ -12,7 +13,7 @@ use crate::state::AppState;
 const READINESS_TIMEOUT: Duration = Duration::from_secs(2);
 
 pub fn configure(config: &mut ServiceConfig) {
-    config.service(healthz).service(readyz);
+    config.service(healthz).service(readyz).service(metrics);
 }
 
 #[derive(Serialize, ToSchema)]
@@ -46,4 +47,21 @@ async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
         .map_err(ApiError::internal)?
         .map_err(|e| ApiError::Unavailable(e.to_string()))?;
     Ok(HttpResponse::Ok().json(HealthResponse { status: "ready".into() }))
+}
+
+/// Metrics for Prometheus
+///
+/// Requests by route template and status, latency histograms, and database pool use, in the
+/// OpenMetrics text format. Contains no personal data.
+#[utoipa::path(
+    tag = "operations",
+    security(()),
+    responses((status = 200, description = "The metrics.", content_type = "application/openmetrics-text", body = String))
+)]
+#[get("/metrics")]
+async fn metrics(metrics: web::Data<Metrics>, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let text = metrics.render(&state.pool).map_err(ApiError::internal)?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/openmetrics-text; version=1.0.0; charset=utf-8")
+        .body(text))
 }
