@@ -57,3 +57,13 @@ lint-openapi: $(REDOCLY)
 $(REDOCLY): tools/openapi-lint/package.json tools/openapi-lint/package-lock.json
 	npm ci --prefix tools/openapi-lint --no-audit --no-fund
 	touch $@
+
+# Loads the release server (PostgreSQL, then SQLite) with wrk beside a pgbench floor for the same
+# SQL; writes bench/RESULTS.md. Needs wrk and pgbench (apt-get install wrk postgresql-client).
+bench:
+	$(CARGO) build --release -p jobbtorg-api
+	python3 bench/run.py
+
+# schemathesis against the running server with every check, for a bounded time (FUZZ_SECONDS).
+fuzz:
+	scripts/fuzz
