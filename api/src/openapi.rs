@@ -109,7 +109,13 @@ impl IntoParams for IdempotencyKeyHeader {
             .parameter_in(ParameterIn::Header)
             .required(Required::False)
             .description(Some("Makes a retry safe: the same key and body return the first response; the same key with another body is 422."))
-            .schema(Some(ObjectBuilder::new().schema_type(Type::String).min_length(Some(1)).max_length(Some(255))))
+            .schema(Some(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .min_length(Some(1))
+                    .max_length(Some(255))
+                    .pattern(Some(r"^[\x21-\x7E]+$")),
+            ))
             .example(Some(serde_json::json!("6c1e7a51-create-district")))
             .build()]
     }
@@ -127,7 +133,11 @@ impl IntoParams for IfMatchHeader {
             .description(Some(
                 "The `ETag` of the version the change is based on; 412 when it is no longer current, 428 when missing.",
             ))
-            .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+            .schema(Some(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .pattern(Some(r#"^(W/)?"[1-9][0-9]{0,8}"$"#)),
+            ))
             .example(Some(serde_json::json!("\"1\"")))
             .build()]
     }

@@ -27,7 +27,7 @@ pub fn configure(config: &mut ServiceConfig) {
 pub struct EventsQuery {
     /// Return events after this cursor (a `cursor` or `next_cursor` from an earlier page).
     /// Omit to start from the beginning.
-    #[param(example = "42")]
+    #[param(example = "42", pattern = r"^[0-9]{1,18}$")]
     pub after: Option<String>,
     /// Comma-separated event types to include, e.g. `district.updated`.
     #[param(example = "district.created,district.updated")]

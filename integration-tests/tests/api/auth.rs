@@ -188,3 +188,47 @@ async fn keys_are_refetched_from_the_jwks_url_on_an_unknown_kid() {
         "rotated key found"
     );
 }
+
+/// Every operation the spec marks as needing a bearer token refuses a request without one, so a
+/// handler that forgets the `Authenticated` extractor cannot slip through.
+#[tokio::test]
+async fn every_secured_operation_rejects_a_request_without_a_token() {
+    let app = spawn_app().await;
+    let document = jobbtorg_api::openapi::document();
+    let mut checked = 0;
+    for (path, item) in &document.paths.paths {
+        let concrete = path
+            .split('/')
+            .map(|s| if s.starts_with('{') { "x" } else { s })
+            .collect::<Vec<_>>()
+            .join("/");
+        let operations = [
+            (reqwest::Method::GET, &item.get),
+            (reqwest::Method::POST, &item.post),
+            (reqwest::Method::PATCH, &item.patch),
+            (reqwest::Method::PUT, &item.put),
+            (reqwest::Method::DELETE, &item.delete),
+        ];
+        for (method, operation) in operations {
+            let Some(operation) = operation else { continue };
+            let secured = serde_json::to_value(&operation.security)
+                .unwrap()
+                .to_string()
+                .contains("bearer");
+            if !secured {
+                continue;
+            }
+            let response = app
+                .client
+                .request(method.clone(), app.url(&concrete))
+                .header("Content-Type", "application/json")
+                .body("{}")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status().as_u16(), 401, "{method} {path} without a token");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 8, "only {checked} secured operations found");
+}

@@ -23,12 +23,16 @@ use crate::state::AppState;
 #[serde(deny_unknown_fields)]
 pub struct CreateDistrictRequest {
     /// Stable code: lower-case letters, digits, `-` and `_`.
-    #[schema(example = "hagersten-alvsjo")]
+    #[schema(example = "hagersten-alvsjo", pattern = r"^[a-z0-9_-]{1,64}$")]
     pub id: String,
-    #[schema(example = "Hägersten-Älvsjö")]
+    #[schema(
+        example = "Hägersten-Älvsjö",
+        max_length = 100,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*\S[^\x00-\x1F\x7F-\x9F]*$"
+    )]
     pub name: String,
-    /// The job centre that will serve the district.
-    #[schema(example = "sydvast")]
+    /// The job centre that will serve the district (see `GET /v1/jobbtorg`).
+    #[schema(example = "sydvast", pattern = r"^[a-z0-9_-]{1,64}$")]
     pub jobbtorg_id: String,
 }
 
@@ -36,10 +40,14 @@ pub struct CreateDistrictRequest {
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateDistrictRequest {
-    #[schema(example = "Rinkeby-Kista")]
+    #[schema(
+        example = "Rinkeby-Kista",
+        max_length = 100,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*\S[^\x00-\x1F\x7F-\x9F]*$"
+    )]
     pub name: Option<String>,
-    /// Move the district to another job centre.
-    #[schema(example = "vasterort")]
+    /// Move the district to another job centre (see `GET /v1/jobbtorg`).
+    #[schema(example = "vasterort", pattern = r"^[a-z0-9_-]{1,64}$")]
     pub jobbtorg_id: Option<String>,
 }
 

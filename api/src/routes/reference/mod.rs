@@ -153,7 +153,10 @@ async fn list_districts(
 /// With their phase and whether intake may use them on this server.
 #[utoipa::path(tag = "reference", security(("bearer" = [])), responses((status = 200, description = "The target groups.", body = TargetGroupList)))]
 #[get("/target-groups")]
-async fn list_target_groups(state: web::Data<AppState>) -> Result<web::Json<TargetGroupList>, ApiError> {
+async fn list_target_groups(
+    _caller: Authenticated,
+    state: web::Data<AppState>,
+) -> Result<web::Json<TargetGroupList>, ApiError> {
     let enabled_phase = state.config.target_group_phase;
     let groups = state.db(|conn| Ok(ReferenceRepo::target_groups(conn)?)).await?;
     let items = groups
@@ -175,7 +178,10 @@ async fn list_target_groups(state: web::Data<AppState>) -> Result<web::Json<Targ
 /// The activity catalogue plans are built from.
 #[utoipa::path(tag = "reference", security(("bearer" = [])), responses((status = 200, description = "The activity types.", body = ActivityTypeList)))]
 #[get("/activity-types")]
-async fn list_activity_types(state: web::Data<AppState>) -> Result<web::Json<ActivityTypeList>, ApiError> {
+async fn list_activity_types(
+    _caller: Authenticated,
+    state: web::Data<AppState>,
+) -> Result<web::Json<ActivityTypeList>, ApiError> {
     let types = state.db(|conn| Ok(ReferenceRepo::activity_types(conn)?)).await?;
     Ok(web::Json(ActivityTypeList {
         items: types.into_iter().map(ActivityTypeResponse::from).collect(),
@@ -187,7 +193,10 @@ async fn list_activity_types(state: web::Data<AppState>) -> Result<web::Json<Act
 /// The coded outcomes a participation ends with; there is no "unknown".
 #[utoipa::path(tag = "reference", security(("bearer" = [])), responses((status = 200, description = "The exit outcomes.", body = ExitOutcomeList)))]
 #[get("/exit-outcomes")]
-async fn list_exit_outcomes(state: web::Data<AppState>) -> Result<web::Json<ExitOutcomeList>, ApiError> {
+async fn list_exit_outcomes(
+    _caller: Authenticated,
+    state: web::Data<AppState>,
+) -> Result<web::Json<ExitOutcomeList>, ApiError> {
     let outcomes = state.db(|conn| Ok(ReferenceRepo::exit_outcomes(conn)?)).await?;
     Ok(web::Json(ExitOutcomeList {
         items: outcomes.into_iter().map(ExitOutcomeResponse::from).collect(),
