@@ -6,13 +6,22 @@ CARGO ?= cargo
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 export TEST_DATABASE_URL
 REDOCLY := tools/openapi-lint/node_modules/.bin/redocly
+# For `make run` and `make token` only: development tokens are signed with this shared secret.
+DEV_JWT_SECRET ?= jobbtorg-development-secret-do-not-use-in-production
+ROLE ?= admin
 
-.PHONY: run build test test-unit test-sqlite test-postgres test-postgres-if-reachable openapi \
+.PHONY: run token build test test-unit test-sqlite test-postgres test-postgres-if-reachable openapi \
         lint lint-rust lint-deps lint-openapi bench fuzz
 
 run:
 	$(CARGO) build -p jobbtorg-api
-	./target/debug/jobbtorg-api serve
+	@echo "Get a development token in another shell:  make token ROLE=coach ARGS='--jobbtorg jarva'"
+	JWT_HS256_SECRET="$(DEV_JWT_SECRET)" ./target/debug/jobbtorg-api serve
+
+# A development token for `make run`: make token ROLE=district_officer ARGS='--district rinkeby-kista'
+token:
+	@$(CARGO) build -q -p jobbtorg-api
+	@JWT_HS256_SECRET="$(DEV_JWT_SECRET)" ./target/debug/jobbtorg-api token --role $(ROLE) $(ARGS)
 
 build:
 	$(CARGO) build --workspace --all-targets
