@@ -1,5 +1,6 @@
 //! Jobbtorg's business rules as plain types and pure functions. No IO, no framework.
 
 pub mod access;
+pub mod participant;
 pub mod reference;
 pub mod shared;

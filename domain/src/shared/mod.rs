@@ -1,5 +1,9 @@
 //! Value types shared by the resources.
 
 mod code;
+mod personnummer;
+mod working_days;
 
 pub use code::{Code, InvalidCode};
+pub use personnummer::{age_on, Personnummer, PersonnummerError};
+pub use working_days::{add_working_days, is_working_day, swedish_public_holidays};
