@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod error;
 pub mod events;
+pub mod history;
 pub mod idempotency;
 pub mod migrations;
 pub mod pool;

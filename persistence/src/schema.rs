@@ -94,7 +94,137 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    participants (id) {
+        id -> Text,
+        personnummer -> Text,
+        first_name -> Text,
+        last_name -> Text,
+        birth_date -> Date,
+        phone -> Nullable<Text>,
+        email -> Nullable<Text>,
+        street_address -> Nullable<Text>,
+        postal_code -> Nullable<Text>,
+        city -> Nullable<Text>,
+        language_needs -> Nullable<Text>,
+        protected_identity -> Bool,
+        pseudonym -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    participation_periods (id) {
+        id -> Text,
+        participant_id -> Text,
+        is_current -> Bool,
+        status -> Text,
+        district_code -> Text,
+        job_centre_code -> Text,
+        referral_reason -> Text,
+        requested_start -> Date,
+        referred_on -> Date,
+        referred_by -> Text,
+        enrolled_on -> Nullable<Date>,
+        coach_subject -> Nullable<Text>,
+        plan_due_on -> Nullable<Date>,
+        plan_approved_on -> Nullable<Date>,
+        af_registered_on -> Nullable<Date>,
+        exited_on -> Nullable<Date>,
+        exit_outcome -> Nullable<Text>,
+        exit_employment_form -> Nullable<Text>,
+        exit_extent -> Nullable<Text>,
+        exit_wage_subsidy -> Nullable<Bool>,
+        exit_ssyk -> Nullable<Text>,
+        exit_reason -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    period_target_groups (period_id, target_group_code) {
+        period_id -> Text,
+        target_group_code -> Text,
+    }
+}
+
+diesel::table! {
+    interruptions (id) {
+        id -> Text,
+        period_id -> Text,
+        participant_id -> Text,
+        reason -> Text,
+        started_on -> Date,
+        ended_on -> Nullable<Date>,
+        note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    follow_ups (id) {
+        id -> Text,
+        period_id -> Text,
+        participant_id -> Text,
+        months -> Integer,
+        followed_up_on -> Date,
+        self_supporting -> Bool,
+        employment_form -> Nullable<Text>,
+        extent -> Nullable<Text>,
+        wage_subsidy -> Nullable<Bool>,
+        ssyk -> Nullable<Text>,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    assessments (participant_id) {
+        participant_id -> Text,
+        work_history -> Nullable<Text>,
+        education -> Nullable<Text>,
+        languages -> Nullable<Text>,
+        sfi_test_result -> Nullable<Text>,
+        guidance_notes -> Nullable<Text>,
+        parties_involved -> Nullable<Text>,
+        version -> Integer,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+    }
+}
+
+diesel::table! {
+    consents (id) {
+        id -> Text,
+        participant_id -> Text,
+        shares -> Text,
+        recipient_kind -> Text,
+        recipient_provider_id -> Nullable<Text>,
+        given_on -> Date,
+        withdrawn_on -> Nullable<Date>,
+        recorded_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    field_history (id) {
+        id -> Text,
+        resource_type -> Text,
+        resource_id -> Text,
+        participant_id -> Nullable<Text>,
+        changed_at -> Timestamp,
+        actor_subject -> Text,
+        actor_role -> Text,
+        request_id -> Text,
+        field -> Text,
+        old_value -> Nullable<Text>,
+        new_value -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(districts -> job_centres (job_centre_code));
+diesel::joinable!(participation_periods -> participants (participant_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     job_centres,
@@ -105,4 +235,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     access_log,
     events,
     idempotency_keys,
+    participants,
+    participation_periods,
+    period_target_groups,
+    interruptions,
+    follow_ups,
+    assessments,
+    consents,
+    field_history,
 );

@@ -1,15 +1,19 @@
 //! The participant: intake from the home district, enrolment, interruptions, exit with a coded
 //! outcome and the follow-ups; the 18-month clock and the 5-working-day plan deadline.
 
+mod actions;
 mod clock;
 mod exit;
+mod model;
 mod status;
 mod target_groups;
 
+pub use actions::{ParticipantError, PersonChanges};
 pub use clock::{
-    follow_ups_due, participation_days_used, plan_due_on, FollowUpDue, Interval, MAX_PARTICIPATION_DAYS,
+    day_before, follow_ups_due, participation_days_used, plan_due_on, FollowUpDue, Interval, MAX_PARTICIPATION_DAYS,
     PLAN_DEADLINE_WORKING_DAYS,
 };
+pub use model::{changed_fields, is_plan_overdue, Address, Contact, Derived, Exit, FollowUp, Interruption, Participant, Period};
 pub use exit::{EmploymentDetails, EmploymentExtent, EmploymentForm, ExitError, ExitOutcome, ExitRecord};
 pub use status::{InterruptionReason, ParticipantAction, ParticipantStatus, TransitionError};
 pub use target_groups::{intake_target_groups, TargetGroupError, YOUTH_GROUP};
