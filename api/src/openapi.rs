@@ -34,6 +34,7 @@ use crate::problem::{FieldError, Problem, PROBLEM_CONTENT_TYPE};
     modifiers(&SharedComponents),
     tags(
         (name = "reference", description = "Seeded reference data identified by stable codes."),
+        (name = "participants", description = "People referred by their home district: intake, enrolment, interruptions, exit with a coded outcome, follow-ups, history, access log and export."),
         (name = "events", description = "The ordered change feed for partner systems."),
         (name = "operations", description = "Liveness and readiness for load balancers and orchestrators.")
     )

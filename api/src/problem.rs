@@ -82,6 +82,14 @@ impl FieldErrors {
         self.0.push(FieldError::new(field, code, message));
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn into_vec(self) -> Vec<FieldError> {
+        self.0
+    }
+
     /// `Ok(build())` when no field failed, else a validation error listing them all.
     pub fn finish<T>(self, build: impl FnOnce() -> Option<T>) -> Result<T, ApiError> {
         if self.0.is_empty() {

@@ -84,3 +84,12 @@ pub fn for_resource(
         .select(AccessLogRow::as_select())
         .load(conn)?)
 }
+
+/// Every access to one participant's data, oldest first.
+pub fn for_participant(conn: &mut DbConnection, participant_id: &str) -> Result<Vec<AccessLogRow>, RepoError> {
+    Ok(access_log::table
+        .filter(access_log::participant_id.eq(participant_id))
+        .order((access_log::occurred_at, access_log::id))
+        .select(AccessLogRow::as_select())
+        .load(conn)?)
+}

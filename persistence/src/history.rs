@@ -67,7 +67,11 @@ pub fn record(
 }
 
 /// The history of one resource, oldest first.
-pub fn for_resource(conn: &mut DbConnection, resource_type: &str, resource_id: &str) -> Result<Vec<HistoryRow>, RepoError> {
+pub fn for_resource(
+    conn: &mut DbConnection,
+    resource_type: &str,
+    resource_id: &str,
+) -> Result<Vec<HistoryRow>, RepoError> {
     Ok(field_history::table
         .filter(field_history::resource_type.eq(resource_type))
         .filter(field_history::resource_id.eq(resource_id))

@@ -8,6 +8,7 @@ pub mod docs;
 pub mod events;
 pub mod fallback;
 pub mod health;
+pub mod participants;
 pub mod reference;
 
 /// Every documented route. Used both by the server and to generate `openapi.yaml`.
@@ -16,6 +17,7 @@ pub fn configure(config: &mut ServiceConfig) {
     config.service(
         scope("/v1")
             .configure(reference::configure)
-            .configure(events::configure),
+            .configure(events::configure)
+            .configure(participants::configure),
     );
 }

@@ -13,13 +13,28 @@ pub enum Action {
     ManageReferenceData,
     /// Read the change feed.
     ReadEvents,
+    /// Refer a person from the home district (intake).
+    CreateParticipant,
+    /// Read a participant's data, history, access log and export.
+    ReadParticipant,
+    /// Change the person's own data (names, contact, protected identity) and consents.
+    UpdateParticipant,
+    /// Enrol, assign a coach, interrupt, resume, exit, record follow-ups and the mapping.
+    ManageParticipation,
+    /// Record the Arbetsförmedlingen registration date.
+    RecordAfRegistration,
 }
 
 impl Action {
-    pub const ALL: [Action; 3] = [
+    pub const ALL: [Action; 8] = [
         Action::ReadReferenceData,
         Action::ManageReferenceData,
         Action::ReadEvents,
+        Action::CreateParticipant,
+        Action::ReadParticipant,
+        Action::UpdateParticipant,
+        Action::ManageParticipation,
+        Action::RecordAfRegistration,
     ];
 }
 
@@ -58,7 +73,27 @@ impl ListScope {
 
 /// The list scope of an actor for an action, or `None` when the actor may not do it at all.
 pub fn list_scope(actor: &Actor, action: Action) -> Option<ListScope> {
+    let own_centre = || actor.jobbtorg().cloned().map(ListScope::Jobbtorg);
+    let own_district = || actor.district().cloned().map(ListScope::District);
+    let at_centre = matches!(actor.role(), Role::Coach | Role::JobbtorgManager);
     match action {
+        // The district holds the authority: only its officers refer, and only their residents.
+        Action::CreateParticipant => (actor.role() == Role::DistrictOfficer).then(own_district).flatten(),
+        // Case data stays with the job centre serving the person and the home district; providers
+        // reach participants only through referrals, analysts never.
+        Action::ReadParticipant | Action::UpdateParticipant => match actor.role() {
+            Role::Coach | Role::JobbtorgManager => own_centre(),
+            Role::DistrictOfficer => own_district(),
+            _ => None,
+        },
+        Action::ManageParticipation => at_centre.then(own_centre).flatten(),
+        Action::RecordAfRegistration => match actor.role() {
+            Role::Coach | Role::JobbtorgManager => own_centre(),
+            Role::Integration => actor
+                .has_scope(IntegrationScope::ParticipantsAfStatus)
+                .then_some(ListScope::Everything),
+            _ => None,
+        },
         Action::ReadReferenceData => Some(ListScope::Everything),
         Action::ManageReferenceData => (actor.role() == Role::Admin).then_some(ListScope::Everything),
         Action::ReadEvents => match actor.role() {
@@ -126,7 +161,7 @@ mod tests {
     fn policy_table() {
         use Action::*;
         use Role::*;
-        let table: [(Role, Action, bool, bool); 24] = [
+        let table: [(Role, Action, bool, bool); 64] = [
             (DistrictOfficer, ReadReferenceData, true, true),
             (DistrictOfficer, ManageReferenceData, false, false),
             (DistrictOfficer, ReadEvents, true, false),
@@ -151,6 +186,46 @@ mod tests {
             (Admin, ReadReferenceData, true, true),
             (Admin, ManageReferenceData, true, true),
             (Admin, ReadEvents, true, true),
+            (DistrictOfficer, CreateParticipant, true, false),
+            (DistrictOfficer, ReadParticipant, true, false),
+            (DistrictOfficer, UpdateParticipant, true, false),
+            (DistrictOfficer, ManageParticipation, false, false),
+            (DistrictOfficer, RecordAfRegistration, false, false),
+            (Coach, CreateParticipant, false, false),
+            (Coach, ReadParticipant, true, false),
+            (Coach, UpdateParticipant, true, false),
+            (Coach, ManageParticipation, true, false),
+            (Coach, RecordAfRegistration, true, false),
+            (JobbtorgManager, CreateParticipant, false, false),
+            (JobbtorgManager, ReadParticipant, true, false),
+            (JobbtorgManager, UpdateParticipant, true, false),
+            (JobbtorgManager, ManageParticipation, true, false),
+            (JobbtorgManager, RecordAfRegistration, true, false),
+            (ProviderStaff, CreateParticipant, false, false),
+            (ProviderStaff, ReadParticipant, false, false),
+            (ProviderStaff, UpdateParticipant, false, false),
+            (ProviderStaff, ManageParticipation, false, false),
+            (ProviderStaff, RecordAfRegistration, false, false),
+            (ContractManager, CreateParticipant, false, false),
+            (ContractManager, ReadParticipant, false, false),
+            (ContractManager, UpdateParticipant, false, false),
+            (ContractManager, ManageParticipation, false, false),
+            (ContractManager, RecordAfRegistration, false, false),
+            (Analyst, CreateParticipant, false, false),
+            (Analyst, ReadParticipant, false, false),
+            (Analyst, UpdateParticipant, false, false),
+            (Analyst, ManageParticipation, false, false),
+            (Analyst, RecordAfRegistration, false, false),
+            (Integration, CreateParticipant, false, false),
+            (Integration, ReadParticipant, false, false),
+            (Integration, UpdateParticipant, false, false),
+            (Integration, ManageParticipation, false, false),
+            (Integration, RecordAfRegistration, false, false),
+            (Admin, CreateParticipant, false, false),
+            (Admin, ReadParticipant, false, false),
+            (Admin, UpdateParticipant, false, false),
+            (Admin, ManageParticipation, false, false),
+            (Admin, RecordAfRegistration, false, false),
         ];
         for role in Role::ALL {
             for action in Action::ALL {
@@ -173,6 +248,22 @@ mod tests {
                 "{role} {action:?} on another scope"
             );
         }
+    }
+
+    #[test]
+    fn an_integration_client_records_af_registration_only_with_its_scope() {
+        let with_scope = Actor::new(
+            "af",
+            Role::Integration,
+            None,
+            None,
+            None,
+            vec![IntegrationScope::ParticipantsAfStatus],
+        )
+        .unwrap();
+        assert!(can(&with_scope, Action::RecordAfRegistration, &other_scope()));
+        assert!(!can(&with_scope, Action::ReadParticipant, &other_scope()));
+        assert!(!can(&with_scope, Action::ReadEvents, &other_scope()));
     }
 
     #[test]

@@ -16,7 +16,11 @@ pub enum ParticipantError {
     Transition(#[from] TransitionError),
     /// A date that breaks the order of events (422), e.g. arrival before intake.
     #[error("{field} may not be before {limit} ({limit_name})")]
-    TooEarly { field: &'static str, limit: NaiveDate, limit_name: &'static str },
+    TooEarly {
+        field: &'static str,
+        limit: NaiveDate,
+        limit_name: &'static str,
+    },
     #[error("{field} may not be in the future")]
     InFuture { field: &'static str },
     #[error("follow-ups are made at 2 or 8 months")]
@@ -40,9 +44,18 @@ pub struct PersonChanges {
     pub protected_identity: Option<bool>,
 }
 
-fn not_before(field: &'static str, date: NaiveDate, limit: NaiveDate, limit_name: &'static str) -> Result<(), ParticipantError> {
+fn not_before(
+    field: &'static str,
+    date: NaiveDate,
+    limit: NaiveDate,
+    limit_name: &'static str,
+) -> Result<(), ParticipantError> {
     if date < limit {
-        Err(ParticipantError::TooEarly { field, limit, limit_name })
+        Err(ParticipantError::TooEarly {
+            field,
+            limit,
+            limit_name,
+        })
     } else {
         Ok(())
     }
@@ -63,13 +76,32 @@ impl Participant {
     }
 
     pub fn update_person(mut self, changes: PersonChanges) -> Self {
-        let PersonChanges { first_name, last_name, phone, email, street, postal_code, city, language_needs, protected_identity } =
-            changes;
+        let PersonChanges {
+            first_name,
+            last_name,
+            phone,
+            email,
+            street,
+            postal_code,
+            city,
+            language_needs,
+            protected_identity,
+        } = changes;
         self.first_name = first_name.unwrap_or(self.first_name);
         self.last_name = last_name.unwrap_or(self.last_name);
-        let Contact { phone: old_phone, email: old_email } = self.contact;
-        self.contact = Contact { phone: phone.unwrap_or(old_phone), email: email.unwrap_or(old_email) };
-        let Address { street: old_street, postal_code: old_postal, city: old_city } = self.address;
+        let Contact {
+            phone: old_phone,
+            email: old_email,
+        } = self.contact;
+        self.contact = Contact {
+            phone: phone.unwrap_or(old_phone),
+            email: email.unwrap_or(old_email),
+        };
+        let Address {
+            street: old_street,
+            postal_code: old_postal,
+            city: old_city,
+        } = self.address;
         self.address = Address {
             street: street.unwrap_or(old_street),
             postal_code: postal_code.unwrap_or(old_postal),
@@ -117,15 +149,33 @@ impl Participant {
             not_before("started_on", from, enrolled_on, "the enrolment date")?;
         }
         not_future("started_on", from, today)?;
-        self.interruptions.push(Interruption { id, period_id: self.current.id, reason, started_on: from, ended_on: None, note });
+        self.interruptions.push(Interruption {
+            id,
+            period_id: self.current.id,
+            reason,
+            started_on: from,
+            ended_on: None,
+            note,
+        });
         Ok(self)
     }
 
     /// Restart (nystart) after an interruption; `resumed_on` is the first day back.
-    pub fn resume(mut self, interruption_id: Uuid, resumed_on: NaiveDate, today: NaiveDate) -> Result<Self, ParticipantError> {
-        let open = self.open_interruption().filter(|i| i.id == interruption_id).map(|i| i.started_on);
+    pub fn resume(
+        mut self,
+        interruption_id: Uuid,
+        resumed_on: NaiveDate,
+        today: NaiveDate,
+    ) -> Result<Self, ParticipantError> {
+        let open = self
+            .open_interruption()
+            .filter(|i| i.id == interruption_id)
+            .map(|i| i.started_on);
         let Some(started_on) = open else {
-            return Err(ParticipantError::Transition(TransitionError { from: self.current.status, action: ParticipantAction::Resume }));
+            return Err(ParticipantError::Transition(TransitionError {
+                from: self.current.status,
+                action: ParticipantAction::Resume,
+            }));
         };
         self.transition(ParticipantAction::Resume)?;
         not_before("ended_on", resumed_on, started_on, "the start of the interruption")?;
@@ -137,7 +187,12 @@ impl Participant {
     }
 
     /// Leaves with a coded outcome; an open interruption ends on the exit date.
-    pub fn exit(mut self, exited_on: NaiveDate, record: ExitRecord, today: NaiveDate) -> Result<Self, ParticipantError> {
+    pub fn exit(
+        mut self,
+        exited_on: NaiveDate,
+        record: ExitRecord,
+        today: NaiveDate,
+    ) -> Result<Self, ParticipantError> {
         self.transition(ParticipantAction::Exit)?;
         let (limit, limit_name) = match self.current.enrolled_on {
             Some(enrolled_on) => (enrolled_on, "the enrolment date"),
@@ -146,7 +201,11 @@ impl Participant {
         not_before("exited_on", exited_on, limit, limit_name)?;
         not_future("exited_on", exited_on, today)?;
         let current = self.current.id;
-        for interruption in self.interruptions.iter_mut().filter(|i| i.period_id == current && i.ended_on.is_none()) {
+        for interruption in self
+            .interruptions
+            .iter_mut()
+            .filter(|i| i.period_id == current && i.ended_on.is_none())
+        {
             interruption.ended_on = Some(exited_on.max(interruption.started_on));
         }
         self.current.exit = Some(Exit { on: exited_on, record });
@@ -167,14 +226,25 @@ impl Participant {
             return Err(ParticipantError::FollowUpMonths);
         }
         let current = self.current.id;
-        if self.follow_ups.iter().any(|f| f.period_id == current && f.months == months) {
+        if self
+            .follow_ups
+            .iter()
+            .any(|f| f.period_id == current && f.months == months)
+        {
             return Err(ParticipantError::FollowUpRecorded { months });
         }
         if let Some(exit) = &self.current.exit {
             not_before("followed_up_on", followed_up_on, exit.on, "the exit date")?;
         }
         not_future("followed_up_on", followed_up_on, today)?;
-        self.follow_ups.push(FollowUp { id, period_id: current, months, followed_up_on, self_supporting, employment });
+        self.follow_ups.push(FollowUp {
+            id,
+            period_id: current,
+            months,
+            followed_up_on,
+            self_supporting,
+            employment,
+        });
         Ok(self)
     }
 }
@@ -235,7 +305,15 @@ mod tests {
     fn the_whole_flow_keeps_the_clock_right() {
         let p = referred().enrol(day(2026, 11, 3), "coach-1".into(), today()).unwrap();
         assert_eq!(p.current.plan_due_on, Some(day(2026, 11, 10)));
-        let p = p.interrupt(Uuid::from_u128(2), InterruptionReason::Sickness, day(2026, 11, 10), None, today()).unwrap();
+        let p = p
+            .interrupt(
+                Uuid::from_u128(2),
+                InterruptionReason::Sickness,
+                day(2026, 11, 10),
+                None,
+                today(),
+            )
+            .unwrap();
         assert_eq!(p.current.status, ParticipantStatus::Interrupted);
         let p = p.resume(Uuid::from_u128(2), day(2026, 11, 15), today()).unwrap();
         assert_eq!(p.current.status, ParticipantStatus::Enrolled);
@@ -244,31 +322,61 @@ mod tests {
         let record = ExitRecord::new(ExitOutcome::Studies, None, None).unwrap();
         let p = p.exit(day(2026, 11, 20), record, today()).unwrap();
         assert_eq!(p.derive(today()).participation_days_used, 13);
-        let p = p.record_follow_up(Uuid::from_u128(3), 2, day(2026, 11, 23), true, None, today()).unwrap();
-        assert_eq!(p.derive(today()).follow_ups_due.iter().filter(|f| f.recorded).count(), 1);
+        let p = p
+            .record_follow_up(Uuid::from_u128(3), 2, day(2026, 11, 23), true, None, today())
+            .unwrap();
         assert_eq!(
-            p.clone().record_follow_up(Uuid::from_u128(4), 2, today(), true, None, today()),
+            p.derive(today()).follow_ups_due.iter().filter(|f| f.recorded).count(),
+            1
+        );
+        assert_eq!(
+            p.clone()
+                .record_follow_up(Uuid::from_u128(4), 2, today(), true, None, today()),
             Err(ParticipantError::FollowUpRecorded { months: 2 })
         );
-        assert_eq!(p.record_follow_up(Uuid::from_u128(4), 3, today(), true, None, today()), Err(ParticipantError::FollowUpMonths));
+        assert_eq!(
+            p.record_follow_up(Uuid::from_u128(4), 3, today(), true, None, today()),
+            Err(ParticipantError::FollowUpMonths)
+        );
     }
 
     #[test]
     fn arrival_may_not_precede_intake_nor_lie_ahead() {
         assert_eq!(
             referred().enrol(day(2026, 11, 1), "c".into(), today()),
-            Err(ParticipantError::TooEarly { field: "arrived_on", limit: day(2026, 11, 2), limit_name: "the intake date" })
+            Err(ParticipantError::TooEarly {
+                field: "arrived_on",
+                limit: day(2026, 11, 2),
+                limit_name: "the intake date"
+            })
         );
-        assert_eq!(referred().enrol(day(2026, 11, 24), "c".into(), today()), Err(ParticipantError::InFuture { field: "arrived_on" }));
+        assert_eq!(
+            referred().enrol(day(2026, 11, 24), "c".into(), today()),
+            Err(ParticipantError::InFuture { field: "arrived_on" })
+        );
     }
 
     #[test]
     fn illegal_transitions_name_the_current_status() {
-        let error = referred().interrupt(Uuid::from_u128(2), InterruptionReason::Other, today(), None, today()).unwrap_err();
+        let error = referred()
+            .interrupt(Uuid::from_u128(2), InterruptionReason::Other, today(), None, today())
+            .unwrap_err();
         assert_eq!(error.to_string(), "cannot interrupt a participant who is referred");
-        let exited = referred().exit(today(), ExitRecord::new(ExitOutcome::NoShow, None, None).unwrap(), today()).unwrap();
-        assert!(matches!(exited.clone().enrol(today(), "c".into(), today()), Err(ParticipantError::Transition(_))));
-        assert!(matches!(exited.resume(Uuid::from_u128(2), today(), today()), Err(ParticipantError::Transition(_))));
+        let exited = referred()
+            .exit(
+                today(),
+                ExitRecord::new(ExitOutcome::NoShow, None, None).unwrap(),
+                today(),
+            )
+            .unwrap();
+        assert!(matches!(
+            exited.clone().enrol(today(), "c".into(), today()),
+            Err(ParticipantError::Transition(_))
+        ));
+        assert!(matches!(
+            exited.resume(Uuid::from_u128(2), today(), today()),
+            Err(ParticipantError::Transition(_))
+        ));
     }
 
     #[test]
@@ -276,16 +384,32 @@ mod tests {
         let p = referred()
             .enrol(day(2026, 11, 3), "c".into(), today())
             .unwrap()
-            .interrupt(Uuid::from_u128(2), InterruptionReason::ParentalLeave, day(2026, 11, 10), None, today())
+            .interrupt(
+                Uuid::from_u128(2),
+                InterruptionReason::ParentalLeave,
+                day(2026, 11, 10),
+                None,
+                today(),
+            )
             .unwrap();
-        let p = p.exit(day(2026, 11, 20), ExitRecord::new(ExitOutcome::SickOrParentalLeave, None, None).unwrap(), today()).unwrap();
+        let p = p
+            .exit(
+                day(2026, 11, 20),
+                ExitRecord::new(ExitOutcome::SickOrParentalLeave, None, None).unwrap(),
+                today(),
+            )
+            .unwrap();
         assert_eq!(p.interruptions[0].ended_on, Some(day(2026, 11, 20)));
         assert!(p.open_interruption().is_none());
     }
 
     #[test]
     fn person_changes_touch_only_what_they_name() {
-        let changes = PersonChanges { phone: Some(Some("070-123".into())), city: Some(None), ..PersonChanges::default() };
+        let changes = PersonChanges {
+            phone: Some(Some("070-123".into())),
+            city: Some(None),
+            ..PersonChanges::default()
+        };
         let p = referred().update_person(changes);
         assert_eq!(p.contact.phone.as_deref(), Some("070-123"));
         assert_eq!(p.first_name, "Anna");

@@ -54,7 +54,11 @@ pub fn follow_ups_due(exited_on: NaiveDate, recorded_months: &[u32]) -> Vec<Foll
         .iter()
         .filter_map(|&months| {
             let due_on = exited_on.checked_add_months(Months::new(months))?;
-            Some(FollowUpDue { months, due_on, recorded: recorded_months.contains(&months) })
+            Some(FollowUpDue {
+                months,
+                due_on,
+                recorded: recorded_months.contains(&months),
+            })
         })
         .collect()
 }
@@ -91,7 +95,11 @@ mod tests {
         let today = day(2026, 11, 23);
         assert_eq!(participation_days_used(&[open(today)], &[], today), 1);
         assert_eq!(participation_days_used(&[open(day(2026, 11, 1))], &[], today), 23);
-        assert_eq!(participation_days_used(&[open(day(2026, 12, 1))], &[], today), 0, "not started yet");
+        assert_eq!(
+            participation_days_used(&[open(day(2026, 12, 1))], &[], today),
+            0,
+            "not started yet"
+        );
     }
 
     #[test]
@@ -115,7 +123,10 @@ mod tests {
         assert_eq!(used, 485);
         assert!(used < MAX_PARTICIPATION_DAYS);
         let later = day(2027, 9, 2);
-        assert_eq!(participation_days_used(&[first, second], &[first_break, second_break], later), 549);
+        assert_eq!(
+            participation_days_used(&[first, second], &[first_break, second_break], later),
+            549
+        );
     }
 
     #[test]
@@ -124,8 +135,16 @@ mod tests {
         assert_eq!(
             due,
             vec![
-                FollowUpDue { months: 2, due_on: day(2026, 10, 31), recorded: true },
-                FollowUpDue { months: 8, due_on: day(2027, 4, 30), recorded: false },
+                FollowUpDue {
+                    months: 2,
+                    due_on: day(2026, 10, 31),
+                    recorded: true
+                },
+                FollowUpDue {
+                    months: 8,
+                    due_on: day(2027, 4, 30),
+                    recorded: false
+                },
             ]
         );
     }

@@ -53,7 +53,11 @@ pub enum EmploymentForm {
 }
 
 impl EmploymentForm {
-    pub const ALL: [EmploymentForm; 3] = [EmploymentForm::Permanent, EmploymentForm::FixedTerm, EmploymentForm::Hourly];
+    pub const ALL: [EmploymentForm; 3] = [
+        EmploymentForm::Permanent,
+        EmploymentForm::FixedTerm,
+        EmploymentForm::Hourly,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -120,7 +124,11 @@ pub struct ExitRecord {
 }
 
 impl ExitRecord {
-    pub fn new(outcome: ExitOutcome, employment: Option<EmploymentDetails>, reason: Option<String>) -> Result<Self, ExitError> {
+    pub fn new(
+        outcome: ExitOutcome,
+        employment: Option<EmploymentDetails>,
+        reason: Option<String>,
+    ) -> Result<Self, ExitError> {
         let reason = reason.map(|r| r.trim().to_owned()).filter(|r| !r.is_empty());
         match (outcome, &employment) {
             (ExitOutcome::Employment, None) => return Err(ExitError::EmploymentDetailsRequired),
@@ -131,7 +139,11 @@ impl ExitRecord {
         if outcome == ExitOutcome::Other && reason.is_none() {
             return Err(ExitError::ReasonRequired);
         }
-        Ok(Self { outcome, employment, reason })
+        Ok(Self {
+            outcome,
+            employment,
+            reason,
+        })
     }
 
     pub fn outcome(&self) -> ExitOutcome {
@@ -149,7 +161,9 @@ impl ExitRecord {
 
 pub fn validate_ssyk(ssyk: Option<&str>) -> Result<(), ExitError> {
     match ssyk {
-        Some(code) if code.is_empty() || code.len() > 4 || !code.bytes().all(|b| b.is_ascii_digit()) => Err(ExitError::InvalidSsyk),
+        Some(code) if code.is_empty() || code.len() > 4 || !code.bytes().all(|b| b.is_ascii_digit()) => {
+            Err(ExitError::InvalidSsyk)
+        }
         _ => Ok(()),
     }
 }
@@ -169,24 +183,45 @@ mod tests {
 
     #[test]
     fn employment_needs_its_details_and_only_employment_has_them() {
-        assert_eq!(ExitRecord::new(ExitOutcome::Employment, None, None), Err(ExitError::EmploymentDetailsRequired));
+        assert_eq!(
+            ExitRecord::new(ExitOutcome::Employment, None, None),
+            Err(ExitError::EmploymentDetailsRequired)
+        );
         assert!(ExitRecord::new(ExitOutcome::Employment, Some(job(Some("5120"))), None).is_ok());
-        assert_eq!(ExitRecord::new(ExitOutcome::Employment, Some(job(Some("51200"))), None), Err(ExitError::InvalidSsyk));
-        assert_eq!(ExitRecord::new(ExitOutcome::Employment, Some(job(Some("51a"))), None), Err(ExitError::InvalidSsyk));
-        assert_eq!(ExitRecord::new(ExitOutcome::Studies, Some(job(None)), None), Err(ExitError::EmploymentDetailsNotAllowed));
+        assert_eq!(
+            ExitRecord::new(ExitOutcome::Employment, Some(job(Some("51200"))), None),
+            Err(ExitError::InvalidSsyk)
+        );
+        assert_eq!(
+            ExitRecord::new(ExitOutcome::Employment, Some(job(Some("51a"))), None),
+            Err(ExitError::InvalidSsyk)
+        );
+        assert_eq!(
+            ExitRecord::new(ExitOutcome::Studies, Some(job(None)), None),
+            Err(ExitError::EmploymentDetailsNotAllowed)
+        );
     }
 
     #[test]
     fn other_needs_a_reason() {
-        assert_eq!(ExitRecord::new(ExitOutcome::Other, None, None), Err(ExitError::ReasonRequired));
-        assert_eq!(ExitRecord::new(ExitOutcome::Other, None, Some("  ".into())), Err(ExitError::ReasonRequired));
+        assert_eq!(
+            ExitRecord::new(ExitOutcome::Other, None, None),
+            Err(ExitError::ReasonRequired)
+        );
+        assert_eq!(
+            ExitRecord::new(ExitOutcome::Other, None, Some("  ".into())),
+            Err(ExitError::ReasonRequired)
+        );
         let record = ExitRecord::new(ExitOutcome::Other, None, Some(" moved abroad ".into())).unwrap();
         assert_eq!(record.reason(), Some("moved abroad"));
     }
 
     #[test]
     fn every_other_outcome_stands_alone() {
-        for outcome in ExitOutcome::ALL.into_iter().filter(|o| !matches!(o, ExitOutcome::Employment | ExitOutcome::Other)) {
+        for outcome in ExitOutcome::ALL
+            .into_iter()
+            .filter(|o| !matches!(o, ExitOutcome::Employment | ExitOutcome::Other))
+        {
             assert!(ExitRecord::new(outcome, None, None).is_ok(), "{outcome:?}");
         }
     }

@@ -13,7 +13,11 @@ pub use clock::{
     day_before, follow_ups_due, participation_days_used, plan_due_on, FollowUpDue, Interval, MAX_PARTICIPATION_DAYS,
     PLAN_DEADLINE_WORKING_DAYS,
 };
-pub use model::{changed_fields, is_plan_overdue, Address, Contact, Derived, Exit, FollowUp, Interruption, Participant, Period};
-pub use exit::{EmploymentDetails, EmploymentExtent, EmploymentForm, ExitError, ExitOutcome, ExitRecord};
+pub use exit::{
+    validate_ssyk, EmploymentDetails, EmploymentExtent, EmploymentForm, ExitError, ExitOutcome, ExitRecord,
+};
+pub use model::{
+    changed_fields, is_plan_overdue, Address, Contact, Derived, Exit, FollowUp, Interruption, Participant, Period,
+};
 pub use status::{InterruptionReason, ParticipantAction, ParticipantStatus, TransitionError};
 pub use target_groups::{intake_target_groups, TargetGroupError, YOUTH_GROUP};

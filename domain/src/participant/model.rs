@@ -105,14 +105,18 @@ pub struct Derived {
 
 /// An enrolled participant past the plan deadline with no approved plan.
 pub fn is_plan_overdue(period: &Period, today: NaiveDate) -> bool {
-    matches!(period.status, ParticipantStatus::Enrolled | ParticipantStatus::Interrupted)
-        && period.plan_approved_on.is_none()
+    matches!(
+        period.status,
+        ParticipantStatus::Enrolled | ParticipantStatus::Interrupted
+    ) && period.plan_approved_on.is_none()
         && period.plan_due_on.is_some_and(|due| today > due)
 }
 
 impl Participant {
     pub fn open_interruption(&self) -> Option<&Interruption> {
-        self.interruptions.iter().find(|i| i.period_id == self.current.id && i.ended_on.is_none())
+        self.interruptions
+            .iter()
+            .find(|i| i.period_id == self.current.id && i.ended_on.is_none())
     }
 
     pub fn derive(&self, today: NaiveDate) -> Derived {
@@ -122,24 +126,39 @@ impl Participant {
             .chain(std::iter::once(&self.current))
             .filter_map(|p| {
                 let start = p.enrolled_on?;
-                Some(Interval { start, end: p.exit.as_ref().map(|e| e.on) })
+                Some(Interval {
+                    start,
+                    end: p.exit.as_ref().map(|e| e.on),
+                })
             })
             .collect();
         let interruptions: Vec<Interval> = self
             .interruptions
             .iter()
-            .map(|i| Interval { start: i.started_on, end: i.ended_on.map(super::clock::day_before) })
+            .map(|i| Interval {
+                start: i.started_on,
+                end: i.ended_on.map(super::clock::day_before),
+            })
             .collect();
         let used = participation_days_used(&periods, &interruptions, today);
-        let recorded: Vec<u32> =
-            self.follow_ups.iter().filter(|f| f.period_id == self.current.id).map(|f| f.months).collect();
+        let recorded: Vec<u32> = self
+            .follow_ups
+            .iter()
+            .filter(|f| f.period_id == self.current.id)
+            .map(|f| f.months)
+            .collect();
         Derived {
             age: age_on(self.birth_date, today),
             youth_16_24: self.current.target_groups.iter().any(|g| g.as_str() == YOUTH_GROUP),
             plan_overdue: is_plan_overdue(&self.current, today),
             participation_days_used: used,
             participation_days_left: MAX_PARTICIPATION_DAYS.saturating_sub(used),
-            follow_ups_due: self.current.exit.as_ref().map(|e| follow_ups_due(e.on, &recorded)).unwrap_or_default(),
+            follow_ups_due: self
+                .current
+                .exit
+                .as_ref()
+                .map(|e| follow_ups_due(e.on, &recorded))
+                .unwrap_or_default(),
         }
     }
 
@@ -164,14 +183,28 @@ impl Participant {
             ("coach_id", p.coach.clone()),
             ("plan_due_on", date(p.plan_due_on)),
             ("af_registered_on", date(p.af_registered_on)),
-            ("interruption", self.open_interruption().map(|i| format!("{} since {}", i.reason.as_str(), i.started_on))),
+            (
+                "interruption",
+                self.open_interruption()
+                    .map(|i| format!("{} since {}", i.reason.as_str(), i.started_on)),
+            ),
             ("exited_on", date(exit.map(|e| e.on))),
             ("exit_outcome", exit.map(|e| e.record.outcome().as_str().to_owned())),
             ("exit_employment_form", employment.map(|e| e.form.as_str().to_owned())),
             ("exit_extent", employment.map(|e| e.extent.as_str().to_owned())),
             ("exit_wage_subsidy", employment.map(|e| e.wage_subsidy.to_string())),
             ("exit_reason", exit.and_then(|e| e.record.reason().map(str::to_owned))),
-            ("follow_ups", Some(self.follow_ups.iter().filter(|f| f.period_id == p.id).map(|f| f.months.to_string()).collect::<Vec<_>>().join(","))),
+            (
+                "follow_ups",
+                Some(
+                    self.follow_ups
+                        .iter()
+                        .filter(|f| f.period_id == p.id)
+                        .map(|f| f.months.to_string())
+                        .collect::<Vec<_>>()
+                        .join(","),
+                ),
+            ),
         ]
     }
 }

@@ -29,8 +29,12 @@ pub struct TransitionError {
 }
 
 impl ParticipantStatus {
-    pub const ALL: [ParticipantStatus; 4] =
-        [ParticipantStatus::Referred, ParticipantStatus::Enrolled, ParticipantStatus::Interrupted, ParticipantStatus::Exited];
+    pub const ALL: [ParticipantStatus; 4] = [
+        ParticipantStatus::Referred,
+        ParticipantStatus::Enrolled,
+        ParticipantStatus::Interrupted,
+        ParticipantStatus::Exited,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -97,8 +101,12 @@ pub enum InterruptionReason {
 }
 
 impl InterruptionReason {
-    pub const ALL: [InterruptionReason; 4] =
-        [InterruptionReason::Pregnancy, InterruptionReason::ParentalLeave, InterruptionReason::Sickness, InterruptionReason::Other];
+    pub const ALL: [InterruptionReason; 4] = [
+        InterruptionReason::Pregnancy,
+        InterruptionReason::ParentalLeave,
+        InterruptionReason::Sickness,
+        InterruptionReason::Other,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -120,8 +128,15 @@ mod tests {
     use ParticipantAction as A;
     use ParticipantStatus as S;
 
-    const ACTIONS: [ParticipantAction; 7] =
-        [A::Enrol, A::AssignCoach, A::RegisterAf, A::Interrupt, A::Resume, A::Exit, A::RecordFollowUp];
+    const ACTIONS: [ParticipantAction; 7] = [
+        A::Enrol,
+        A::AssignCoach,
+        A::RegisterAf,
+        A::Interrupt,
+        A::Resume,
+        A::Exit,
+        A::RecordFollowUp,
+    ];
 
     /// Every status × action: the legal ones and where they lead; everything else is refused.
     #[test]
@@ -143,10 +158,17 @@ mod tests {
         ];
         for from in S::ALL {
             for action in ACTIONS {
-                let expected = legal.iter().find(|(f, a, _)| *f == from && *a == action).map(|(_, _, to)| *to);
+                let expected = legal
+                    .iter()
+                    .find(|(f, a, _)| *f == from && *a == action)
+                    .map(|(_, _, to)| *to);
                 match expected {
                     Some(to) => assert_eq!(from.apply(action), Ok(to), "{from} {action}"),
-                    None => assert_eq!(from.apply(action), Err(TransitionError { from, action }), "{from} {action}"),
+                    None => assert_eq!(
+                        from.apply(action),
+                        Err(TransitionError { from, action }),
+                        "{from} {action}"
+                    ),
                 }
             }
         }

@@ -44,7 +44,9 @@ pub fn intake_target_groups(
         match catalogue.iter().find(|g| &g.code == code) {
             None => errors.push(TargetGroupError::Unknown(code.to_string())),
             Some(group) if group.derived => errors.push(TargetGroupError::Derived(code.to_string())),
-            Some(group) if !group.is_enabled(enabled_phase) => errors.push(TargetGroupError::NotEnabled(code.to_string())),
+            Some(group) if !group.is_enabled(enabled_phase) => {
+                errors.push(TargetGroupError::NotEnabled(code.to_string()))
+            }
             Some(_) if groups.contains(code) => {}
             Some(_) => groups.push(code.clone()),
         }
@@ -102,7 +104,10 @@ mod tests {
 
     #[test]
     fn an_adult_keeps_the_requested_groups() {
-        assert_eq!(groups(&["sfi_student"], day(1980, 1, 1), Phase::One), Ok(vec!["sfi_student".into()]));
+        assert_eq!(
+            groups(&["sfi_student"], day(1980, 1, 1), Phase::One),
+            Ok(vec!["sfi_student".into()])
+        );
     }
 
     #[test]
@@ -112,8 +117,16 @@ mod tests {
             Ok(vec!["social_assistance_unemployed".into(), YOUTH_GROUP.into()]),
             "16 today"
         );
-        assert_eq!(groups(&[], day(2001, 11, 24), Phase::One), Ok(vec![YOUTH_GROUP.into()]), "24 until tomorrow");
-        assert_eq!(groups(&["sfi_student"], day(2001, 11, 23), Phase::One), Ok(vec!["sfi_student".into()]), "25 today");
+        assert_eq!(
+            groups(&[], day(2001, 11, 24), Phase::One),
+            Ok(vec![YOUTH_GROUP.into()]),
+            "24 until tomorrow"
+        );
+        assert_eq!(
+            groups(&["sfi_student"], day(2001, 11, 23), Phase::One),
+            Ok(vec!["sfi_student".into()]),
+            "25 today"
+        );
     }
 
     #[test]
@@ -138,13 +151,25 @@ mod tests {
             groups(&["disability_support"], day(1980, 1, 1), Phase::One),
             Err(vec![TargetGroupError::NotEnabled("disability_support".into())])
         );
-        assert_eq!(groups(&["disability_support"], day(1980, 1, 1), Phase::Two), Ok(vec!["disability_support".into()]));
+        assert_eq!(
+            groups(&["disability_support"], day(1980, 1, 1), Phase::Two),
+            Ok(vec!["disability_support".into()])
+        );
     }
 
     #[test]
     fn unknown_and_empty_are_refused_and_duplicates_collapse() {
-        assert_eq!(groups(&["astronauts"], day(1980, 1, 1), Phase::One), Err(vec![TargetGroupError::Unknown("astronauts".into())]));
-        assert_eq!(groups(&[], day(1980, 1, 1), Phase::One), Err(vec![TargetGroupError::Empty]));
-        assert_eq!(groups(&["sfi_student", "sfi_student"], day(1980, 1, 1), Phase::One), Ok(vec!["sfi_student".into()]));
+        assert_eq!(
+            groups(&["astronauts"], day(1980, 1, 1), Phase::One),
+            Err(vec![TargetGroupError::Unknown("astronauts".into())])
+        );
+        assert_eq!(
+            groups(&[], day(1980, 1, 1), Phase::One),
+            Err(vec![TargetGroupError::Empty])
+        );
+        assert_eq!(
+            groups(&["sfi_student", "sfi_student"], day(1980, 1, 1), Phase::One),
+            Ok(vec!["sfi_student".into()])
+        );
     }
 }

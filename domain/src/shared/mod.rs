@@ -2,8 +2,10 @@
 
 mod code;
 mod personnummer;
+mod text;
 mod working_days;
 
 pub use code::{Code, InvalidCode};
 pub use personnummer::{age_on, Personnummer, PersonnummerError};
+pub use text::{clean_text, TextError};
 pub use working_days::{add_working_days, is_working_day, swedish_public_holidays};

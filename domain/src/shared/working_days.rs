@@ -31,10 +31,19 @@ fn first_on_or_after(from: NaiveDate, weekday: Weekday) -> NaiveDate {
 /// Days off in `year` that fall on weekdays or weekends alike, sorted.
 pub fn swedish_public_holidays(year: i32) -> Vec<NaiveDate> {
     let date = |m, d| NaiveDate::from_ymd_opt(year, m, d);
-    let mut days: Vec<NaiveDate> = [date(1, 1), date(1, 6), date(5, 1), date(6, 6), date(12, 24), date(12, 25), date(12, 26), date(12, 31)]
-        .into_iter()
-        .flatten()
-        .collect();
+    let mut days: Vec<NaiveDate> = [
+        date(1, 1),
+        date(1, 6),
+        date(5, 1),
+        date(6, 6),
+        date(12, 24),
+        date(12, 25),
+        date(12, 26),
+        date(12, 31),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     if let Some(easter) = easter_sunday(year) {
         for offset in [-2i64, 0, 1, 39, 49] {
             // Good Friday, Easter Sunday, Easter Monday, Ascension Day, Pentecost.
@@ -129,11 +138,23 @@ mod tests {
     #[test]
     fn moving_holidays_in_other_years() {
         let h2025 = swedish_public_holidays(2025);
-        for d in [day(2025, 4, 18), day(2025, 4, 21), day(2025, 5, 29), day(2025, 6, 20), day(2025, 11, 1)] {
+        for d in [
+            day(2025, 4, 18),
+            day(2025, 4, 21),
+            day(2025, 5, 29),
+            day(2025, 6, 20),
+            day(2025, 11, 1),
+        ] {
             assert!(h2025.contains(&d), "{d}");
         }
         let h2027 = swedish_public_holidays(2027);
-        for d in [day(2027, 3, 26), day(2027, 3, 29), day(2027, 5, 6), day(2027, 6, 25), day(2027, 11, 6)] {
+        for d in [
+            day(2027, 3, 26),
+            day(2027, 3, 29),
+            day(2027, 5, 6),
+            day(2027, 6, 25),
+            day(2027, 11, 6),
+        ] {
             assert!(h2027.contains(&d), "{d}");
         }
     }

@@ -245,6 +245,11 @@ impl TestToken {
         self
     }
 
+    pub fn subject(mut self, sub: &str) -> Self {
+        self.0.sub = sub.to_owned();
+        self
+    }
+
     pub fn claims(self) -> Claims {
         self.0
     }

@@ -11,6 +11,7 @@ mod events;
 mod health;
 mod helpers;
 mod openapi;
+mod participants;
 mod readiness;
 mod reference;
 mod transactions;

@@ -1,6 +1,8 @@
 //! Repositories: the only place that runs queries. Each method takes a connection so callers
 //! decide the transaction.
 
+pub mod participant;
 pub mod reference;
 
+pub use participant::ParticipantRepo;
 pub use reference::ReferenceRepo;

@@ -1,0 +1,369 @@
+//! Wire types of the participant resource and how a participant is shown to a given caller.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::access::{Actor, Role};
+use domain::participant::{EmploymentDetails, FollowUp, Interruption, Participant};
+use persistence::repos::participant::ParticipantSummary;
+use serde::{Deserialize, Deserializer, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AddressDto {
+    #[schema(example = "Rinkebytorget 1")]
+    pub street: Option<String>,
+    #[schema(example = "163 73")]
+    pub postal_code: Option<String>,
+    #[schema(example = "Spånga")]
+    pub city: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EmploymentDto {
+    /// `permanent`, `fixed_term` or `hourly`.
+    #[schema(example = "permanent")]
+    pub employment_form: String,
+    /// `full_time` or `part_time`.
+    #[schema(example = "full_time")]
+    pub extent: String,
+    pub wage_subsidy: bool,
+    /// SSYK 2012 occupation code, 1-4 digits.
+    #[schema(example = "5120", pattern = r"^[0-9]{1,4}$")]
+    pub ssyk: Option<String>,
+}
+
+impl From<&EmploymentDetails> for EmploymentDto {
+    fn from(e: &EmploymentDetails) -> Self {
+        Self {
+            employment_form: e.form.as_str().into(),
+            extent: e.extent.as_str().into(),
+            wage_subsidy: e.wage_subsidy,
+            ssyk: e.ssyk.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InterruptionResponse {
+    pub id: String,
+    #[schema(example = "sickness")]
+    pub reason: String,
+    pub started_on: NaiveDate,
+    /// The first day back; null while interrupted.
+    pub ended_on: Option<NaiveDate>,
+    pub note: Option<String>,
+}
+
+impl From<&Interruption> for InterruptionResponse {
+    fn from(i: &Interruption) -> Self {
+        Self {
+            id: i.id.to_string(),
+            reason: i.reason.as_str().into(),
+            started_on: i.started_on,
+            ended_on: i.ended_on,
+            note: i.note.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FollowUpResponse {
+    pub id: String,
+    #[schema(example = 2)]
+    pub months: u32,
+    pub followed_up_on: NaiveDate,
+    pub self_supporting: bool,
+    pub employment: Option<EmploymentDto>,
+}
+
+impl From<&FollowUp> for FollowUpResponse {
+    fn from(f: &FollowUp) -> Self {
+        Self {
+            id: f.id.to_string(),
+            months: f.months,
+            followed_up_on: f.followed_up_on,
+            self_supporting: f.self_supporting,
+            employment: f.employment.as_ref().map(EmploymentDto::from),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FollowUpDueResponse {
+    #[schema(example = 8)]
+    pub months: u32,
+    pub due_on: NaiveDate,
+    pub recorded: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExitResponse {
+    pub exited_on: NaiveDate,
+    #[schema(example = "employment")]
+    pub outcome: String,
+    pub employment: Option<EmploymentDto>,
+    pub reason: Option<String>,
+}
+
+/// A participant: the person and the current participation period, with what is derived on
+/// every read. For a protected identity the name and identity number are shown only to the
+/// assigned coach and the home district's officers, and the address to no one.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ParticipantResponse {
+    #[schema(example = "0193f7d2-6c1e-7a51-9a0b-1f6f0c2f9e11")]
+    pub id: String,
+    pub version: i32,
+    /// The name, or the pseudonym where the name may not be shown.
+    #[schema(example = "Amina Hassan")]
+    pub display_name: String,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    #[schema(example = "P-2F9E11AB")]
+    pub pseudonym: String,
+    /// `YYYYMMDD-NNNN`; null where the name is withheld.
+    #[schema(example = "19811218-9876")]
+    pub personal_identity_number: Option<String>,
+    pub birth_date: NaiveDate,
+    #[schema(example = 44)]
+    pub age: u32,
+    pub youth_16_24: bool,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    /// Never returned for a protected identity.
+    pub address: Option<AddressDto>,
+    pub language_needs: Option<String>,
+    pub protected_identity: bool,
+    /// `referred`, `enrolled`, `interrupted` or `exited`.
+    #[schema(example = "enrolled")]
+    pub status: String,
+    #[schema(example = "rinkeby-kista")]
+    pub home_district_id: String,
+    #[schema(example = "jarva")]
+    pub jobbtorg_id: String,
+    #[schema(example = json!(["social_assistance_unemployed"]))]
+    pub target_groups: Vec<String>,
+    pub referral_reason: String,
+    pub requested_start: NaiveDate,
+    pub referred_on: NaiveDate,
+    pub enrolled_on: Option<NaiveDate>,
+    /// The coach's user id.
+    pub coach_id: Option<String>,
+    pub af_registered_on: Option<NaiveDate>,
+    /// Enrolment + 5 working days.
+    pub plan_due_on: Option<NaiveDate>,
+    pub plan_overdue: bool,
+    pub participation_days_used: u32,
+    /// Of 548 (18 months); interrupted days do not count.
+    pub participation_days_left: u32,
+    pub interruptions: Vec<InterruptionResponse>,
+    pub exit: Option<ExitResponse>,
+    pub follow_ups: Vec<FollowUpResponse>,
+    pub follow_ups_due: Vec<FollowUpDueResponse>,
+    /// Earlier participation periods of the same person.
+    pub earlier_periods: usize,
+}
+
+/// A row of the participant list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ParticipantListItem {
+    pub id: String,
+    pub version: i32,
+    /// The name, or the pseudonym for a protected identity unless you are their coach or
+    /// district officer.
+    pub display_name: String,
+    pub pseudonym: String,
+    pub protected_identity: bool,
+    pub status: String,
+    pub home_district_id: String,
+    pub jobbtorg_id: String,
+    pub coach_id: Option<String>,
+    pub target_groups: Vec<String>,
+    pub enrolled_on: Option<NaiveDate>,
+    pub plan_due_on: Option<NaiveDate>,
+    pub plan_overdue: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ParticipantList {
+    pub items: Vec<ParticipantListItem>,
+    /// Pass as `cursor` for the next page; null on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// Whether `viewer` may see the name of a person with a protected identity: only the assigned
+/// coach and the home district's officers may.
+fn sees_name(viewer: &Actor, protected: bool, coach: Option<&str>, district: &str) -> bool {
+    !protected
+        || coach == Some(viewer.subject())
+        || (viewer.role() == Role::DistrictOfficer && viewer.district().map(|d| d.as_str()) == Some(district))
+}
+
+impl ParticipantResponse {
+    pub fn for_viewer(p: &Participant, viewer: &Actor, today: NaiveDate) -> Self {
+        let derived = p.derive(today);
+        let current = &p.current;
+        let named = sees_name(
+            viewer,
+            p.protected_identity,
+            current.coach.as_deref(),
+            current.district.as_str(),
+        );
+        let exit = current.exit.as_ref();
+        Self {
+            id: p.id.to_string(),
+            version: p.version,
+            display_name: if named {
+                format!("{} {}", p.first_name, p.last_name)
+            } else {
+                p.pseudonym.clone()
+            },
+            first_name: named.then(|| p.first_name.clone()),
+            last_name: named.then(|| p.last_name.clone()),
+            pseudonym: p.pseudonym.clone(),
+            personal_identity_number: named.then(|| p.personnummer.to_string()),
+            birth_date: p.birth_date,
+            age: derived.age,
+            youth_16_24: derived.youth_16_24,
+            phone: p.contact.phone.clone(),
+            email: p.contact.email.clone(),
+            address: (!p.protected_identity).then(|| AddressDto {
+                street: p.address.street.clone(),
+                postal_code: p.address.postal_code.clone(),
+                city: p.address.city.clone(),
+            }),
+            language_needs: p.language_needs.clone(),
+            protected_identity: p.protected_identity,
+            status: current.status.to_string(),
+            home_district_id: current.district.to_string(),
+            jobbtorg_id: current.jobbtorg.to_string(),
+            target_groups: current.target_groups.iter().map(ToString::to_string).collect(),
+            referral_reason: current.referral_reason.clone(),
+            requested_start: current.requested_start,
+            referred_on: current.referred_on,
+            enrolled_on: current.enrolled_on,
+            coach_id: current.coach.clone(),
+            af_registered_on: current.af_registered_on,
+            plan_due_on: current.plan_due_on,
+            plan_overdue: derived.plan_overdue,
+            participation_days_used: derived.participation_days_used,
+            participation_days_left: derived.participation_days_left,
+            interruptions: p
+                .interruptions
+                .iter()
+                .filter(|i| i.period_id == current.id)
+                .map(InterruptionResponse::from)
+                .collect(),
+            exit: exit.map(|e| ExitResponse {
+                exited_on: e.on,
+                outcome: e.record.outcome().as_str().into(),
+                employment: e.record.employment().map(EmploymentDto::from),
+                reason: e.record.reason().map(str::to_owned),
+            }),
+            follow_ups: p
+                .follow_ups
+                .iter()
+                .filter(|f| f.period_id == current.id)
+                .map(FollowUpResponse::from)
+                .collect(),
+            follow_ups_due: derived
+                .follow_ups_due
+                .iter()
+                .map(|f| FollowUpDueResponse {
+                    months: f.months,
+                    due_on: f.due_on,
+                    recorded: f.recorded,
+                })
+                .collect(),
+            earlier_periods: p.earlier.len(),
+        }
+    }
+}
+
+impl ParticipantListItem {
+    pub fn for_viewer(s: &ParticipantSummary, viewer: &Actor, today: NaiveDate) -> Self {
+        let named = sees_name(
+            viewer,
+            s.protected_identity,
+            s.period.coach.as_deref(),
+            s.period.district.as_str(),
+        );
+        Self {
+            id: s.id.to_string(),
+            version: s.version,
+            display_name: if named {
+                format!("{} {}", s.first_name, s.last_name)
+            } else {
+                s.pseudonym.clone()
+            },
+            pseudonym: s.pseudonym.clone(),
+            protected_identity: s.protected_identity,
+            status: s.period.status.to_string(),
+            home_district_id: s.period.district.to_string(),
+            jobbtorg_id: s.period.jobbtorg.to_string(),
+            coach_id: s.period.coach.clone(),
+            target_groups: s.period.target_groups.iter().map(ToString::to_string).collect(),
+            enrolled_on: s.period.enrolled_on,
+            plan_due_on: s.period.plan_due_on,
+            plan_overdue: domain::participant::is_plan_overdue(&s.period, today),
+        }
+    }
+}
+
+/// A field that may be sent as a value, sent as null (clear it), or left out (keep it).
+pub fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HistoryEntry {
+    pub changed_at: DateTime<Utc>,
+    /// Who changed it (user id) and in which role.
+    pub actor_id: String,
+    pub actor_role: String,
+    pub request_id: String,
+    #[schema(example = "status")]
+    pub field: String,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AccessLogEntry {
+    pub occurred_at: DateTime<Utc>,
+    pub actor_id: String,
+    pub actor_role: String,
+    #[schema(example = "participant.read")]
+    pub action: String,
+    pub resource_type: String,
+    pub resource_id: String,
+    pub request_id: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HistoryList {
+    pub items: Vec<HistoryEntry>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AccessLogList {
+    pub items: Vec<AccessLogEntry>,
+}
+
+/// Everything held about the person (the GDPR right of access), including who read it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ParticipantExport {
+    pub exported_at: DateTime<Utc>,
+    pub participant: ParticipantResponse,
+    /// Interruptions and follow-ups of every period, not only the current one.
+    /// The address as stored; never exported for a protected identity (hand it over in person).
+    pub address: Option<AddressDto>,
+    pub interruptions: Vec<InterruptionResponse>,
+    pub follow_ups: Vec<FollowUpResponse>,
+    pub history: Vec<HistoryEntry>,
+    pub access_log: Vec<AccessLogEntry>,
+}

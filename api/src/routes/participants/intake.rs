@@ -1,0 +1,310 @@
+//! Intake referrals from the home district, and lookup by identity number (never in a URL).
+
+use actix_web::http::StatusCode;
+use actix_web::{post, web, HttpRequest, HttpResponse};
+use chrono::NaiveDate;
+use domain::access::{Action, ListScope};
+use domain::participant::{intake_target_groups, Address, Contact, ParticipantStatus, Period, TargetGroupError};
+use domain::shared::{clean_text, Code, Personnummer};
+use persistence::repos::participant::NewIntake;
+use persistence::repos::{ParticipantRepo, ReferenceRepo};
+use persistence::tx;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::dto::AddressDto;
+use super::{participant_response, scope_for, today, ParticipantResponse};
+use crate::auth::Authenticated;
+use crate::concurrency::etag;
+use crate::idempotency::{self, IdempotencyKey};
+use crate::problem::{ApiError, FieldErrors};
+use crate::state::AppState;
+
+pub(super) const NAME_MAX: usize = 100;
+pub(super) const CONTACT_MAX: usize = 200;
+pub(super) const TEXT_MAX: usize = 2000;
+
+/// An intake referral: the district found that the person belongs to a target group.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateParticipantRequest {
+    /// Personnummer or samordningsnummer, 10 or 12 digits, with or without `-`/`+`.
+    #[schema(example = "19811218-9876")]
+    pub personal_identity_number: String,
+    #[schema(example = "Amina", min_length = 1, max_length = 100)]
+    pub first_name: String,
+    #[schema(example = "Hassan", min_length = 1, max_length = 100)]
+    pub last_name: String,
+    #[schema(example = "070-123 45 67", max_length = 200)]
+    pub phone: Option<String>,
+    #[schema(example = "amina@example.org", max_length = 200)]
+    pub email: Option<String>,
+    pub address: Option<AddressDto>,
+    /// E.g. interpreter needed, languages spoken.
+    #[schema(example = "Somali interpreter", max_length = 2000)]
+    pub language_needs: Option<String>,
+    /// Skyddad identitet: name shown only to the coach and district, address never returned.
+    #[serde(default)]
+    pub protected_identity: bool,
+    /// The home district; must be the referring officer's own.
+    #[schema(example = "rinkeby-kista", pattern = r"^[a-z0-9_-]{1,64}$")]
+    pub home_district_id: String,
+    /// Target groups from `/v1/target-groups`; `youth_16_24` is derived, never sent.
+    #[schema(example = json!(["social_assistance_unemployed"]))]
+    pub target_groups: Vec<String>,
+    #[schema(
+        example = "Unemployed for 14 months, receives social assistance.",
+        min_length = 1,
+        max_length = 2000
+    )]
+    pub referral_reason: String,
+    #[schema(example = "2026-11-30")]
+    pub requested_start: NaiveDate,
+}
+
+/// Find a participant by identity number.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SearchParticipantsRequest {
+    #[schema(example = "19811218-9876")]
+    pub personal_identity_number: String,
+}
+
+pub(super) fn optional_text(
+    errors: &mut FieldErrors,
+    field: &str,
+    value: Option<String>,
+    max: usize,
+) -> Option<String> {
+    value.and_then(|v| {
+        if v.trim().is_empty() {
+            None
+        } else {
+            errors.check(field, "invalid_format", clean_text(&v, max))
+        }
+    })
+}
+
+struct ParsedIntake {
+    personnummer: Personnummer,
+    first_name: String,
+    last_name: String,
+    contact: Contact,
+    address: Address,
+    language_needs: Option<String>,
+    protected_identity: bool,
+    district: Code,
+    target_groups: Vec<Code>,
+    referral_reason: String,
+    requested_start: NaiveDate,
+}
+
+impl CreateParticipantRequest {
+    fn parse(self, today: NaiveDate) -> Result<ParsedIntake, ApiError> {
+        let mut errors = FieldErrors::default();
+        let personnummer = errors.check(
+            "personal_identity_number",
+            "invalid",
+            Personnummer::parse(&self.personal_identity_number, today),
+        );
+        let first_name = errors.check("first_name", "invalid_format", clean_text(&self.first_name, NAME_MAX));
+        let last_name = errors.check("last_name", "invalid_format", clean_text(&self.last_name, NAME_MAX));
+        let phone = optional_text(&mut errors, "phone", self.phone, CONTACT_MAX);
+        let email = optional_text(&mut errors, "email", self.email, CONTACT_MAX);
+        if email.as_deref().is_some_and(|e| !e.contains('@')) {
+            errors.add("email", "invalid_format", "an e-mail address has an @");
+        }
+        let address = self.address.map(|a| Address {
+            street: optional_text(&mut errors, "address.street", a.street, CONTACT_MAX),
+            postal_code: optional_text(&mut errors, "address.postal_code", a.postal_code, CONTACT_MAX),
+            city: optional_text(&mut errors, "address.city", a.city, CONTACT_MAX),
+        });
+        let language_needs = optional_text(&mut errors, "language_needs", self.language_needs, TEXT_MAX);
+        let district = errors.check(
+            "home_district_id",
+            "invalid_format",
+            Code::parse(&self.home_district_id),
+        );
+        let target_groups: Vec<Option<Code>> = self
+            .target_groups
+            .iter()
+            .enumerate()
+            .map(|(i, g)| errors.check(&format!("target_groups[{i}]"), "invalid_format", Code::parse(g)))
+            .collect();
+        let referral_reason = errors.check(
+            "referral_reason",
+            "invalid_format",
+            clean_text(&self.referral_reason, TEXT_MAX),
+        );
+        errors.finish(|| {
+            Some(ParsedIntake {
+                personnummer: personnummer?,
+                first_name: first_name?,
+                last_name: last_name?,
+                contact: Contact { phone, email },
+                address: address.unwrap_or_default(),
+                language_needs,
+                protected_identity: self.protected_identity,
+                district: district?,
+                target_groups: target_groups.into_iter().collect::<Option<Vec<_>>>()?,
+                referral_reason: referral_reason?,
+                requested_start: self.requested_start,
+            })
+        })
+    }
+}
+
+fn target_group_errors(errors: Vec<TargetGroupError>) -> ApiError {
+    let mut fields = FieldErrors::default();
+    for error in errors {
+        let (field, code) = match &error {
+            TargetGroupError::UnderAge { .. } => ("personal_identity_number", "under_age"),
+            TargetGroupError::Derived(_) => ("target_groups", "derived"),
+            TargetGroupError::Unknown(_) => ("target_groups", "unknown"),
+            TargetGroupError::NotEnabled(_) => ("target_groups", "not_enabled"),
+            TargetGroupError::Empty => ("target_groups", "required"),
+        };
+        fields.add(field, code, error.to_string());
+    }
+    ApiError::Validation(fields.into_vec())
+}
+
+/// Refer a person (intake)
+///
+/// By a district officer for their own district. The job centre is the one serving the
+/// district. A person already known gets a new participation period on the same participant;
+/// one with an open period is 409 naming the existing participant.
+#[utoipa::path(
+    tag = "participants",
+    security(("bearer" = [])),
+    params(crate::openapi::IdempotencyKeyHeader),
+    request_body = CreateParticipantRequest,
+    responses(
+        (status = 201, description = "The participant, referred.", body = ParticipantResponse,
+            headers(("ETag" = String, description = "The participant's version"), ("Location" = String, description = "The participant's URL"))),
+        (status = 409, response = crate::openapi::ConflictResponse),
+        (status = 422, response = crate::openapi::UnprocessableResponse),
+    )
+)]
+#[post("/participants")]
+pub async fn create_participant(
+    caller: Authenticated,
+    key: IdempotencyKey,
+    body: web::Json<CreateParticipantRequest>,
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let scope = scope_for(&caller.0, Action::CreateParticipant)?;
+    let fingerprint = idempotency::fingerprint(&req, &*body)?;
+    let today = today();
+    let intake = body.into_inner().parse(today)?;
+    if scope != ListScope::District(intake.district.clone()) {
+        return Err(ApiError::Forbidden);
+    }
+    let (acting, viewer, phase) = (caller.acting(), caller.0.clone(), state.config.target_group_phase);
+    idempotency::run(&state, caller.0.subject(), key, fingerprint, move |conn| {
+        let district = ReferenceRepo::district(conn, &intake.district).map_err(|_| {
+            let mut errors = FieldErrors::default();
+            errors.add("home_district_id", "unknown", "no district has this id");
+            ApiError::Validation(errors.into_vec())
+        })?;
+        let catalogue = ReferenceRepo::target_groups(conn)?;
+        let birth_date = intake
+            .personnummer
+            .birth_date()
+            .ok_or_else(|| ApiError::internal("parsed personnummer without a birth date"))?;
+        let groups = intake_target_groups(&intake.target_groups, birth_date, today, &catalogue, phase)
+            .map_err(target_group_errors)?;
+        let existing = ParticipantRepo::id_by_personnummer(conn, &intake.personnummer)?;
+        if let Some(id) = existing {
+            let known = ParticipantRepo::get(conn, id, &ListScope::Everything)?;
+            if known.current.status.is_open() {
+                return Err(ApiError::Conflict {
+                    code: "open_participation",
+                    detail: format!("The person already has an open participation: participant {id}."),
+                });
+            }
+        }
+        let new = NewIntake {
+            personnummer: intake.personnummer,
+            first_name: intake.first_name,
+            last_name: intake.last_name,
+            birth_date,
+            contact: intake.contact,
+            address: intake.address,
+            language_needs: intake.language_needs,
+            protected_identity: intake.protected_identity,
+            period: Period {
+                id: Uuid::now_v7(),
+                status: ParticipantStatus::Referred,
+                district: district.code,
+                jobbtorg: district.job_centre_code,
+                target_groups: groups,
+                referral_reason: intake.referral_reason,
+                requested_start: intake.requested_start,
+                referred_on: today,
+                enrolled_on: None,
+                coach: None,
+                plan_due_on: None,
+                plan_approved_on: None,
+                af_registered_on: None,
+                exit: None,
+            },
+        };
+        let participant = ParticipantRepo::create(conn, &acting, &new, existing)?;
+        let location = format!("/v1/participants/{}", participant.id);
+        idempotency::created(
+            &ParticipantResponse::for_viewer(&participant, &viewer, today),
+            Some(etag(participant.version)),
+            Some(location),
+        )
+    })
+    .await
+}
+
+/// Find a participant by identity number
+///
+/// The identity number travels in the body, never in a URL. 404 when no participant you may
+/// see has it. The lookup is recorded in the participant's access log.
+#[utoipa::path(
+    tag = "participants",
+    security(("bearer" = [])),
+    request_body = SearchParticipantsRequest,
+    responses(
+        (status = 200, description = "The participant.", body = ParticipantResponse,
+            headers(("ETag" = String, description = "The participant's version"))),
+        (status = 404, response = crate::openapi::NotFoundResponse),
+        (status = 422, response = crate::openapi::UnprocessableResponse),
+    )
+)]
+#[post("/participants/search")]
+pub async fn search_participants(
+    caller: Authenticated,
+    body: web::Json<SearchParticipantsRequest>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let scope = scope_for(&caller.0, Action::ReadParticipant)?;
+    let mut errors = FieldErrors::default();
+    let personnummer = errors.check(
+        "personal_identity_number",
+        "invalid",
+        Personnummer::parse(&body.personal_identity_number, today()),
+    );
+    let personnummer = errors.finish(|| personnummer)?;
+    let acting = caller.acting();
+    let participant = state
+        .db(move |conn| {
+            tx::write(conn, |conn| {
+                let id = ParticipantRepo::id_by_personnummer(conn, &personnummer)?.ok_or(ApiError::NotFound {
+                    resource: "participant",
+                })?;
+                let participant = ParticipantRepo::get(conn, id, &scope)?;
+                ParticipantRepo::audit_read(conn, &acting, "participant.search", &[id])?;
+                Ok(participant)
+            })
+        })
+        .await
+        .map_err(|e| e.for_resource("participant"))?;
+    Ok(participant_response(&participant, &caller.0, StatusCode::OK))
+}

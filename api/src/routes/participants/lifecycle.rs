@@ -1,0 +1,619 @@
+//! Changes to a participant: the person's data and the lifecycle actions. Each needs `If-Match`
+//! and runs the domain rule, the write, the history, the audit record and the event in one
+//! transaction.
+
+use actix_web::http::StatusCode;
+use actix_web::{patch, post, web, HttpResponse};
+use chrono::NaiveDate;
+use domain::access::Action;
+use domain::participant::{
+    validate_ssyk, EmploymentDetails, EmploymentExtent, EmploymentForm, ExitOutcome, ExitRecord, InterruptionReason,
+    Participant, ParticipantError, PersonChanges,
+};
+use domain::shared::clean_text;
+use persistence::repos::ParticipantRepo;
+use persistence::tx;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::dto::{present, AddressDto, EmploymentDto};
+use super::intake::{optional_text, CONTACT_MAX, NAME_MAX, TEXT_MAX};
+use super::{participant_id, participant_response, rule_error, scope_for, today, ParticipantResponse};
+use crate::auth::Authenticated;
+use crate::concurrency::IfMatch;
+use crate::problem::{ApiError, FieldErrors};
+use crate::state::AppState;
+
+/// Runs `decide` on the participant at the `If-Match` version and stores the result.
+async fn change<F>(
+    caller: &Authenticated,
+    raw_id: &str,
+    if_match: IfMatch,
+    action: Action,
+    event_type: &'static str,
+    state: &AppState,
+    decide: F,
+) -> Result<Participant, ApiError>
+where
+    F: FnOnce(Participant) -> Result<Participant, ParticipantError> + Send + 'static,
+{
+    let scope = scope_for(&caller.0, action)?;
+    let id = participant_id(raw_id)?;
+    let acting = caller.acting();
+    state
+        .db(move |conn| {
+            tx::write(conn, |conn| {
+                ParticipantRepo::change(conn, &acting, id, &scope, if_match.0, event_type, |p| {
+                    decide(p).map_err(rule_error)
+                })
+            })
+        })
+        .await
+        .map_err(|e| e.for_resource("participant"))
+}
+
+fn respond(caller: &Authenticated, participant: &Participant) -> HttpResponse {
+    participant_response(participant, &caller.0, StatusCode::OK)
+}
+
+fn coach_id(errors: &mut FieldErrors, raw: &str) -> Option<String> {
+    errors.check("coach_id", "invalid_format", clean_text(raw, NAME_MAX))
+}
+
+/// Changes to the person's own data; absent fields are kept, `null` clears an optional one.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateParticipantRequest {
+    #[schema(example = "Amina")]
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, example = "070-765 43 21")]
+    pub phone: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub email: Option<Option<String>>,
+    /// Replaces the whole address; `null` clears it.
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<AddressDto>)]
+    pub address: Option<Option<AddressDto>>,
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub language_needs: Option<Option<String>>,
+    pub protected_identity: Option<bool>,
+}
+
+impl UpdateParticipantRequest {
+    fn parse(self) -> Result<PersonChanges, ApiError> {
+        let mut errors = FieldErrors::default();
+        let first_name = self
+            .first_name
+            .map(|n| errors.check("first_name", "invalid_format", clean_text(&n, NAME_MAX)));
+        let last_name = self
+            .last_name
+            .map(|n| errors.check("last_name", "invalid_format", clean_text(&n, NAME_MAX)));
+        let phone = self.phone.map(|v| optional_text(&mut errors, "phone", v, CONTACT_MAX));
+        let email = self.email.map(|v| optional_text(&mut errors, "email", v, CONTACT_MAX));
+        let language_needs = self
+            .language_needs
+            .map(|v| optional_text(&mut errors, "language_needs", v, TEXT_MAX));
+        let address = self.address.map(|a| {
+            let a = a.unwrap_or(AddressDto {
+                street: None,
+                postal_code: None,
+                city: None,
+            });
+            (
+                optional_text(&mut errors, "address.street", a.street, CONTACT_MAX),
+                optional_text(&mut errors, "address.postal_code", a.postal_code, CONTACT_MAX),
+                optional_text(&mut errors, "address.city", a.city, CONTACT_MAX),
+            )
+        });
+        let nothing = first_name.is_none()
+            && last_name.is_none()
+            && phone.is_none()
+            && email.is_none()
+            && address.is_none()
+            && language_needs.is_none()
+            && self.protected_identity.is_none();
+        if nothing {
+            errors.add("", "empty_change", "send at least one field to change");
+        }
+        errors.finish(|| {
+            Some(PersonChanges {
+                first_name: first_name.map(|n| n.ok_or(())).transpose().ok()?,
+                last_name: last_name.map(|n| n.ok_or(())).transpose().ok()?,
+                phone,
+                email,
+                street: address.as_ref().map(|a| a.0.clone()),
+                postal_code: address.as_ref().map(|a| a.1.clone()),
+                city: address.as_ref().map(|a| a.2.clone()),
+                language_needs,
+                protected_identity: self.protected_identity,
+            })
+        })
+    }
+}
+
+/// Change a participant's personal data
+///
+/// Names, contact, address, language needs, protected identity. Requires `If-Match`.
+#[utoipa::path(
+    tag = "participants",
+    security(("bearer" = [])),
+    params(("participant_id" = String, Path, description = "The participant's id"), crate::openapi::IfMatchHeader),
+    request_body = UpdateParticipantRequest,
+    responses(
+        (status = 200, description = "The participant after the change.", body = ParticipantResponse,
+            headers(("ETag" = String, description = "The participant's new version"))),
+        (status = 404, response = crate::openapi::NotFoundResponse),
+        (status = 412, response = crate::openapi::PreconditionFailedResponse),
+        (status = 422, response = crate::openapi::UnprocessableResponse),
+        (status = 428, response = crate::openapi::PreconditionRequiredResponse),
+    )
+)]
+#[patch("/participants/{participant_id}")]
+pub async fn update_participant(
+    caller: Authenticated,
+    path: web::Path<String>,
+    if_match: IfMatch,
+    body: web::Json<UpdateParticipantRequest>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let changes = body.into_inner().parse()?;
+    let participant = change(
+        &caller,
+        &path,
+        if_match,
+        Action::UpdateParticipant,
+        "participant.updated",
+        &state,
+        move |p| Ok(p.update_person(changes)),
+    )
+    .await?;
+    Ok(respond(&caller, &participant))
+}
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EnrolRequest {
+    /// The day the person arrived at the job centre; not before the intake, not in the future.
+    #[schema(example = "2026-11-23")]
+    pub arrived_on: NaiveDate,
+    /// The coach's user id.
+    #[schema(example = "coach-anna")]
+    pub coach_id: String,
+}
+
+/// Enrol a referred participant
+///
+/// Arrival at the job centre with a coach: starts the mapping and the 5-working-day clock for
+/// an approved activity plan. 409 unless the participant is `referred`.
+#[utoipa::path(
+    tag = "participants",
+    security(("bearer" = [])),
+    params(("participant_id" = String, Path, description = "The participant's id"), crate::openapi::IfMatchHeader),
+    request_body = EnrolRequest,
+    responses(
+        (status = 200, description = "The participant, enrolled.", body = ParticipantResponse,
+            headers(("ETag" = String, description = "The participant's new version"))),
+        (status = 404, response = crate::openapi::NotFoundResponse),
+        (status = 409, response = crate::openapi::ConflictResponse),
+        (status = 412, response = crate::openapi::PreconditionFailedResponse),
+        (status = 422, response = crate::openapi::UnprocessableResponse),
+        (status = 428, response = crate::openapi::PreconditionRequiredResponse),
+    )
+)]
+#[post("/participants/{participant_id}/enrol")]
+pub async fn enrol_participant(
+    caller: Authenticated,
+    path: web::Path<String>,
+    if_match: IfMatch,
+    body: web::Json<EnrolRequest>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let mut errors = FieldErrors::default();
+    let coach = coach_id(&mut errors, &body.coach_id);
+    let coach = errors.finish(|| coach)?;
+    let arrived_on = body.arrived_on;
+    let participant = change(
+        &caller,
+        &path,
+        if_match,
+        Action::ManageParticipation,
+        "participant.enrolled",
+        &state,
+        move |p| p.enrol(arrived_on, coach, today()),
+    )
+    .await?;
+    Ok(respond(&caller, &participant))
+}
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssignCoachRequest {
+    #[schema(example = "coach-bertil")]
+    pub coach_id: String,
+}
+
+/// Assign a coach
+#[utoipa::path(
+    tag = "participants",
+    security(("bearer" = [])),
+    params(("participant_id" = String, Path, description = "The participant's id"), crate::openapi::IfMatchHeader),
+    request_body = AssignCoachRequest,
+    responses(
+        (status = 200, description = "The participant with the new coach.", body = ParticipantResponse,
+            headers(("ETag" = String, description = "The participant's new version"))),
+        (status = 404, response = crate::openapi::NotFoundResponse),
+        (status = 409, response = crate::openapi::ConflictResponse),
+        (status = 412, response = crate::openapi::PreconditionFailedResponse),
+        (status = 422, response = crate::openapi::UnprocessableResponse),
+        (status = 428, response = crate::openapi::PreconditionRequiredResponse),
+    )
+)]
+#[post("/participants/{participant_id}/assign-coach")]
+pub async fn assign_coach(
+    caller: Authenticated,
+    path: web::Path<String>,
+    if_match: IfMatch,
+    body: web::Json<AssignCoachRequest>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let mut errors = FieldErrors::default();
+    let coach = coach_id(&mut errors, &body.coach_id);
+    let coach = errors.finish(|| coach)?;
+    let participant = change(
+        &caller,
+        &path,
+        if_match,
+        Action::ManageParticipation,
+        "participant.coach_assigned",
+        &state,
+        move |p| p.assign_coach(coach),
+    )
+    .await?;
+    Ok(respond(&caller, &participant))
+}
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterAfRequest {
+    /// The day the person registered with Arbetsförmedlingen.
+    #[schema(example = "2026-11-23")]
+    pub registered_on: NaiveDate,
+}
+
+/// The result of recording an Arbetsförmedlingen registration; carries no personal data, so
+/// machine clients with the `participants:af-status` scope may receive it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AfRegistrationResponse {
+    pub participant_id: String,
+    pub version: i32,
+    pub af_registered_on: Option<NaiveDate>,
+}
+
+/// Record the Arbetsförmedlingen registration
+///
+/// By the coach, or by an integration client with the `participants:af-status` scope.
+#[utoipa::path(
+    tag = "participants",
+    security(("bearer" = [])),
+    params(("participant_id" = String, Path, description = "The participant's id"), crate::openapi::IfMatchHeader),
+    request_body = RegisterAfRequest,
+    responses(
+        (status = 200, description = "The registration was recorded.", body = AfRegistrationResponse,
+            headers(("ETag" = String, description = "The participant's new version"))),
+        (status = 404, response = crate::openapi::NotFoundResponse),
+        (status = 409, response = crate::openapi::ConflictResponse),
+        (status = 412, response = crate::openapi::PreconditionFailedResponse),
+        (status = 422, response = crate::openapi::UnprocessableResponse),
+        (status = 428, response = crate::openapi::PreconditionRequiredResponse),
+    )
+)]
+#[post("/participants/{participant_id}/register-af")]
+pub async fn register_af(
+    caller: Authenticated,
+    path: web::Path<String>,
+    if_match: IfMatch,
+    body: web::Json<RegisterAfRequest>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let registered_on = body.registered_on;
+    let participant = change(
+        &caller,
+        &path,
+        if_match,
+        Action::RecordAfRegistration,
+        "participant.af_registered",
+        &state,
+        move |p| p.register_af(registered_on, today()),
+    )
+    .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((
+            actix_web::http::header::ETAG,
+            crate::concurrency::etag(participant.version),
+        ))
+        .json(AfRegistrationResponse {
+            participant_id: participant.id.to_string(),
+            version: participant.version,
+            af_registered_on: participant.current.af_registered_on,
+        }))
+}
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StartInterruptionRequest {
+    /// `pregnancy`, `parental_leave`, `sickness` or `other`.
+    #[schema(example = "sickness")]
+    pub reason: String,
+    #[schema(example = "2026-11-23")]
+    pub started_on: NaiveDate,
+    #[schema(max_length = 2000)]
+    pub note: Option<String>,
+}
+
+/// Interrupt participation (avbrott)
+///
+/// Interrupted days do not count towards the 18 months. 409 unless `enrolled`.
+#[utoipa::path(
+    tag = "participants",
+    security(("bearer" = [])),
+    params(("participant_id" = String, Path, description = "The participant's id"), crate::openapi::IfMatchHeader),
+    request_body = StartInterruptionRequest,
+    responses(
+        (status = 200, description = "The participant, interrupted.", body = ParticipantResponse,
+            headers(("ETag" = String, description = "The participant's new version"))),
+        (status = 404, response = crate::openapi::NotFoundResponse),
+        (status = 409, response = crate::openapi::ConflictResponse),
+        (status = 412, response = crate::openapi::PreconditionFailedResponse),
+        (status = 422, response = crate::openapi::UnprocessableResponse),
+        (status = 428, response = crate::openapi::PreconditionRequiredResponse),
+    )
+)]
+#[post("/participants/{participant_id}/interruptions")]
+pub async fn start_interruption(
+    caller: Authenticated,
+    path: web::Path<String>,
+    if_match: IfMatch,
+    body: web::Json<StartInterruptionRequest>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let mut errors = FieldErrors::default();
+    let reason = errors.check(
+        "reason",
+        "invalid_value",
+        InterruptionReason::parse(&body.reason).ok_or("use pregnancy, parental_leave, sickness or other"),
+    );
+    let note = optional_text(&mut errors, "note", body.note, TEXT_MAX);
+    let reason = errors.finish(|| reason)?;
+    let started_on = body.started_on;
+    let participant = change(
+        &caller,
+        &path,
+        if_match,
+        Action::ManageParticipation,
+        "participant.interrupted",
+        &state,
+        move |p| p.interrupt(Uuid::now_v7(), reason, started_on, note, today()),
+    )
+    .await?;
+    Ok(respond(&caller, &participant))
+}
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EndInterruptionRequest {
+    /// The first day back (nystart).
+    #[schema(example = "2026-12-07")]
+    pub ended_on: NaiveDate,
+}
+
+/// End an interruption (nystart)
+///
+/// 409 unless the participant is interrupted by this interruption.
+#[utoipa::path(
+    tag = "participants",
+    security(("bearer" = [])),
+    params(
+        ("participant_id" = String, Path, description = "The participant's id"),
+        ("interruption_id" = String, Path, description = "The interruption's id"),
+        crate::openapi::IfMatchHeader,
+    ),
+    request_body = EndInterruptionRequest,
+    responses(
+        (status = 200, description = "The participant, enrolled again.", body = ParticipantResponse,
+            headers(("ETag" = String, description = "The participant's new version"))),
+        (status = 404, response = crate::openapi::NotFoundResponse),
+        (status = 409, response = crate::openapi::ConflictResponse),
+        (status = 412, response = crate::openapi::PreconditionFailedResponse),
+        (status = 422, response = crate::openapi::UnprocessableResponse),
+        (status = 428, response = crate::openapi::PreconditionRequiredResponse),
+    )
+)]
+#[post("/participants/{participant_id}/interruptions/{interruption_id}/end")]
+pub async fn end_interruption(
+    caller: Authenticated,
+    path: web::Path<(String, String)>,
+    if_match: IfMatch,
+    body: web::Json<EndInterruptionRequest>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let (raw_id, raw_interruption) = path.into_inner();
+    let interruption = Uuid::parse_str(&raw_interruption).map_err(|_| ApiError::NotFound {
+        resource: "interruption",
+    })?;
+    let ended_on = body.ended_on;
+    let participant = change(
+        &caller,
+        &raw_id,
+        if_match,
+        Action::ManageParticipation,
+        "participant.resumed",
+        &state,
+        move |p| p.resume(interruption, ended_on, today()),
+    )
+    .await?;
+    Ok(respond(&caller, &participant))
+}
+
+fn employment(errors: &mut FieldErrors, prefix: &str, dto: Option<EmploymentDto>) -> Option<EmploymentDetails> {
+    let dto = dto?;
+    let form = errors.check(
+        &format!("{prefix}.employment_form"),
+        "invalid_value",
+        EmploymentForm::parse(&dto.employment_form).ok_or("use permanent, fixed_term or hourly"),
+    );
+    let extent = errors.check(
+        &format!("{prefix}.extent"),
+        "invalid_value",
+        EmploymentExtent::parse(&dto.extent).ok_or("use full_time or part_time"),
+    );
+    if let Err(e) = validate_ssyk(dto.ssyk.as_deref()) {
+        errors.add(&format!("{prefix}.ssyk"), "invalid_format", e.to_string());
+    }
+    Some(EmploymentDetails {
+        form: form?,
+        extent: extent?,
+        wage_subsidy: dto.wage_subsidy,
+        ssyk: dto.ssyk,
+    })
+}
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExitRequest {
+    #[schema(example = "2027-03-31")]
+    pub exited_on: NaiveDate,
+    /// A code from `/v1/exit-outcomes`; required, never unknown.
+    #[schema(example = "employment")]
+    pub outcome: String,
+    /// Required for `employment`, refused otherwise.
+    pub employment: Option<EmploymentDto>,
+    /// Required for `other`.
+    #[schema(max_length = 2000)]
+    pub reason: Option<String>,
+}
+
+/// Exit with a coded outcome
+///
+/// Ends the participation; employment details with `employment`, a reason with `other`. An
+/// open interruption ends on the exit date. The 2- and 8-month follow-ups become due.
+#[utoipa::path(
+    tag = "participants",
+    security(("bearer" = [])),
+    params(("participant_id" = String, Path, description = "The participant's id"), crate::openapi::IfMatchHeader),
+    request_body = ExitRequest,
+    responses(
+        (status = 200, description = "The participant, exited.", body = ParticipantResponse,
+            headers(("ETag" = String, description = "The participant's new version"))),
+        (status = 404, response = crate::openapi::NotFoundResponse),
+        (status = 409, response = crate::openapi::ConflictResponse),
+        (status = 412, response = crate::openapi::PreconditionFailedResponse),
+        (status = 422, response = crate::openapi::UnprocessableResponse),
+        (status = 428, response = crate::openapi::PreconditionRequiredResponse),
+    )
+)]
+#[post("/participants/{participant_id}/exit")]
+pub async fn exit_participant(
+    caller: Authenticated,
+    path: web::Path<String>,
+    if_match: IfMatch,
+    body: web::Json<ExitRequest>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let mut errors = FieldErrors::default();
+    let outcome = errors.check(
+        "outcome",
+        "unknown",
+        ExitOutcome::parse(&body.outcome).ok_or("not a code of /v1/exit-outcomes"),
+    );
+    let details = employment(&mut errors, "employment", body.employment);
+    let reason = optional_text(&mut errors, "reason", body.reason, TEXT_MAX);
+    let record = match outcome {
+        Some(outcome) => errors.check(
+            if outcome == ExitOutcome::Other {
+                "reason"
+            } else {
+                "employment"
+            },
+            "required",
+            ExitRecord::new(outcome, details, reason),
+        ),
+        None => None,
+    };
+    let record = errors.finish(|| record)?;
+    let exited_on = body.exited_on;
+    let participant = change(
+        &caller,
+        &path,
+        if_match,
+        Action::ManageParticipation,
+        "participant.exited",
+        &state,
+        move |p| p.exit(exited_on, record, today()),
+    )
+    .await?;
+    Ok(respond(&caller, &participant))
+}
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FollowUpRequest {
+    /// 2 or 8: months after exit.
+    #[schema(example = 2, minimum = 2, maximum = 8)]
+    pub months: u32,
+    #[schema(example = "2027-05-31")]
+    pub followed_up_on: NaiveDate,
+    /// Whether the person supports themselves without social assistance.
+    pub self_supporting: bool,
+    pub employment: Option<EmploymentDto>,
+}
+
+/// Record a follow-up after exit
+///
+/// At 2 or 8 months: still self-supporting, and in which employment. Each only once.
+#[utoipa::path(
+    tag = "participants",
+    security(("bearer" = [])),
+    params(("participant_id" = String, Path, description = "The participant's id"), crate::openapi::IfMatchHeader),
+    request_body = FollowUpRequest,
+    responses(
+        (status = 200, description = "The participant with the follow-up.", body = ParticipantResponse,
+            headers(("ETag" = String, description = "The participant's new version"))),
+        (status = 404, response = crate::openapi::NotFoundResponse),
+        (status = 409, response = crate::openapi::ConflictResponse),
+        (status = 412, response = crate::openapi::PreconditionFailedResponse),
+        (status = 422, response = crate::openapi::UnprocessableResponse),
+        (status = 428, response = crate::openapi::PreconditionRequiredResponse),
+    )
+)]
+#[post("/participants/{participant_id}/follow-ups")]
+pub async fn record_follow_up(
+    caller: Authenticated,
+    path: web::Path<String>,
+    if_match: IfMatch,
+    body: web::Json<FollowUpRequest>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let mut errors = FieldErrors::default();
+    let details = employment(&mut errors, "employment", body.employment);
+    errors.finish(|| Some(()))?;
+    let (months, on, self_supporting) = (body.months, body.followed_up_on, body.self_supporting);
+    let participant = change(
+        &caller,
+        &path,
+        if_match,
+        Action::ManageParticipation,
+        "participant.followed_up",
+        &state,
+        move |p| p.record_follow_up(Uuid::now_v7(), months, on, self_supporting, details, today()),
+    )
+    .await?;
+    Ok(respond(&caller, &participant))
+}
