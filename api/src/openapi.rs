@@ -265,18 +265,34 @@ impl RouteTable {
         Self { routes }
     }
 
-    /// The methods a path accepts; empty when no documented route matches it.
+    /// The methods a path accepts; empty when no documented route matches it. When several
+    /// routes match (`/participants/search` and `/participants/{id}`), the most literal wins, as
+    /// it does when the request is routed.
     pub fn allowed_methods(&self, path: &str) -> Vec<Method> {
         let parts: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        let matching: Vec<&(Vec<Segment>, Vec<Method>)> = self
+            .routes
+            .iter()
+            .filter(|(segments, _)| {
+                segments.len() == parts.len()
+                    && segments.iter().zip(&parts).all(|(segment, part)| match segment {
+                        Segment::Literal(literal) => literal == part,
+                        Segment::Parameter => true,
+                    })
+            })
+            .collect();
+        let literals = |segments: &[Segment]| segments.iter().filter(|s| matches!(s, Segment::Literal(_))).count();
+        let most_literal = matching
+            .iter()
+            .map(|(segments, _)| literals(segments))
+            .max()
+            .unwrap_or(0);
         let mut allowed: Vec<Method> = Vec::new();
-        let matching = self.routes.iter().filter(|(segments, _)| {
-            segments.len() == parts.len()
-                && segments.iter().zip(&parts).all(|(segment, part)| match segment {
-                    Segment::Literal(literal) => literal == part,
-                    Segment::Parameter => true,
-                })
-        });
-        for method in matching.flat_map(|(_, methods)| methods) {
+        for method in matching
+            .iter()
+            .filter(|(segments, _)| literals(segments) == most_literal)
+            .flat_map(|(_, methods)| methods)
+        {
             if !allowed.contains(method) {
                 allowed.push(method.clone());
             }
@@ -299,6 +315,11 @@ mod tests {
         );
         assert_eq!(table.allowed_methods("/healthz"), vec![Method::GET]);
         assert!(table.allowed_methods("/v1/nothing-here").is_empty());
+        assert_eq!(
+            table.allowed_methods("/v1/participants/search"),
+            vec![Method::POST],
+            "the literal route wins"
+        );
         assert!(table.allowed_methods("/v1/districts/extra/segments").is_empty());
     }
 

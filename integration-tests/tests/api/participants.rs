@@ -184,7 +184,7 @@ async fn intake_enrol_interrupt_resume_exit_and_both_follow_ups() {
         &anna,
         &format!("{base}/follow-ups"),
         &first["version"],
-        json!({"months": 8, "followed_up_on": today(), "self_supporting": false}),
+        json!({"months": 8.0, "followed_up_on": today(), "self_supporting": false}),
     )
     .await)
     .await;

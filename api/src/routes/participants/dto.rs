@@ -367,3 +367,21 @@ pub struct ParticipantExport {
     pub history: Vec<HistoryEntry>,
     pub access_log: Vec<AccessLogEntry>,
 }
+
+/// A whole number sent as `2` or `2.0` (both are integers to JSON Schema and to many clients).
+pub fn whole_number<'de, D>(deserializer: D) -> Result<u32, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    let number = serde_json::Number::deserialize(deserializer)?;
+    number
+        .as_u64()
+        .or_else(|| {
+            number
+                .as_f64()
+                .filter(|f| f.fract() == 0.0 && *f >= 0.0)
+                .map(|f| f as u64)
+        })
+        .and_then(|n| u32::try_from(n).ok())
+        .ok_or_else(|| serde::de::Error::custom(format!("invalid value: {number}, expected a whole number")))
+}

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::dto::{present, AddressDto, EmploymentDto};
+use super::dto::{present, whole_number, AddressDto, EmploymentDto};
 use super::intake::{optional_text, CONTACT_MAX, NAME_MAX, TEXT_MAX};
 use super::{participant_id, participant_response, rule_error, scope_for, today, ParticipantResponse};
 use crate::auth::Authenticated;
@@ -566,6 +566,7 @@ pub async fn exit_participant(
 pub struct FollowUpRequest {
     /// 2 or 8: months after exit.
     #[schema(example = 2, minimum = 2, maximum = 8)]
+    #[serde(deserialize_with = "whole_number")]
     pub months: u32,
     #[schema(example = "2027-05-31")]
     pub followed_up_on: NaiveDate,

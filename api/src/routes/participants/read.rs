@@ -28,7 +28,7 @@ use crate::state::AppState;
 #[into_params(parameter_in = Query)]
 pub struct ParticipantQuery {
     /// `referred`, `enrolled`, `interrupted` or `exited`.
-    #[param(example = "enrolled")]
+    #[param(example = "enrolled", pattern = "^(referred|enrolled|interrupted|exited)$")]
     pub status: Option<String>,
     #[param(example = "jarva", pattern = r"^[a-z0-9_-]{1,64}$")]
     pub jobbtorg_id: Option<String>,
@@ -43,6 +43,7 @@ pub struct ParticipantQuery {
     #[param(minimum = 1, maximum = 200, example = 50)]
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
+    #[param(pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")]
     pub cursor: Option<String>,
 }
 
