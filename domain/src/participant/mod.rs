@@ -5,6 +5,7 @@ mod actions;
 mod clock;
 mod exit;
 mod model;
+mod records;
 mod status;
 mod target_groups;
 
@@ -19,5 +20,6 @@ pub use exit::{
 pub use model::{
     changed_fields, is_plan_overdue, Address, Contact, Derived, Exit, FollowUp, Interruption, Participant, Period,
 };
+pub use records::{Assessment, Consent, ConsentError, RecipientKind};
 pub use status::{InterruptionReason, ParticipantAction, ParticipantStatus, TransitionError};
 pub use target_groups::{intake_target_groups, TargetGroupError, YOUTH_GROUP};

@@ -862,3 +862,110 @@ async fn an_integration_client_records_af_registration_only_with_its_scope() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn the_mapping_is_saved_with_if_match_and_kept_in_history() {
+    let app = spawn_app().await;
+    let p = refer(&app, 981).await;
+    let path = format!("/v1/participants/{}/assessment", p["id"].as_str().unwrap());
+    let anna = coach("jarva", "coach-anna");
+    let empty = app.get_as(&anna, &path).await;
+    assert_eq!(etag_of(&empty), "\"1\"");
+    assert_eq!(empty.json::<Value>().await.unwrap()["languages"], Value::Null);
+
+    let mapping = json!({"languages": "Somali, Swedish (SFI C)", "sfi_test_result": "C passed"});
+    let saved = app
+        .client
+        .put(app.url(&path))
+        .bearer_auth(&anna)
+        .header("If-Match", "\"1\"")
+        .json(&mapping)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(saved.status().as_u16(), 200);
+    assert_eq!(etag_of(&saved), "\"2\"");
+    let read: Value = app.get_as(&anna, &path).await.json().await.unwrap();
+    assert_eq!(read["sfi_test_result"], "C passed");
+    let stale = app
+        .client
+        .put(app.url(&path))
+        .bearer_auth(&anna)
+        .header("If-Match", "\"1\"")
+        .json(&mapping)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(stale, 412, "precondition_failed").await;
+    assert_problem(app.get_as(&officer("rinkeby-kista"), &path).await, 403, "forbidden").await;
+
+    let history: Value = app
+        .get_as(
+            &anna,
+            &format!("/v1/participants/{}/history", p["id"].as_str().unwrap()),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(history["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|h| h["field"] == "assessment.languages" && h["new_value"] == "Somali, Swedish (SFI C)"));
+}
+
+#[tokio::test]
+async fn consents_are_given_listed_and_withdrawn_once() {
+    let app = spawn_app().await;
+    let p = refer(&app, 991).await;
+    let base = format!("/v1/participants/{}/consents", p["id"].as_str().unwrap());
+    let anna = coach("jarva", "coach-anna");
+    let provider = "0193f7d2-6c1e-7a51-9a0b-1f6f0c2f9e11";
+    let body = json!({"shares": "CV and activity plan", "recipient_kind": "provider", "recipient_provider_id": provider, "given_on": today()});
+    let given = app.post_as(&anna, &base, &body).await;
+    assert_eq!(given.status().as_u16(), 201);
+    let version = etag_of(&given);
+    let consent: Value = given.json().await.unwrap();
+    assert_eq!(
+        (consent["active"].as_bool(), consent["recipient_provider_id"].as_str()),
+        (Some(true), Some(provider))
+    );
+
+    let missing_provider = json!({"shares": "CV", "recipient_kind": "provider", "given_on": today()});
+    let problem = assert_problem(
+        app.post_as(&anna, &base, &missing_provider).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(problem["errors"][0]["field"], "recipient_provider_id");
+
+    let withdraw = format!("{base}/{}/withdraw", consent["id"].as_str().unwrap());
+    let done = app
+        .client
+        .post(app.url(&withdraw))
+        .bearer_auth(&anna)
+        .header("If-Match", &version)
+        .json(&json!({"withdrawn_on": today()}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(done.status().as_u16(), 200);
+    let next_version = etag_of(&done);
+    assert_eq!(done.json::<Value>().await.unwrap()["active"], false);
+    let twice = app
+        .client
+        .post(app.url(&withdraw))
+        .bearer_auth(&anna)
+        .header("If-Match", &next_version)
+        .json(&json!({"withdrawn_on": today()}))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(twice, 409, "already_withdrawn").await;
+
+    let list: Value = app.get_as(&officer("rinkeby-kista"), &base).await.json().await.unwrap();
+    assert_eq!(list["items"].as_array().unwrap().len(), 1);
+    assert_eq!(list["items"][0]["withdrawn_on"], today().to_string());
+}

@@ -2,6 +2,7 @@
 //! decide the transaction.
 
 pub mod participant;
+pub mod participant_records;
 pub mod reference;
 
 pub use participant::ParticipantRepo;

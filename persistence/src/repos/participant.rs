@@ -477,7 +477,7 @@ fn save(conn: &mut DbConnection, acting: &ActingContext, after: &Participant) ->
     Ok(())
 }
 
-fn record_change(
+pub(crate) fn record_change(
     conn: &mut DbConnection,
     acting: &ActingContext,
     participant: &Participant,

@@ -5,6 +5,7 @@ mod dto;
 mod intake;
 mod lifecycle;
 mod read;
+mod records;
 
 use actix_web::http::header;
 use actix_web::HttpResponse;
@@ -35,7 +36,12 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(lifecycle::start_interruption)
         .service(lifecycle::end_interruption)
         .service(lifecycle::exit_participant)
-        .service(lifecycle::record_follow_up);
+        .service(lifecycle::record_follow_up)
+        .service(records::get_assessment)
+        .service(records::put_assessment)
+        .service(records::list_consents)
+        .service(records::give_consent)
+        .service(records::withdraw_consent);
 }
 
 /// Today in Sweden's calendar terms; dates in the API are calendar dates.

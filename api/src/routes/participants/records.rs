@@ -1,0 +1,379 @@
+//! The mapping (assessment) and consents of a participant.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
+use chrono::NaiveDate;
+use domain::access::Action;
+use domain::participant::{Assessment, Consent, ConsentError, RecipientKind};
+use domain::shared::clean_text;
+use persistence::repos::ParticipantRepo;
+use persistence::tx;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::intake::{optional_text, TEXT_MAX};
+use super::{participant_id, scope_for, today};
+use crate::auth::Authenticated;
+use crate::concurrency::{etag, IfMatch};
+use crate::idempotency::{self, IdempotencyKey};
+use crate::problem::{ApiError, FieldErrors};
+use crate::state::AppState;
+
+/// The mapping (kartläggning/utredning), started on day one. Every part is optional text.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssessmentDto {
+    #[schema(example = "Warehouse work 2015-2021.", max_length = 2000)]
+    pub work_history: Option<String>,
+    #[schema(example = "Upper secondary school, Mogadishu.", max_length = 2000)]
+    pub education: Option<String>,
+    #[schema(example = "Somali (native), Swedish (SFI C), English (basic).", max_length = 2000)]
+    pub languages: Option<String>,
+    #[schema(example = "SFI course C passed 2026-05.", max_length = 2000)]
+    pub sfi_test_result: Option<String>,
+    #[schema(max_length = 2000)]
+    pub guidance_notes: Option<String>,
+    /// Other parties involved, e.g. the social-assistance unit, healthcare.
+    #[schema(max_length = 2000)]
+    pub parties_involved: Option<String>,
+}
+
+impl From<Assessment> for AssessmentDto {
+    fn from(a: Assessment) -> Self {
+        Self {
+            work_history: a.work_history,
+            education: a.education,
+            languages: a.languages,
+            sfi_test_result: a.sfi_test_result,
+            guidance_notes: a.guidance_notes,
+            parties_involved: a.parties_involved,
+        }
+    }
+}
+
+impl AssessmentDto {
+    fn parse(self) -> Result<Assessment, ApiError> {
+        let mut errors = FieldErrors::default();
+        let assessment = Assessment {
+            work_history: optional_text(&mut errors, "work_history", self.work_history, TEXT_MAX),
+            education: optional_text(&mut errors, "education", self.education, TEXT_MAX),
+            languages: optional_text(&mut errors, "languages", self.languages, TEXT_MAX),
+            sfi_test_result: optional_text(&mut errors, "sfi_test_result", self.sfi_test_result, TEXT_MAX),
+            guidance_notes: optional_text(&mut errors, "guidance_notes", self.guidance_notes, TEXT_MAX),
+            parties_involved: optional_text(&mut errors, "parties_involved", self.parties_involved, TEXT_MAX),
+        };
+        errors.finish(|| Some(assessment))
+    }
+}
+
+fn with_etag(status: StatusCode, version: i32, body: &impl Serialize) -> HttpResponse {
+    HttpResponse::build(status)
+        .insert_header((header::ETAG, etag(version)))
+        .json(body)
+}
+
+/// Get the mapping
+///
+/// The `ETag` is the participant's version, which `PUT` needs in `If-Match`.
+#[utoipa::path(
+    tag = "participants",
+    security(("bearer" = [])),
+    params(("participant_id" = String, Path, description = "The participant's id")),
+    responses(
+        (status = 200, description = "The mapping.", body = AssessmentDto, headers(("ETag" = String, description = "The participant's version"))),
+        (status = 404, response = crate::openapi::NotFoundResponse),
+    )
+)]
+#[get("/participants/{participant_id}/assessment")]
+pub async fn get_assessment(
+    caller: Authenticated,
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let scope = scope_for(&caller.0, Action::ManageParticipation)?;
+    let id = participant_id(&path)?;
+    let acting = caller.acting();
+    let (version, assessment) = state
+        .db(move |conn| {
+            tx::write(conn, |conn| {
+                let participant = ParticipantRepo::get(conn, id, &scope)?;
+                ParticipantRepo::audit_read(conn, &acting, "participant.assessment_read", &[id])?;
+                Ok((participant.version, ParticipantRepo::assessment(conn, id)?))
+            })
+        })
+        .await
+        .map_err(|e| e.for_resource("participant"))?;
+    Ok(with_etag(StatusCode::OK, version, &AssessmentDto::from(assessment)))
+}
+
+/// Replace the mapping
+///
+/// By the participant's job centre. Requires `If-Match` with the participant's ETag; the change
+/// is kept in the participant's history.
+#[utoipa::path(
+    tag = "participants",
+    security(("bearer" = [])),
+    params(("participant_id" = String, Path, description = "The participant's id"), crate::openapi::IfMatchHeader),
+    request_body = AssessmentDto,
+    responses(
+        (status = 200, description = "The mapping as saved.", body = AssessmentDto, headers(("ETag" = String, description = "The participant's new version"))),
+        (status = 404, response = crate::openapi::NotFoundResponse),
+        (status = 412, response = crate::openapi::PreconditionFailedResponse),
+        (status = 422, response = crate::openapi::UnprocessableResponse),
+        (status = 428, response = crate::openapi::PreconditionRequiredResponse),
+    )
+)]
+#[put("/participants/{participant_id}/assessment")]
+pub async fn put_assessment(
+    caller: Authenticated,
+    path: web::Path<String>,
+    if_match: IfMatch,
+    body: web::Json<AssessmentDto>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let scope = scope_for(&caller.0, Action::ManageParticipation)?;
+    let id = participant_id(&path)?;
+    let assessment = body.into_inner().parse()?;
+    let acting = caller.acting();
+    let (participant, saved) = state
+        .db(move |conn| {
+            tx::write(conn, |conn| {
+                Ok(ParticipantRepo::save_assessment(
+                    conn,
+                    &acting,
+                    id,
+                    &scope,
+                    if_match.0,
+                    &assessment,
+                )?)
+            })
+        })
+        .await
+        .map_err(|e| e.for_resource("participant"))?;
+    Ok(with_etag(
+        StatusCode::OK,
+        participant.version,
+        &AssessmentDto::from(saved),
+    ))
+}
+
+/// A consent to share the participant's data.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GiveConsentRequest {
+    /// What may be shared.
+    #[schema(
+        example = "CV, language level and the activity plan",
+        min_length = 1,
+        max_length = 2000
+    )]
+    pub shares: String,
+    /// `provider`, `employer`, `public_agency`, `education` or `other`.
+    #[schema(example = "provider")]
+    pub recipient_kind: String,
+    /// The provider, when `recipient_kind` is `provider`.
+    pub recipient_provider_id: Option<Uuid>,
+    #[schema(example = "2026-11-23")]
+    pub given_on: NaiveDate,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConsentResponse {
+    pub id: String,
+    pub shares: String,
+    pub recipient_kind: String,
+    pub recipient_provider_id: Option<String>,
+    pub given_on: NaiveDate,
+    pub withdrawn_on: Option<NaiveDate>,
+    /// In force today.
+    pub active: bool,
+}
+
+impl From<&Consent> for ConsentResponse {
+    fn from(c: &Consent) -> Self {
+        Self {
+            id: c.id.to_string(),
+            shares: c.shares.clone(),
+            recipient_kind: c.recipient_kind.as_str().into(),
+            recipient_provider_id: c.recipient_provider.map(|p| p.to_string()),
+            given_on: c.given_on,
+            withdrawn_on: c.withdrawn_on,
+            active: c.is_active_on(today()),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConsentList {
+    pub items: Vec<ConsentResponse>,
+}
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WithdrawConsentRequest {
+    #[schema(example = "2026-12-01")]
+    pub withdrawn_on: NaiveDate,
+}
+
+fn consent_error(error: ConsentError) -> ApiError {
+    let field = match &error {
+        ConsentError::AlreadyWithdrawn => {
+            return ApiError::Conflict {
+                code: "already_withdrawn",
+                detail: error.to_string(),
+            }
+        }
+        ConsentError::ProviderRequired | ConsentError::ProviderNotAllowed => "recipient_provider_id",
+        ConsentError::InFuture { field } => field,
+        ConsentError::WithdrawnBeforeGiven => "withdrawn_on",
+    };
+    let mut errors = FieldErrors::default();
+    errors.add(field, "invalid", error.to_string());
+    ApiError::Validation(errors.into_vec())
+}
+
+/// Record a consent
+///
+/// What may be shared, with whom, given when. Accepts `Idempotency-Key`.
+#[utoipa::path(
+    tag = "participants",
+    security(("bearer" = [])),
+    params(("participant_id" = String, Path, description = "The participant's id"), crate::openapi::IdempotencyKeyHeader),
+    request_body = GiveConsentRequest,
+    responses(
+        (status = 201, description = "The consent.", body = ConsentResponse, headers(("ETag" = String, description = "The participant's new version"))),
+        (status = 404, response = crate::openapi::NotFoundResponse),
+        (status = 409, response = crate::openapi::ConflictResponse),
+        (status = 422, response = crate::openapi::UnprocessableResponse),
+    )
+)]
+#[post("/participants/{participant_id}/consents")]
+pub async fn give_consent(
+    caller: Authenticated,
+    path: web::Path<String>,
+    key: IdempotencyKey,
+    body: web::Json<GiveConsentRequest>,
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let scope = scope_for(&caller.0, Action::UpdateParticipant)?;
+    let id = participant_id(&path)?;
+    let fingerprint = idempotency::fingerprint(&req, &*body)?;
+    let body = body.into_inner();
+    let mut errors = FieldErrors::default();
+    let shares = errors.check("shares", "invalid_format", clean_text(&body.shares, TEXT_MAX));
+    let kind = errors.check(
+        "recipient_kind",
+        "invalid_value",
+        RecipientKind::parse(&body.recipient_kind).ok_or("use provider, employer, public_agency, education or other"),
+    );
+    let (shares, kind) = errors.finish(|| Some((shares?, kind?)))?;
+    let consent = Consent::give(
+        Uuid::now_v7(),
+        shares,
+        kind,
+        body.recipient_provider_id,
+        body.given_on,
+        today(),
+    )
+    .map_err(consent_error)?;
+    let acting = caller.acting();
+    idempotency::run(&state, caller.0.subject(), key, fingerprint, move |conn| {
+        let participant = ParticipantRepo::add_consent(conn, &acting, id, &scope, &consent)
+            .map_err(|e| ApiError::from(e).for_resource("participant"))?;
+        let location = format!("/v1/participants/{id}/consents/{}", consent.id);
+        idempotency::created(
+            &ConsentResponse::from(&consent),
+            Some(etag(participant.version)),
+            Some(location),
+        )
+    })
+    .await
+}
+
+/// List consents
+#[utoipa::path(
+    tag = "participants",
+    security(("bearer" = [])),
+    params(("participant_id" = String, Path, description = "The participant's id")),
+    responses(
+        (status = 200, description = "All consents, given and withdrawn.", body = ConsentList),
+        (status = 404, response = crate::openapi::NotFoundResponse),
+    )
+)]
+#[get("/participants/{participant_id}/consents")]
+pub async fn list_consents(
+    caller: Authenticated,
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<web::Json<ConsentList>, ApiError> {
+    let scope = scope_for(&caller.0, Action::ReadParticipant)?;
+    let id = participant_id(&path)?;
+    let acting = caller.acting();
+    let consents = state
+        .db(move |conn| {
+            tx::write(conn, |conn| {
+                ParticipantRepo::get(conn, id, &scope)?;
+                ParticipantRepo::audit_read(conn, &acting, "participant.consents_read", &[id])?;
+                Ok(ParticipantRepo::consents(conn, id)?)
+            })
+        })
+        .await
+        .map_err(|e| e.for_resource("participant"))?;
+    Ok(web::Json(ConsentList {
+        items: consents.iter().map(ConsentResponse::from).collect(),
+    }))
+}
+
+/// Withdraw a consent
+///
+/// Requires `If-Match` with the participant's ETag. 409 when already withdrawn.
+#[utoipa::path(
+    tag = "participants",
+    security(("bearer" = [])),
+    params(
+        ("participant_id" = String, Path, description = "The participant's id"),
+        ("consent_id" = String, Path, description = "The consent's id"),
+        crate::openapi::IfMatchHeader,
+    ),
+    request_body = WithdrawConsentRequest,
+    responses(
+        (status = 200, description = "The withdrawn consent.", body = ConsentResponse, headers(("ETag" = String, description = "The participant's new version"))),
+        (status = 404, response = crate::openapi::NotFoundResponse),
+        (status = 409, response = crate::openapi::ConflictResponse),
+        (status = 412, response = crate::openapi::PreconditionFailedResponse),
+        (status = 422, response = crate::openapi::UnprocessableResponse),
+        (status = 428, response = crate::openapi::PreconditionRequiredResponse),
+    )
+)]
+#[post("/participants/{participant_id}/consents/{consent_id}/withdraw")]
+pub async fn withdraw_consent(
+    caller: Authenticated,
+    path: web::Path<(String, String)>,
+    if_match: IfMatch,
+    body: web::Json<WithdrawConsentRequest>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let scope = scope_for(&caller.0, Action::UpdateParticipant)?;
+    let (raw_id, raw_consent) = path.into_inner();
+    let id = participant_id(&raw_id)?;
+    let consent_id = Uuid::parse_str(&raw_consent).map_err(|_| ApiError::NotFound { resource: "consent" })?;
+    let on = body.withdrawn_on;
+    let acting = caller.acting();
+    let (participant, consent) = state
+        .db(move |conn| {
+            tx::write(conn, |conn| {
+                ParticipantRepo::withdraw_consent(conn, &acting, id, &scope, if_match.0, consent_id, |c| {
+                    c.withdraw(on, today()).map_err(consent_error)
+                })
+            })
+        })
+        .await
+        .map_err(|e| e.for_resource("consent"))?;
+    Ok(with_etag(
+        StatusCode::OK,
+        participant.version,
+        &ConsentResponse::from(&consent),
+    ))
+}
