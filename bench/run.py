@@ -5,6 +5,7 @@ bench/RESULTS.md. Settings: BENCH_SECONDS (default 10), BENCH_CONNECTIONS (defau
 
 import datetime
 import glob
+import json
 import os
 import platform
 import re
@@ -25,12 +26,17 @@ ADMIN_URL = os.environ.get("TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5
 PORT = 18080
 SECRET = "bench-secret-bench-secret-bench-secret"
 
-# (name, path, floor script or None). The floor is the same SQL run by pgbench.
+# (name, path, token arguments, floor script or None, wrk Lua script or None). The floor is the
+# SQL the endpoint runs, done by pgbench; {participant} is replaced by a seeded participant's id.
 ENDPOINTS = [
-    ("GET /healthz", "/healthz", None),
-    ("GET /v1/districts", "/v1/districts", "list_districts.sql"),
-    ("GET /v1/districts/{id}", "/v1/districts/farsta", "district_by_id.sql"),
+    ("GET /healthz", "/healthz", ["admin"], None, None),
+    ("GET /v1/districts", "/v1/districts", ["admin"], "list_districts.sql", None),
+    ("GET /v1/districts/{id}", "/v1/districts/farsta", ["admin"], "district_by_id.sql", None),
+    ("GET /v1/participants/{id}", "/v1/participants/{participant}", ["coach", "--jobbtorg", "jarva"], "get_participant.sql", None),
+    ("GET /v1/participants?limit=50", "/v1/participants?limit=50", ["coach", "--jobbtorg", "jarva"], "list_participants.sql", None),
+    ("POST /v1/participants", "/v1/participants", ["district_officer", "--district", "rinkeby-kista"], "intake.sql", "intake.lua"),
 ]
+SEEDED_PARTICIPANTS = 60
 
 
 def run(cmd, **kw):
@@ -69,8 +75,9 @@ def to_ms(value):
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def wrk(path, token):
-    out = run(["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency",
+def wrk(path, token, lua):
+    script = ["-s", os.path.join(ROOT, "bench", lua)] if lua else []
+    out = run(["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", *script,
                "-H", f"Authorization: Bearer {token}", f"http://127.0.0.1:{PORT}{path}"]).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p50 = to_ms(re.search(r"\s50%\s+(\S+)", out).group(1))
@@ -81,18 +88,42 @@ def wrk(path, token):
     return rps, p50, p99
 
 
-def pgbench(database_url, script):
+def pgbench(database_url, script, participant):
     logdir = tempfile.mkdtemp(prefix="jobbtorg-pgbench-")
+    with open(os.path.join(ROOT, "bench", "sql", script)) as f:
+        sql = f.read().replace("{participant}", participant)
+    script_file = os.path.join(logdir, "script.sql")
+    with open(script_file, "w") as f:
+        f.write(sql)
     out = run(["pgbench", "-n", f"-c{CONNECTIONS}", "-j2", f"-T{SECONDS}", "-l",
-               f"--log-prefix={logdir}/tx", "-f", os.path.join(ROOT, "bench", "sql", script), database_url]).stdout
+               f"--log-prefix={logdir}/tx", "-f", script_file, database_url]).stdout
     tps = float(re.search(r"tps = ([\d.]+)", out).group(1))
     latencies = []
-    for log in glob.glob(f"{logdir}/tx*"):
+    for log in glob.glob(f"{logdir}/tx.*"):
         with open(log) as f:
             latencies += [int(line.split()[2]) / 1000.0 for line in f if line.strip()]
     shutil.rmtree(logdir)
     qs = statistics.quantiles(latencies, n=100)
     return tps, qs[49], qs[98]
+
+
+def seed_participants(token):
+    """Refers SEEDED_PARTICIPANTS people through the API and returns the first one's id."""
+    first = None
+    for i in range(SEEDED_PARTICIPANTS):
+        serial = 100 + i
+        nine = f"800101{serial:03d}"
+        digits = [int(c) * (2 if k % 2 == 0 else 1) for k, c in enumerate(nine)]
+        check = (10 - sum(d // 10 + d % 10 for d in digits) % 10) % 10
+        body = ('{"personal_identity_number":"19800101-%03d%d","first_name":"Seed","last_name":"Person",'
+                '"home_district_id":"rinkeby-kista","target_groups":["sfi_student"],'
+                '"referral_reason":"Benchmark seed.","requested_start":"2026-12-01"}') % (serial, check)
+        request = urllib.request.Request(f"http://127.0.0.1:{PORT}/v1/participants", data=body.encode(), method="POST",
+                                         headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=10) as r:
+            created = json.load(r)
+        first = first or created["id"]
+    return first
 
 
 def bench_backend(backend):
@@ -109,10 +140,12 @@ def bench_backend(backend):
     rows = []
     try:
         wait_ready(server)
-        token = run([BINARY, "token", "--role", "admin", "--ttl", "1h"], env=server_env(database_url)).stdout.strip()
-        for name, path, script in ENDPOINTS:
-            rps, p50, p99 = wrk(path, token)
-            floor = pgbench(database_url, script) if (script and backend == "postgres") else None
+        env = server_env(database_url)
+        token = lambda args: run([BINARY, "token", "--role", *args, "--ttl", "1h"], env=env).stdout.strip()
+        participant = seed_participants(token(["district_officer", "--district", "rinkeby-kista"]))
+        for name, path, token_args, script, lua in ENDPOINTS:
+            rps, p50, p99 = wrk(path.replace("{participant}", participant), token(token_args), lua)
+            floor = pgbench(database_url, script, participant) if (script and backend == "postgres") else None
             rows.append((backend, name, rps, p50, p99, floor))
             print(f"{backend:8} {name:28} {rps:9.0f} req/s  p50 {p50:6.2f} ms  p99 {p99:6.2f} ms"
                   + (f"  floor {floor[0]:9.0f} tx/s  ratio {rps / floor[0]:.2f}" if floor else ""), flush=True)
@@ -147,6 +180,9 @@ def main():
         "client, server and database share the machine.",
         f"- Floor: pgbench running the endpoint's SQL (bench/sql/) at the same concurrency ({CONNECTIONS} clients) "
         "against the same database; ratio = API requests/s ÷ floor transactions/s. SQLite has no pgbench floor.",
+        f"- Data: {SEEDED_PARTICIPANTS} participants at Järva seeded through the API before the runs; every participant "
+        "read writes its access-log record in the same transaction (the floors do too); the intake run refers a new "
+        "person per request (bench/intake.lua).",
         "",
         "| backend | endpoint | requests/s | p50 ms | p99 ms | floor tx/s | floor p50 ms | floor p99 ms | ratio |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|",

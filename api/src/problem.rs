@@ -358,3 +358,43 @@ impl From<RepoError> for ApiError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use actix_web::body::MessageBody;
+
+    use super::*;
+
+    #[test]
+    fn a_500_tells_the_client_nothing_internal() {
+        let error =
+            ApiError::internal("connection to 10.0.0.5 refused: password authentication failed for user jobbtorg");
+        let response = error.error_response();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(
+            response
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok()),
+            Some(PROBLEM_CONTENT_TYPE)
+        );
+        let body = response.into_body().try_into_bytes().unwrap();
+        let text = String::from_utf8(body.to_vec()).unwrap();
+        assert!(text.contains("\"code\":\"internal_error\""), "{text}");
+        assert!(!text.contains("10.0.0.5") && !text.contains("password"), "{text}");
+    }
+
+    #[test]
+    fn field_errors_are_collected_before_failing() {
+        let mut errors = FieldErrors::default();
+        assert_eq!(errors.check("a", "bad", Err::<(), _>("first")), None);
+        assert_eq!(errors.check("b", "ok", Ok::<_, &str>(1)), Some(1));
+        errors.add("c", "bad", "second");
+        match errors.finish(|| Some(())) {
+            Err(ApiError::Validation(list)) => {
+                assert_eq!(list.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(), ["a", "c"]);
+            }
+            other => panic!("expected a validation error, got {other:?}"),
+        }
+    }
+}
