@@ -1,6 +1,7 @@
 //! Jobbtorg's business rules as plain types and pure functions. No IO, no framework.
 
 pub mod access;
+pub mod activity_plan;
 pub mod participant;
 pub mod reference;
 pub mod shared;
