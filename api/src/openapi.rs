@@ -35,6 +35,7 @@ use crate::problem::{FieldError, Problem, PROBLEM_CONTENT_TYPE};
     tags(
         (name = "reference", description = "Seeded reference data identified by stable codes."),
         (name = "participants", description = "People referred by their home district: intake, enrolment, interruptions, exit with a coded outcome, follow-ups, history, access log and export."),
+        (name = "activity-plans", description = "Activity plans drawn up with the participant and approved or returned by the home district; revisions and activity follow-up."),
         (name = "events", description = "The ordered change feed for partner systems."),
         (name = "operations", description = "Liveness and readiness for load balancers and orchestrators.")
     )

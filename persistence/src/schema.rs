@@ -223,6 +223,58 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    activity_plans (id) {
+        id -> Text,
+        participant_id -> Text,
+        period_id -> Text,
+        plan_number -> Integer,
+        status -> Text,
+        valid_from -> Date,
+        valid_to -> Date,
+        goal -> Text,
+        goal_ssyk -> Nullable<Text>,
+        wishes -> Nullable<Text>,
+        revision_of -> Nullable<Text>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    plan_activities (id) {
+        id -> Text,
+        plan_id -> Text,
+        position -> Integer,
+        activity_type -> Text,
+        description -> Text,
+        provider_kind -> Text,
+        starts_on -> Date,
+        ends_on -> Date,
+        hours_per_week -> Integer,
+        expected_result -> Nullable<Text>,
+        status -> Text,
+        follow_up_result -> Nullable<Text>,
+        followed_up_on -> Nullable<Date>,
+        discontinued_reason -> Nullable<Text>,
+        replaced_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    plan_decisions (id) {
+        id -> Text,
+        plan_id -> Text,
+        decision -> Text,
+        decided_by -> Text,
+        decided_at -> Timestamp,
+        reason -> Nullable<Text>,
+        plan_version -> Integer,
+        content_hash -> Text,
+    }
+}
+
 diesel::joinable!(districts -> job_centres (job_centre_code));
 diesel::joinable!(participation_periods -> participants (participant_id));
 
@@ -243,4 +295,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     assessments,
     consents,
     field_history,
+    activity_plans,
+    plan_activities,
+    plan_decisions,
 );

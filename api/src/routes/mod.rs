@@ -4,6 +4,7 @@
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+pub mod activity_plans;
 pub mod docs;
 pub mod events;
 pub mod fallback;
@@ -18,6 +19,7 @@ pub fn configure(config: &mut ServiceConfig) {
         scope("/v1")
             .configure(reference::configure)
             .configure(events::configure)
-            .configure(participants::configure),
+            .configure(participants::configure)
+            .configure(activity_plans::configure),
     );
 }

@@ -23,10 +23,12 @@ pub enum Action {
     ManageParticipation,
     /// Record the Arbetsförmedlingen registration date.
     RecordAfRegistration,
+    /// Approve or return an activity plan: the home district's authority.
+    DecidePlan,
 }
 
 impl Action {
-    pub const ALL: [Action; 8] = [
+    pub const ALL: [Action; 9] = [
         Action::ReadReferenceData,
         Action::ManageReferenceData,
         Action::ReadEvents,
@@ -35,6 +37,7 @@ impl Action {
         Action::UpdateParticipant,
         Action::ManageParticipation,
         Action::RecordAfRegistration,
+        Action::DecidePlan,
     ];
 }
 
@@ -87,6 +90,8 @@ pub fn list_scope(actor: &Actor, action: Action) -> Option<ListScope> {
             _ => None,
         },
         Action::ManageParticipation => at_centre.then(own_centre).flatten(),
+        // The district keeps every authority decision; the job centre has none.
+        Action::DecidePlan => (actor.role() == Role::DistrictOfficer).then(own_district).flatten(),
         Action::RecordAfRegistration => match actor.role() {
             Role::Coach | Role::JobbtorgManager => own_centre(),
             Role::Integration => actor
@@ -161,7 +166,7 @@ mod tests {
     fn policy_table() {
         use Action::*;
         use Role::*;
-        let table: [(Role, Action, bool, bool); 64] = [
+        let table: [(Role, Action, bool, bool); 72] = [
             (DistrictOfficer, ReadReferenceData, true, true),
             (DistrictOfficer, ManageReferenceData, false, false),
             (DistrictOfficer, ReadEvents, true, false),
@@ -226,6 +231,14 @@ mod tests {
             (Admin, UpdateParticipant, false, false),
             (Admin, ManageParticipation, false, false),
             (Admin, RecordAfRegistration, false, false),
+            (DistrictOfficer, DecidePlan, true, false),
+            (Coach, DecidePlan, false, false),
+            (JobbtorgManager, DecidePlan, false, false),
+            (ProviderStaff, DecidePlan, false, false),
+            (ContractManager, DecidePlan, false, false),
+            (Analyst, DecidePlan, false, false),
+            (Integration, DecidePlan, false, false),
+            (Admin, DecidePlan, false, false),
         ];
         for role in Role::ALL {
             for action in Action::ALL {

@@ -7,7 +7,7 @@ mod status;
 
 pub use plan::{ActivityFollowUp, ActivityPlan, Decision, DecisionKind, PlanChanges, PlanError};
 pub use rules::{
-    check_activity_dates, check_plan_period, follow_up_overdue, full_time_warning, weekly_hours, Activity, ActivityStatus,
-    PlanRuleError, ProviderKind, WeeklyHours, FULL_TIME_HOURS, MAX_PLAN_MONTHS,
+    check_activity_dates, check_plan_period, follow_up_overdue, full_time_warning, weekly_hours, Activity,
+    ActivityStatus, PlanRuleError, ProviderKind, WeeklyHours, FULL_TIME_HOURS, MAX_PLAN_MONTHS,
 };
 pub use status::{PlanAction, PlanStatus, PlanTransitionError};

@@ -21,7 +21,9 @@ impl DecisionKind {
     }
 
     pub fn parse(raw: &str) -> Option<Self> {
-        [DecisionKind::Approved, DecisionKind::Returned].into_iter().find(|d| d.as_str() == raw)
+        [DecisionKind::Approved, DecisionKind::Returned]
+            .into_iter()
+            .find(|d| d.as_str() == raw)
     }
 }
 
@@ -127,7 +129,13 @@ impl ActivityPlan {
 
     pub fn edit(mut self, changes: PlanChanges, last_participation_day: NaiveDate) -> Result<Self, PlanError> {
         self.transition(PlanAction::Edit)?;
-        let PlanChanges { valid_from, valid_to, goal, goal_ssyk, wishes } = changes;
+        let PlanChanges {
+            valid_from,
+            valid_to,
+            goal,
+            goal_ssyk,
+            wishes,
+        } = changes;
         self.valid_from = valid_from.unwrap_or(self.valid_from);
         self.valid_to = valid_to.unwrap_or(self.valid_to);
         self.goal = goal.unwrap_or(self.goal);
@@ -139,15 +147,31 @@ impl ActivityPlan {
 
     pub fn add_activity(mut self, activity: Activity) -> Result<Self, PlanError> {
         self.transition(PlanAction::Edit)?;
-        check_activity_dates(activity.starts_on, activity.ends_on, activity.hours_per_week, self.valid_from, self.valid_to)?;
+        check_activity_dates(
+            activity.starts_on,
+            activity.ends_on,
+            activity.hours_per_week,
+            self.valid_from,
+            self.valid_to,
+        )?;
         self.activities.push(activity);
         Ok(self)
     }
 
     pub fn replace_activity(mut self, activity: Activity) -> Result<Self, PlanError> {
         self.transition(PlanAction::Edit)?;
-        check_activity_dates(activity.starts_on, activity.ends_on, activity.hours_per_week, self.valid_from, self.valid_to)?;
-        let slot = self.activities.iter_mut().find(|a| a.id == activity.id).ok_or(PlanError::NoSuchActivity)?;
+        check_activity_dates(
+            activity.starts_on,
+            activity.ends_on,
+            activity.hours_per_week,
+            self.valid_from,
+            self.valid_to,
+        )?;
+        let slot = self
+            .activities
+            .iter_mut()
+            .find(|a| a.id == activity.id)
+            .ok_or(PlanError::NoSuchActivity)?;
         *slot = activity;
         Ok(self)
     }
@@ -194,7 +218,14 @@ impl ActivityPlan {
             status: PlanStatus::Draft,
             revision_of: Some(self.id),
             version: 1,
-            activities: self.activities.iter().map(|a| Activity { id: new_activity_id(), ..a.clone() }).collect(),
+            activities: self
+                .activities
+                .iter()
+                .map(|a| Activity {
+                    id: new_activity_id(),
+                    ..a.clone()
+                })
+                .collect(),
             decisions: Vec::new(),
             ..self.clone()
         })
@@ -213,13 +244,20 @@ impl ActivityPlan {
     /// Follows up an activity of an approved plan; required before it counts as completed.
     pub fn follow_up_activity(mut self, id: Uuid, follow_up: ActivityFollowUp) -> Result<Self, PlanError> {
         self.transition(PlanAction::FollowUpActivity)?;
-        if !matches!(follow_up.status, ActivityStatus::Completed | ActivityStatus::Discontinued) {
+        if !matches!(
+            follow_up.status,
+            ActivityStatus::Completed | ActivityStatus::Discontinued
+        ) {
             return Err(PlanError::FollowUpStatus);
         }
         if follow_up.status == ActivityStatus::Discontinued && follow_up.discontinued_reason.is_none() {
             return Err(PlanError::DiscontinuedReasonRequired);
         }
-        let activity = self.activities.iter_mut().find(|a| a.id == id).ok_or(PlanError::NoSuchActivity)?;
+        let activity = self
+            .activities
+            .iter_mut()
+            .find(|a| a.id == id)
+            .ok_or(PlanError::NoSuchActivity)?;
         activity.status = follow_up.status;
         activity.follow_up_result = Some(follow_up.result);
         activity.followed_up_on = Some(follow_up.on);
@@ -316,14 +354,29 @@ mod tests {
     fn draft_submit_return_resubmit_approve_revise() {
         let p = plan().add_activity(activity(10)).unwrap().submit().unwrap();
         assert_eq!(p.status, PlanStatus::Submitted);
-        assert!(matches!(p.clone().add_activity(activity(11)), Err(PlanError::Transition(_))), "submitted plans are not edited");
-        assert_eq!(p.clone().decide(decision(DecisionKind::Returned, None)), Err(PlanError::ReasonRequired));
+        assert!(
+            matches!(p.clone().add_activity(activity(11)), Err(PlanError::Transition(_))),
+            "submitted plans are not edited"
+        );
+        assert_eq!(
+            p.clone().decide(decision(DecisionKind::Returned, None)),
+            Err(PlanError::ReasonRequired)
+        );
         let returned = p.decide(decision(DecisionKind::Returned, Some("More hours"))).unwrap();
         assert_eq!(returned.status, PlanStatus::Returned);
-        let approved = returned.add_activity(activity(11)).unwrap().submit().unwrap().decide(decision(DecisionKind::Approved, None)).unwrap();
+        let approved = returned
+            .add_activity(activity(11))
+            .unwrap()
+            .submit()
+            .unwrap()
+            .decide(decision(DecisionKind::Approved, None))
+            .unwrap();
         assert_eq!((approved.status, approved.decisions.len()), (PlanStatus::Approved, 2));
-        let revision = approved.revise(Uuid::from_u128(20), 2, || Uuid::now_v7()).unwrap();
-        assert_eq!((revision.status, revision.revision_of, revision.activities.len()), (PlanStatus::Draft, Some(approved.id), 2));
+        let revision = approved.revise(Uuid::from_u128(20), 2, Uuid::now_v7).unwrap();
+        assert_eq!(
+            (revision.status, revision.revision_of, revision.activities.len()),
+            (PlanStatus::Draft, Some(approved.id), 2)
+        );
         assert!(revision.decisions.is_empty());
         assert_eq!(approved.supersede().unwrap().status, PlanStatus::Superseded);
     }
@@ -336,8 +389,14 @@ mod tests {
     #[test]
     fn edits_keep_activities_inside_the_plan() {
         let p = plan().add_activity(activity(10)).unwrap();
-        let shorter = PlanChanges { valid_to: Some(day(2027, 1, 31)), ..PlanChanges::default() };
-        assert!(matches!(p.edit(shorter, day(2028, 1, 1)), Err(PlanError::Rule(PlanRuleError::ActivityOutsidePlan { .. }))));
+        let shorter = PlanChanges {
+            valid_to: Some(day(2027, 1, 31)),
+            ..PlanChanges::default()
+        };
+        assert!(matches!(
+            p.edit(shorter, day(2028, 1, 1)),
+            Err(PlanError::Rule(PlanRuleError::ActivityOutsidePlan { .. }))
+        ));
     }
 
     #[test]
@@ -357,14 +416,20 @@ mod tests {
             replaced_by: None,
         };
         assert_eq!(
-            approved.clone().follow_up_activity(Uuid::from_u128(10), follow_up(ActivityStatus::Discontinued, None)),
+            approved
+                .clone()
+                .follow_up_activity(Uuid::from_u128(10), follow_up(ActivityStatus::Discontinued, None)),
             Err(PlanError::DiscontinuedReasonRequired)
         );
         assert_eq!(
-            approved.clone().follow_up_activity(Uuid::from_u128(10), follow_up(ActivityStatus::Ongoing, None)),
+            approved
+                .clone()
+                .follow_up_activity(Uuid::from_u128(10), follow_up(ActivityStatus::Ongoing, None)),
             Err(PlanError::FollowUpStatus)
         );
-        let done = approved.follow_up_activity(Uuid::from_u128(10), follow_up(ActivityStatus::Completed, None)).unwrap();
+        let done = approved
+            .follow_up_activity(Uuid::from_u128(10), follow_up(ActivityStatus::Completed, None))
+            .unwrap();
         assert_eq!(done.activities[0].status, ActivityStatus::Completed);
         assert_eq!(done.activities[0].followed_up_on, Some(day(2027, 3, 1)));
     }

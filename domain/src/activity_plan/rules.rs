@@ -19,7 +19,11 @@ pub enum ProviderKind {
 }
 
 impl ProviderKind {
-    pub const ALL: [ProviderKind; 3] = [ProviderKind::OwnRegime, ProviderKind::Arbetsformedlingen, ProviderKind::External];
+    pub const ALL: [ProviderKind; 3] = [
+        ProviderKind::OwnRegime,
+        ProviderKind::Arbetsformedlingen,
+        ProviderKind::External,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -44,8 +48,12 @@ pub enum ActivityStatus {
 }
 
 impl ActivityStatus {
-    pub const ALL: [ActivityStatus; 4] =
-        [ActivityStatus::Planned, ActivityStatus::Ongoing, ActivityStatus::Completed, ActivityStatus::Discontinued];
+    pub const ALL: [ActivityStatus; 4] = [
+        ActivityStatus::Planned,
+        ActivityStatus::Ongoing,
+        ActivityStatus::Completed,
+        ActivityStatus::Discontinued,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -97,16 +105,24 @@ pub enum PlanRuleError {
 
 /// `valid_to - valid_from` at most 6 months (the same day six months on is allowed), and not
 /// past `last_participation_day`.
-pub fn check_plan_period(valid_from: NaiveDate, valid_to: NaiveDate, last_participation_day: NaiveDate) -> Result<(), PlanRuleError> {
+pub fn check_plan_period(
+    valid_from: NaiveDate,
+    valid_to: NaiveDate,
+    last_participation_day: NaiveDate,
+) -> Result<(), PlanRuleError> {
     if valid_to < valid_from {
         return Err(PlanRuleError::EndsBeforeStart);
     }
-    let latest = valid_from.checked_add_months(Months::new(MAX_PLAN_MONTHS)).unwrap_or(valid_from);
+    let latest = valid_from
+        .checked_add_months(Months::new(MAX_PLAN_MONTHS))
+        .unwrap_or(valid_from);
     if valid_to > latest {
         return Err(PlanRuleError::TooLong { latest });
     }
     if valid_to > last_participation_day {
-        return Err(PlanRuleError::PastParticipationLimit { latest: last_participation_day });
+        return Err(PlanRuleError::PastParticipationLimit {
+            latest: last_participation_day,
+        });
     }
     Ok(())
 }
@@ -154,7 +170,10 @@ pub fn weekly_hours(activities: &[Activity], valid_from: NaiveDate, valid_to: Na
             .filter(|a| a.status != ActivityStatus::Discontinued && a.starts_on <= sunday && a.ends_on >= monday)
             .map(|a| a.hours_per_week)
             .sum();
-        weeks.push(WeeklyHours { week_starting: monday, hours });
+        weeks.push(WeeklyHours {
+            week_starting: monday,
+            hours,
+        });
         monday = monday + Days::new(7);
     }
     weeks
@@ -165,7 +184,11 @@ pub fn full_time_warning(is_introduction_participant: bool, weeks: &[WeeklyHours
     if !is_introduction_participant {
         return Vec::new();
     }
-    weeks.iter().filter(|w| w.hours < FULL_TIME_HOURS).map(|w| w.week_starting).collect()
+    weeks
+        .iter()
+        .filter(|w| w.hours < FULL_TIME_HOURS)
+        .map(|w| w.week_starting)
+        .collect()
 }
 
 /// An activity past its end without a follow-up.
@@ -210,12 +233,17 @@ mod tests {
         assert_eq!(check_plan_period(day(2026, 11, 23), day(2027, 5, 23), far()), Ok(()));
         assert_eq!(
             check_plan_period(day(2026, 11, 23), day(2027, 5, 24), far()),
-            Err(PlanRuleError::TooLong { latest: day(2027, 5, 23) })
+            Err(PlanRuleError::TooLong {
+                latest: day(2027, 5, 23)
+            })
         );
         // Month ends clamp: 31 August + 6 months is 28 February.
         assert_eq!(check_plan_period(day(2026, 8, 31), day(2027, 2, 28), far()), Ok(()));
         assert!(check_plan_period(day(2026, 8, 31), day(2027, 3, 1), far()).is_err());
-        assert_eq!(check_plan_period(day(2026, 11, 23), day(2026, 11, 22), far()), Err(PlanRuleError::EndsBeforeStart));
+        assert_eq!(
+            check_plan_period(day(2026, 11, 23), day(2026, 11, 22), far()),
+            Err(PlanRuleError::EndsBeforeStart)
+        );
     }
 
     #[test]
@@ -232,9 +260,18 @@ mod tests {
     fn activities_at_the_edges_are_inside() {
         let (from, to) = (day(2026, 12, 1), day(2027, 5, 31));
         assert_eq!(check_activity_dates(from, to, 20, from, to), Ok(()));
-        assert!(matches!(check_activity_dates(day(2026, 11, 30), to, 20, from, to), Err(PlanRuleError::ActivityOutsidePlan { .. })));
-        assert!(matches!(check_activity_dates(from, day(2027, 6, 1), 20, from, to), Err(PlanRuleError::ActivityOutsidePlan { .. })));
-        assert_eq!(check_activity_dates(to, from, 20, from, to), Err(PlanRuleError::ActivityEndsBeforeStart));
+        assert!(matches!(
+            check_activity_dates(day(2026, 11, 30), to, 20, from, to),
+            Err(PlanRuleError::ActivityOutsidePlan { .. })
+        ));
+        assert!(matches!(
+            check_activity_dates(from, day(2027, 6, 1), 20, from, to),
+            Err(PlanRuleError::ActivityOutsidePlan { .. })
+        ));
+        assert_eq!(
+            check_activity_dates(to, from, 20, from, to),
+            Err(PlanRuleError::ActivityEndsBeforeStart)
+        );
         assert_eq!(check_activity_dates(from, to, 0, from, to), Err(PlanRuleError::Hours));
         assert_eq!(check_activity_dates(from, to, 41, from, to), Err(PlanRuleError::Hours));
     }
@@ -249,7 +286,16 @@ mod tests {
         let weeks = weekly_hours(&[sfi, training], from, to);
         assert_eq!(
             weeks,
-            vec![WeeklyHours { week_starting: from, hours: 15 }, WeeklyHours { week_starting: day(2026, 12, 7), hours: 40 }]
+            vec![
+                WeeklyHours {
+                    week_starting: from,
+                    hours: 15
+                },
+                WeeklyHours {
+                    week_starting: day(2026, 12, 7),
+                    hours: 40
+                }
+            ]
         );
         assert_eq!(full_time_warning(true, &weeks), vec![from]);
         assert_eq!(full_time_warning(false, &weeks), Vec::<NaiveDate>::new());

@@ -62,7 +62,10 @@ impl PlanStatus {
 
     /// Not yet decided for good: a participant's exit cancels such plans.
     pub fn is_open(self) -> bool {
-        matches!(self, PlanStatus::Draft | PlanStatus::Submitted | PlanStatus::Returned | PlanStatus::Approved)
+        matches!(
+            self,
+            PlanStatus::Draft | PlanStatus::Submitted | PlanStatus::Returned | PlanStatus::Approved
+        )
     }
 
     /// The status after `action`; editing and following up leave it unchanged.
@@ -113,8 +116,17 @@ mod tests {
     use PlanAction as A;
     use PlanStatus as S;
 
-    const ACTIONS: [PlanAction; 9] =
-        [A::Edit, A::Submit, A::Approve, A::Return, A::Revise, A::Supersede, A::Complete, A::Cancel, A::FollowUpActivity];
+    const ACTIONS: [PlanAction; 9] = [
+        A::Edit,
+        A::Submit,
+        A::Approve,
+        A::Return,
+        A::Revise,
+        A::Supersede,
+        A::Complete,
+        A::Cancel,
+        A::FollowUpActivity,
+    ];
 
     #[test]
     fn transition_table() {
@@ -136,10 +148,17 @@ mod tests {
         ];
         for from in S::ALL {
             for action in ACTIONS {
-                let expected = legal.iter().find(|(f, a, _)| *f == from && *a == action).map(|(_, _, to)| *to);
+                let expected = legal
+                    .iter()
+                    .find(|(f, a, _)| *f == from && *a == action)
+                    .map(|(_, _, to)| *to);
                 match expected {
                     Some(to) => assert_eq!(from.apply(action), Ok(to), "{from} {action}"),
-                    None => assert_eq!(from.apply(action), Err(PlanTransitionError { from, action }), "{from} {action}"),
+                    None => assert_eq!(
+                        from.apply(action),
+                        Err(PlanTransitionError { from, action }),
+                        "{from} {action}"
+                    ),
                 }
             }
         }

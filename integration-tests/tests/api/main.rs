@@ -4,6 +4,7 @@
 // Test code: a panic is how a failed expectation is reported.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod activity_plans;
 mod auth;
 mod districts;
 mod errors;

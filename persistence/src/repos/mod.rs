@@ -1,9 +1,11 @@
 //! Repositories: the only place that runs queries. Each method takes a connection so callers
 //! decide the transaction.
 
+pub mod activity_plan;
 pub mod participant;
 pub mod participant_records;
 pub mod reference;
 
+pub use activity_plan::PlanRepo;
 pub use participant::ParticipantRepo;
 pub use reference::ReferenceRepo;

@@ -23,6 +23,7 @@ use super::{participant_id, participant_response, rule_error, scope_for, today, 
 use crate::auth::Authenticated;
 use crate::concurrency::IfMatch;
 use crate::problem::{ApiError, FieldErrors};
+use crate::routes::activity_plans::cancel_open_plans;
 use crate::state::AppState;
 
 /// Runs `decide` on the participant at the `If-Match` version and stores the result.
@@ -548,16 +549,23 @@ pub async fn exit_participant(
     };
     let record = errors.finish(|| record)?;
     let exited_on = body.exited_on;
-    let participant = change(
-        &caller,
-        &path,
-        if_match,
-        Action::ManageParticipation,
-        "participant.exited",
-        &state,
-        move |p| p.exit(exited_on, record, today()),
-    )
-    .await?;
+    let scope = scope_for(&caller.0, Action::ManageParticipation)?;
+    let id = participant_id(&path)?;
+    let acting = caller.acting();
+    // The exit and the cancellation of the participant's open plans commit together.
+    let participant = state
+        .db(move |conn| {
+            tx::write(conn, |conn| {
+                let exited =
+                    ParticipantRepo::change(conn, &acting, id, &scope, if_match.0, "participant.exited", |p| {
+                        p.exit(exited_on, record, today()).map_err(rule_error)
+                    })?;
+                cancel_open_plans(conn, &acting, &exited)?;
+                Ok(exited)
+            })
+        })
+        .await
+        .map_err(|e| e.for_resource("participant"))?;
     Ok(respond(&caller, &participant))
 }
 

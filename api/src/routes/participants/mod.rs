@@ -45,12 +45,12 @@ pub fn configure(config: &mut ServiceConfig) {
 }
 
 /// Today in Sweden's calendar terms; dates in the API are calendar dates.
-pub(crate) fn today() -> NaiveDate {
+pub fn today() -> NaiveDate {
     chrono::Utc::now().date_naive()
 }
 
 /// The caller's reach for `action`; 403 when the role may not do it at all.
-pub(crate) fn scope_for(actor: &Actor, action: Action) -> Result<ListScope, ApiError> {
+pub fn scope_for(actor: &Actor, action: Action) -> Result<ListScope, ApiError> {
     list_scope(actor, action).ok_or(ApiError::Forbidden)
 }
 

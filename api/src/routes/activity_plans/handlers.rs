@@ -1,0 +1,732 @@
+//! The plan endpoints. Each change needs `If-Match` with the plan's ETag.
+
+use actix_web::http::StatusCode;
+use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
+use chrono::Days;
+use domain::access::Action;
+use domain::activity_plan::{
+    Activity, ActivityFollowUp, ActivityPlan, ActivityStatus, Decision, DecisionKind, PlanChanges, PlanStatus,
+    ProviderKind,
+};
+use domain::participant::{validate_ssyk, ParticipantStatus};
+use domain::shared::{clean_text, Code};
+use persistence::repos::{ParticipantRepo, PlanRepo, ReferenceRepo};
+use persistence::{tx, DbConnection};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use super::dto::{
+    ActivityFollowUpRequest, ActivityRequest, CreatePlanRequest, PlanList, PlanResponse, ReturnPlanRequest,
+    UpdatePlanRequest,
+};
+use super::{change_plan, load_scoped, plan_error, AfterSave, Step};
+use crate::auth::Authenticated;
+use crate::concurrency::{etag, IfMatch};
+use crate::idempotency::{self, IdempotencyKey};
+use crate::problem::{ApiError, FieldErrors};
+use crate::routes::participants::{scope_for, today};
+use crate::state::AppState;
+
+const TEXT_MAX: usize = 2000;
+
+fn optional(errors: &mut FieldErrors, field: &str, value: Option<String>) -> Option<String> {
+    value.and_then(|v| {
+        if v.trim().is_empty() {
+            None
+        } else {
+            errors.check(field, "invalid_format", clean_text(&v, TEXT_MAX))
+        }
+    })
+}
+
+fn ssyk(errors: &mut FieldErrors, value: Option<String>) -> Option<String> {
+    let value = value.filter(|v| !v.trim().is_empty());
+    if let Err(e) = validate_ssyk(value.as_deref()) {
+        errors.add("goal_ssyk", "invalid_format", e.to_string());
+    }
+    value
+}
+
+/// The last day of the participant's 548 counted from today.
+fn last_participation_day(participant: &domain::participant::Participant) -> chrono::NaiveDate {
+    let left = participant.derive(today()).participation_days_left;
+    today() + Days::new(u64::from(left.saturating_sub(1)))
+}
+
+fn parse_activity(body: ActivityRequest, id: Uuid) -> Result<Activity, ApiError> {
+    let mut errors = FieldErrors::default();
+    let activity_type = errors.check("activity_type", "invalid_format", Code::parse(&body.activity_type));
+    let description = errors.check("description", "invalid_format", clean_text(&body.description, TEXT_MAX));
+    let provider_kind = errors.check(
+        "provider_kind",
+        "invalid_value",
+        ProviderKind::parse(&body.provider_kind).ok_or("use own_regime, arbetsformedlingen or external"),
+    );
+    let expected_result = optional(&mut errors, "expected_result", body.expected_result);
+    errors.finish(|| {
+        Some(Activity {
+            id,
+            activity_type: activity_type?,
+            description: description?,
+            provider_kind: provider_kind?,
+            starts_on: body.starts_on,
+            ends_on: body.ends_on,
+            hours_per_week: body.hours_per_week,
+            expected_result,
+            status: ActivityStatus::Planned,
+            follow_up_result: None,
+            followed_up_on: None,
+            discontinued_reason: None,
+            replaced_by: None,
+        })
+    })
+}
+
+fn ensure_activity_type(conn: &mut DbConnection, code: &Code) -> Result<(), ApiError> {
+    if ReferenceRepo::activity_types(conn)?.iter().any(|t| &t.code == code) {
+        Ok(())
+    } else {
+        let mut errors = FieldErrors::default();
+        errors.add("activity_type", "unknown", "not a code of /v1/activity-types");
+        Err(ApiError::Validation(errors.into_vec()))
+    }
+}
+
+fn content_hash(plan: &ActivityPlan) -> String {
+    Sha256::digest(plan.canonical_content().as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn decision(caller: &Authenticated, plan: &ActivityPlan, kind: DecisionKind, reason: Option<String>) -> Decision {
+    Decision {
+        id: Uuid::now_v7(),
+        kind,
+        decided_by: caller.0.subject().to_owned(),
+        decided_at: chrono::Utc::now().naive_utc(),
+        reason,
+        plan_version: plan.version,
+        content_hash: content_hash(plan),
+    }
+}
+
+/// Draw up a new activity plan
+///
+/// By the coach, for an enrolled participant without an open plan (revise an approved plan
+/// instead). Accepts `Idempotency-Key`.
+#[utoipa::path(
+    tag = "activity-plans",
+    security(("bearer" = [])),
+    params(("participant_id" = String, Path, description = "The participant's id"), crate::openapi::IdempotencyKeyHeader),
+    request_body = CreatePlanRequest,
+    responses(
+        (status = 201, description = "The draft plan.", body = PlanResponse,
+            headers(("ETag" = String, description = "The plan's version"), ("Location" = String, description = "The plan's URL"))),
+        (status = 404, response = crate::openapi::NotFoundResponse),
+        (status = 409, response = crate::openapi::ConflictResponse),
+        (status = 422, response = crate::openapi::UnprocessableResponse),
+    )
+)]
+#[post("/participants/{participant_id}/activity-plans")]
+pub async fn create_plan(
+    caller: Authenticated,
+    path: web::Path<String>,
+    key: IdempotencyKey,
+    body: web::Json<CreatePlanRequest>,
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let scope = scope_for(&caller.0, Action::ManageParticipation)?;
+    let participant_id = crate::routes::participants::participant_id(&path)?;
+    let fingerprint = idempotency::fingerprint(&req, &*body)?;
+    let body = body.into_inner();
+    let mut errors = FieldErrors::default();
+    let goal = errors.check("goal", "invalid_format", clean_text(&body.goal, TEXT_MAX));
+    let goal_ssyk = ssyk(&mut errors, body.goal_ssyk);
+    let wishes = optional(&mut errors, "wishes", body.wishes);
+    let goal = errors.finish(|| goal)?;
+    let acting = caller.acting();
+    idempotency::run(&state, caller.0.subject(), key, fingerprint, move |conn| {
+        let participant = ParticipantRepo::get(conn, participant_id, &scope)
+            .map_err(|e| ApiError::from(e).for_resource("participant"))?;
+        if participant.current.status != ParticipantStatus::Enrolled {
+            return Err(ApiError::Conflict {
+                code: "invalid_transition",
+                detail: format!(
+                    "A plan is drawn up for an enrolled participant; current status: {}.",
+                    participant.current.status
+                ),
+            });
+        }
+        let plans = PlanRepo::for_participant(conn, participant_id)?;
+        if let Some(open) = plans.iter().find(|p| p.status.is_open()) {
+            return Err(ApiError::Conflict {
+                code: "open_plan_exists",
+                detail: format!(
+                    "Plan {} is {}; edit it, or revise it when approved.",
+                    open.id, open.status
+                ),
+            });
+        }
+        let plan = ActivityPlan {
+            id: Uuid::now_v7(),
+            participant_id,
+            period_id: participant.current.id,
+            number: PlanRepo::next_number(conn, participant_id)?,
+            status: PlanStatus::Draft,
+            valid_from: body.valid_from,
+            valid_to: body.valid_to,
+            goal,
+            goal_ssyk,
+            wishes,
+            revision_of: None,
+            version: 1,
+            activities: Vec::new(),
+            decisions: Vec::new(),
+        }
+        .draft(last_participation_day(&participant))
+        .map_err(plan_error)?;
+        let saved = PlanRepo::insert(conn, &acting, &plan, &participant, "activity_plan.drafted")?;
+        idempotency::created(
+            &PlanResponse::new(&saved, &participant, today()),
+            Some(etag(saved.version)),
+            Some(format!("/v1/activity-plans/{}", saved.id)),
+        )
+    })
+    .await
+}
+
+/// List a participant's plans
+///
+/// Every version, newest first.
+#[utoipa::path(
+    tag = "activity-plans",
+    security(("bearer" = [])),
+    params(("participant_id" = String, Path, description = "The participant's id")),
+    responses(
+        (status = 200, description = "The plans.", body = PlanList),
+        (status = 404, response = crate::openapi::NotFoundResponse),
+    )
+)]
+#[get("/participants/{participant_id}/activity-plans")]
+pub async fn list_participant_plans(
+    caller: Authenticated,
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<web::Json<PlanList>, ApiError> {
+    let scope = scope_for(&caller.0, Action::ReadParticipant)?;
+    let participant_id = crate::routes::participants::participant_id(&path)?;
+    let acting = caller.acting();
+    let (participant, plans) = state
+        .db(move |conn| {
+            tx::write(conn, |conn| {
+                let participant = ParticipantRepo::get(conn, participant_id, &scope)?;
+                ParticipantRepo::audit_read(conn, &acting, "activity_plan.list", &[participant_id])?;
+                Ok((participant, PlanRepo::for_participant(conn, participant_id)?))
+            })
+        })
+        .await
+        .map_err(|e| e.for_resource("participant"))?;
+    Ok(web::Json(PlanList {
+        items: plans
+            .iter()
+            .map(|p| PlanResponse::new(p, &participant, today()))
+            .collect(),
+    }))
+}
+
+/// Get an activity plan
+///
+/// With weekly hours, the full-day warning for introduction participants, activities whose
+/// follow-up is overdue, and the decisions.
+#[utoipa::path(
+    tag = "activity-plans",
+    security(("bearer" = [])),
+    params(("plan_id" = String, Path, description = "The plan's id")),
+    responses(
+        (status = 200, description = "The plan.", body = PlanResponse, headers(("ETag" = String, description = "The plan's version"))),
+        (status = 404, response = crate::openapi::NotFoundResponse),
+    )
+)]
+#[get("/activity-plans/{plan_id}")]
+pub async fn get_plan(
+    caller: Authenticated,
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let scope = scope_for(&caller.0, Action::ReadParticipant)?;
+    let id = super::plan_id(&path)?;
+    let acting = caller.acting();
+    let (plan, participant) = state
+        .db(move |conn| {
+            tx::write(conn, |conn| {
+                let (plan, participant) = load_scoped(conn, id, &scope)?;
+                ParticipantRepo::audit_read(conn, &acting, "activity_plan.read", &[participant.id])?;
+                Ok((plan, participant))
+            })
+        })
+        .await?;
+    Ok(super::plan_response(&plan, &participant, StatusCode::OK))
+}
+
+/// Change a draft or returned plan
+#[utoipa::path(
+    tag = "activity-plans",
+    security(("bearer" = [])),
+    params(("plan_id" = String, Path, description = "The plan's id"), crate::openapi::IfMatchHeader),
+    request_body = UpdatePlanRequest,
+    responses(
+        (status = 200, description = "The changed plan.", body = PlanResponse, headers(("ETag" = String, description = "The plan's new version"))),
+        (status = 404, response = crate::openapi::NotFoundResponse),
+        (status = 409, response = crate::openapi::ConflictResponse),
+        (status = 412, response = crate::openapi::PreconditionFailedResponse),
+        (status = 422, response = crate::openapi::UnprocessableResponse),
+        (status = 428, response = crate::openapi::PreconditionRequiredResponse),
+    )
+)]
+#[patch("/activity-plans/{plan_id}")]
+pub async fn update_plan(
+    caller: Authenticated,
+    path: web::Path<String>,
+    if_match: IfMatch,
+    body: web::Json<UpdatePlanRequest>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let mut errors = FieldErrors::default();
+    let goal = body
+        .goal
+        .map(|g| errors.check("goal", "invalid_format", clean_text(&g, TEXT_MAX)));
+    let goal_ssyk = body.goal_ssyk.map(|s| ssyk(&mut errors, Some(s)));
+    let wishes = body.wishes.map(|w| optional(&mut errors, "wishes", Some(w)));
+    let changes = errors.finish(|| {
+        Some(PlanChanges {
+            valid_from: body.valid_from,
+            valid_to: body.valid_to,
+            goal: goal.map(|g| g.ok_or(())).transpose().ok()?,
+            goal_ssyk,
+            wishes,
+        })
+    })?;
+    change_plan(
+        &caller,
+        &path,
+        if_match,
+        Step {
+            action: Action::ManageParticipation,
+            event: "activity_plan.updated",
+        },
+        &state,
+        move |plan, participant| {
+            plan.edit(changes, last_participation_day(participant))
+                .map_err(plan_error)
+        },
+        None,
+    )
+    .await
+}
+
+/// Add an activity to a draft or returned plan
+#[utoipa::path(
+    tag = "activity-plans",
+    security(("bearer" = [])),
+    params(("plan_id" = String, Path, description = "The plan's id"), crate::openapi::IfMatchHeader),
+    request_body = ActivityRequest,
+    responses(
+        (status = 200, description = "The plan with the activity.", body = PlanResponse, headers(("ETag" = String, description = "The plan's new version"))),
+        (status = 404, response = crate::openapi::NotFoundResponse),
+        (status = 409, response = crate::openapi::ConflictResponse),
+        (status = 412, response = crate::openapi::PreconditionFailedResponse),
+        (status = 422, response = crate::openapi::UnprocessableResponse),
+        (status = 428, response = crate::openapi::PreconditionRequiredResponse),
+    )
+)]
+#[post("/activity-plans/{plan_id}/activities")]
+pub async fn add_activity(
+    caller: Authenticated,
+    path: web::Path<String>,
+    if_match: IfMatch,
+    body: web::Json<ActivityRequest>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let activity = parse_activity(body.into_inner(), Uuid::now_v7())?;
+    let code = activity.activity_type.clone();
+    // The catalogue is seeded reference data; checking it before the write keeps the foreign
+    // key from turning a typo into a failed transaction.
+    state.db(move |conn| ensure_activity_type(conn, &code)).await?;
+    change_plan(
+        &caller,
+        &path,
+        if_match,
+        Step {
+            action: Action::ManageParticipation,
+            event: "activity_plan.updated",
+        },
+        &state,
+        move |plan, _| plan.add_activity(activity).map_err(plan_error),
+        None,
+    )
+    .await
+}
+
+/// Change an activity of a draft or returned plan
+#[utoipa::path(
+    tag = "activity-plans",
+    security(("bearer" = [])),
+    params(
+        ("plan_id" = String, Path, description = "The plan's id"),
+        ("activity_id" = String, Path, description = "The activity's id"),
+        crate::openapi::IfMatchHeader,
+    ),
+    request_body = ActivityRequest,
+    responses(
+        (status = 200, description = "The plan with the changed activity.", body = PlanResponse, headers(("ETag" = String, description = "The plan's new version"))),
+        (status = 404, response = crate::openapi::NotFoundResponse),
+        (status = 409, response = crate::openapi::ConflictResponse),
+        (status = 412, response = crate::openapi::PreconditionFailedResponse),
+        (status = 422, response = crate::openapi::UnprocessableResponse),
+        (status = 428, response = crate::openapi::PreconditionRequiredResponse),
+    )
+)]
+#[patch("/activity-plans/{plan_id}/activities/{activity_id}")]
+pub async fn update_activity(
+    caller: Authenticated,
+    path: web::Path<(String, String)>,
+    if_match: IfMatch,
+    body: web::Json<ActivityRequest>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let (raw_plan, raw_activity) = path.into_inner();
+    let activity_id = Uuid::parse_str(&raw_activity).map_err(|_| ApiError::NotFound { resource: "activity" })?;
+    let activity = parse_activity(body.into_inner(), activity_id)?;
+    let code = activity.activity_type.clone();
+    state.db(move |conn| ensure_activity_type(conn, &code)).await?;
+    change_plan(
+        &caller,
+        &raw_plan,
+        if_match,
+        Step {
+            action: Action::ManageParticipation,
+            event: "activity_plan.updated",
+        },
+        &state,
+        move |plan, _| plan.replace_activity(activity).map_err(plan_error),
+        None,
+    )
+    .await
+}
+
+/// Remove an activity from a draft or returned plan
+#[utoipa::path(
+    tag = "activity-plans",
+    security(("bearer" = [])),
+    params(
+        ("plan_id" = String, Path, description = "The plan's id"),
+        ("activity_id" = String, Path, description = "The activity's id"),
+        crate::openapi::IfMatchHeader,
+    ),
+    responses(
+        (status = 200, description = "The plan without the activity.", body = PlanResponse, headers(("ETag" = String, description = "The plan's new version"))),
+        (status = 400, response = crate::openapi::BadRequestResponse),
+        (status = 404, response = crate::openapi::NotFoundResponse),
+        (status = 409, response = crate::openapi::ConflictResponse),
+        (status = 412, response = crate::openapi::PreconditionFailedResponse),
+        (status = 428, response = crate::openapi::PreconditionRequiredResponse),
+    )
+)]
+#[delete("/activity-plans/{plan_id}/activities/{activity_id}")]
+pub async fn remove_activity(
+    caller: Authenticated,
+    path: web::Path<(String, String)>,
+    if_match: IfMatch,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let (raw_plan, raw_activity) = path.into_inner();
+    let activity_id = Uuid::parse_str(&raw_activity).map_err(|_| ApiError::NotFound { resource: "activity" })?;
+    change_plan(
+        &caller,
+        &raw_plan,
+        if_match,
+        Step {
+            action: Action::ManageParticipation,
+            event: "activity_plan.updated",
+        },
+        &state,
+        move |plan, _| plan.remove_activity(activity_id).map_err(plan_error),
+        None,
+    )
+    .await
+}
+
+/// Submit the plan to the home district
+///
+/// 409 unless draft or returned; 422 without activities.
+#[utoipa::path(
+    tag = "activity-plans",
+    security(("bearer" = [])),
+    params(("plan_id" = String, Path, description = "The plan's id"), crate::openapi::IfMatchHeader),
+    responses(
+        (status = 200, description = "The submitted plan.", body = PlanResponse, headers(("ETag" = String, description = "The plan's new version"))),
+        (status = 400, response = crate::openapi::BadRequestResponse),
+        (status = 404, response = crate::openapi::NotFoundResponse),
+        (status = 409, response = crate::openapi::ConflictResponse),
+        (status = 412, response = crate::openapi::PreconditionFailedResponse),
+        (status = 422, response = crate::openapi::UnprocessableResponse),
+        (status = 428, response = crate::openapi::PreconditionRequiredResponse),
+    )
+)]
+#[post("/activity-plans/{plan_id}/submit")]
+pub async fn submit_plan(
+    caller: Authenticated,
+    path: web::Path<String>,
+    if_match: IfMatch,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    change_plan(
+        &caller,
+        &path,
+        if_match,
+        Step {
+            action: Action::ManageParticipation,
+            event: "activity_plan.submitted",
+        },
+        &state,
+        |plan, _| plan.submit().map_err(plan_error),
+        None,
+    )
+    .await
+}
+
+/// Approve the plan (home district)
+///
+/// Only an officer of the participant's home district. The decision is recorded with the plan
+/// version and a hash of its content; a stale `If-Match` fails with 412, so nothing is approved
+/// that the officer did not see. Approving a revision supersedes the plan it replaces.
+#[utoipa::path(
+    tag = "activity-plans",
+    security(("bearer" = [])),
+    params(("plan_id" = String, Path, description = "The plan's id"), crate::openapi::IfMatchHeader),
+    responses(
+        (status = 200, description = "The approved plan.", body = PlanResponse, headers(("ETag" = String, description = "The plan's new version"))),
+        (status = 400, response = crate::openapi::BadRequestResponse),
+        (status = 404, response = crate::openapi::NotFoundResponse),
+        (status = 409, response = crate::openapi::ConflictResponse),
+        (status = 412, response = crate::openapi::PreconditionFailedResponse),
+        (status = 428, response = crate::openapi::PreconditionRequiredResponse),
+    )
+)]
+#[post("/activity-plans/{plan_id}/approve")]
+pub async fn approve_plan(
+    caller: Authenticated,
+    path: web::Path<String>,
+    if_match: IfMatch,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let decider = caller.clone();
+    let after: AfterSave = Box::new(|conn, approved, participant, acting| {
+        if let Some(previous) = approved.revision_of {
+            let old = PlanRepo::get(conn, previous)?;
+            let superseded = old.clone().supersede().map_err(plan_error)?;
+            PlanRepo::save(conn, acting, &old, &superseded, participant, "activity_plan.superseded")?;
+        }
+        PlanRepo::mark_period_plan_approved(conn, approved.period_id, today())?;
+        Ok(())
+    });
+    change_plan(
+        &caller,
+        &path,
+        if_match,
+        Step {
+            action: Action::DecidePlan,
+            event: "activity_plan.approved",
+        },
+        &state,
+        move |plan, _| {
+            let decision = decision(&decider, &plan, DecisionKind::Approved, None);
+            plan.decide(decision).map_err(plan_error)
+        },
+        Some(after),
+    )
+    .await
+}
+
+/// Return the plan (home district)
+///
+/// With a reason; recorded like an approval. The coach edits and resubmits.
+#[utoipa::path(
+    tag = "activity-plans",
+    security(("bearer" = [])),
+    params(("plan_id" = String, Path, description = "The plan's id"), crate::openapi::IfMatchHeader),
+    request_body = ReturnPlanRequest,
+    responses(
+        (status = 200, description = "The returned plan.", body = PlanResponse, headers(("ETag" = String, description = "The plan's new version"))),
+        (status = 404, response = crate::openapi::NotFoundResponse),
+        (status = 409, response = crate::openapi::ConflictResponse),
+        (status = 412, response = crate::openapi::PreconditionFailedResponse),
+        (status = 422, response = crate::openapi::UnprocessableResponse),
+        (status = 428, response = crate::openapi::PreconditionRequiredResponse),
+    )
+)]
+#[post("/activity-plans/{plan_id}/return")]
+pub async fn return_plan(
+    caller: Authenticated,
+    path: web::Path<String>,
+    if_match: IfMatch,
+    body: web::Json<ReturnPlanRequest>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let mut errors = FieldErrors::default();
+    let reason = errors.check("reason", "invalid_format", clean_text(&body.reason, TEXT_MAX));
+    let reason = errors.finish(|| reason)?;
+    let decider = caller.clone();
+    change_plan(
+        &caller,
+        &path,
+        if_match,
+        Step {
+            action: Action::DecidePlan,
+            event: "activity_plan.returned",
+        },
+        &state,
+        move |plan, _| {
+            let decision = decision(&decider, &plan, DecisionKind::Returned, Some(reason));
+            plan.decide(decision).map_err(plan_error)
+        },
+        None,
+    )
+    .await
+}
+
+/// Revise an approved plan
+///
+/// Copies it into a new draft with the next plan number; the approved plan stays in force until
+/// the revision is approved, then it is superseded. Responds with the new draft.
+#[utoipa::path(
+    tag = "activity-plans",
+    security(("bearer" = [])),
+    params(("plan_id" = String, Path, description = "The approved plan's id"), crate::openapi::IfMatchHeader),
+    responses(
+        (status = 201, description = "The new draft.", body = PlanResponse,
+            headers(("ETag" = String, description = "The draft's version"), ("Location" = String, description = "The draft's URL"))),
+        (status = 400, response = crate::openapi::BadRequestResponse),
+        (status = 404, response = crate::openapi::NotFoundResponse),
+        (status = 409, response = crate::openapi::ConflictResponse),
+        (status = 412, response = crate::openapi::PreconditionFailedResponse),
+        (status = 428, response = crate::openapi::PreconditionRequiredResponse),
+    )
+)]
+#[post("/activity-plans/{plan_id}/revise")]
+pub async fn revise_plan(
+    caller: Authenticated,
+    path: web::Path<String>,
+    if_match: IfMatch,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let scope = scope_for(&caller.0, Action::ManageParticipation)?;
+    let id = super::plan_id(&path)?;
+    let acting = caller.acting();
+    let (draft, participant) = state
+        .db(move |conn| {
+            tx::write(conn, |conn| {
+                let (plan, participant) = load_scoped(conn, id, &scope)?;
+                if plan.version != if_match.0 {
+                    return Err(ApiError::PreconditionFailed {
+                        current_version: plan.version,
+                    });
+                }
+                let plans = PlanRepo::for_participant(conn, participant.id)?;
+                if let Some(open) = plans.iter().find(|p| {
+                    matches!(
+                        p.status,
+                        PlanStatus::Draft | PlanStatus::Submitted | PlanStatus::Returned
+                    )
+                }) {
+                    return Err(ApiError::Conflict {
+                        code: "open_plan_exists",
+                        detail: format!("Plan {} is already {}.", open.id, open.status),
+                    });
+                }
+                let number = PlanRepo::next_number(conn, participant.id)?;
+                let draft = plan.revise(Uuid::now_v7(), number, Uuid::now_v7).map_err(plan_error)?;
+                let saved = PlanRepo::insert(conn, &acting, &draft, &participant, "activity_plan.revised")?;
+                Ok((saved, participant))
+            })
+        })
+        .await?;
+    let mut response = super::plan_response(&draft, &participant, StatusCode::CREATED);
+    if let Ok(location) = actix_web::http::header::HeaderValue::from_str(&format!("/v1/activity-plans/{}", draft.id)) {
+        response
+            .headers_mut()
+            .insert(actix_web::http::header::LOCATION, location);
+    }
+    Ok(response)
+}
+
+/// Follow up an activity
+///
+/// The result when the activity ends: `completed`, or `discontinued` with the reason and
+/// what replaces it. Required before an activity counts as completed.
+#[utoipa::path(
+    tag = "activity-plans",
+    security(("bearer" = [])),
+    params(
+        ("plan_id" = String, Path, description = "The plan's id"),
+        ("activity_id" = String, Path, description = "The activity's id"),
+        crate::openapi::IfMatchHeader,
+    ),
+    request_body = ActivityFollowUpRequest,
+    responses(
+        (status = 200, description = "The plan with the follow-up.", body = PlanResponse, headers(("ETag" = String, description = "The plan's new version"))),
+        (status = 404, response = crate::openapi::NotFoundResponse),
+        (status = 409, response = crate::openapi::ConflictResponse),
+        (status = 412, response = crate::openapi::PreconditionFailedResponse),
+        (status = 422, response = crate::openapi::UnprocessableResponse),
+        (status = 428, response = crate::openapi::PreconditionRequiredResponse),
+    )
+)]
+#[post("/activity-plans/{plan_id}/activities/{activity_id}/follow-up")]
+pub async fn follow_up_activity(
+    caller: Authenticated,
+    path: web::Path<(String, String)>,
+    if_match: IfMatch,
+    body: web::Json<ActivityFollowUpRequest>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let (raw_plan, raw_activity) = path.into_inner();
+    let activity_id = Uuid::parse_str(&raw_activity).map_err(|_| ApiError::NotFound { resource: "activity" })?;
+    let body = body.into_inner();
+    let mut errors = FieldErrors::default();
+    let result = errors.check("result", "invalid_format", clean_text(&body.result, TEXT_MAX));
+    let status = errors.check(
+        "status",
+        "invalid_value",
+        ActivityStatus::parse(&body.status).ok_or("use completed or discontinued"),
+    );
+    let discontinued_reason = optional(&mut errors, "discontinued_reason", body.discontinued_reason);
+    if body.followed_up_on > today() {
+        errors.add("followed_up_on", "in_future", "may not be in the future");
+    }
+    let follow_up = errors.finish(|| {
+        Some(ActivityFollowUp {
+            result: result?,
+            on: body.followed_up_on,
+            status: status?,
+            discontinued_reason,
+            replaced_by: body.replaced_by,
+        })
+    })?;
+    change_plan(
+        &caller,
+        &raw_plan,
+        if_match,
+        Step {
+            action: Action::ManageParticipation,
+            event: "activity_plan.activity_followed_up",
+        },
+        &state,
+        move |plan, _| plan.follow_up_activity(activity_id, follow_up).map_err(plan_error),
+        None,
+    )
+    .await
+}
