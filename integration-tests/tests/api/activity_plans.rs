@@ -458,3 +458,76 @@ async fn exit_cancels_the_open_plan_and_plan_overdue_follows_approval() {
         .unwrap();
     assert_eq!(after["plan_overdue"], false);
 }
+
+#[tokio::test]
+async fn plans_are_listed_for_decision_and_review_and_keep_their_history() {
+    let app = spawn_app().await;
+    let (participant, _) = enrolled(&app, 150).await;
+    let anna = coach("jarva", "coach-anna");
+    let (plan, etag) = draft_with_activity(&app, &participant).await;
+    expect(
+        post(
+            &app,
+            &anna,
+            &format!("/v1/activity-plans/{plan}/submit"),
+            &etag,
+            json!({}),
+        )
+        .await,
+        200,
+    )
+    .await;
+
+    let to_decide: Value = app
+        .get_as(&officer("rinkeby-kista"), "/v1/activity-plans?status=submitted")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(to_decide["items"][0]["id"], plan.as_str());
+    let elsewhere: Value = app
+        .get_as(&officer("farsta"), "/v1/activity-plans?status=submitted")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(elsewhere["items"], json!([]));
+
+    let review_date = today().checked_add_months(Months::new(3)).unwrap();
+    let due: Value = app
+        .get_as(&anna, &format!("/v1/activity-plans?review_due_before={review_date}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(due["items"][0]["review_due_on"], review_date.to_string());
+    let not_yet: Value = app
+        .get_as(&anna, &format!("/v1/activity-plans?review_due_before={}", today()))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(not_yet["items"], json!([]));
+    assert_problem(
+        app.get_as(&TestToken::role("analyst").sign(), "/v1/activity-plans")
+            .await,
+        403,
+        "forbidden",
+    )
+    .await;
+
+    let history: Value = app
+        .get_as(&anna, &format!("/v1/activity-plans/{plan}/history"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let statuses: Vec<&str> = history["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|h| h["field"] == "status")
+        .filter_map(|h| h["new_value"].as_str())
+        .collect();
+    assert_eq!(statuses, ["draft", "submitted"]);
+}

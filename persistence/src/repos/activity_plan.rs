@@ -181,7 +181,7 @@ impl PlanRepo {
             .order(activity_plans::plan_number.desc())
             .select(PlanRow::as_select())
             .load(conn)?;
-        rows.into_iter().map(|row| assemble(conn, row)).collect()
+        assemble_all(conn, rows)
     }
 
     pub fn next_number(conn: &mut DbConnection, participant_id: Uuid) -> Result<i32, RepoError> {
@@ -291,48 +291,66 @@ fn write_parts(conn: &mut DbConnection, plan: &ActivityPlan) -> Result<(), RepoE
 }
 
 fn assemble(conn: &mut DbConnection, row: PlanRow) -> Result<ActivityPlan, RepoError> {
-    let activities = plan_activities::table
-        .filter(plan_activities::plan_id.eq(&row.id))
-        .order(plan_activities::position)
+    assemble_all(conn, vec![row])?.pop().ok_or(RepoError::NotFound)
+}
+
+/// Plans with their activities and decisions, loaded with one query each for the whole page.
+fn assemble_all(conn: &mut DbConnection, rows: Vec<PlanRow>) -> Result<Vec<ActivityPlan>, RepoError> {
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let mut activities: Vec<ActivityRow> = plan_activities::table
+        .filter(plan_activities::plan_id.eq_any(ids.clone()))
+        .order((plan_activities::plan_id, plan_activities::position))
         .select(ActivityRow::as_select())
-        .load::<ActivityRow>(conn)?
-        .into_iter()
-        .map(ActivityRow::into_domain)
-        .collect::<Result<Vec<_>, _>>()?;
-    let decisions = plan_decisions::table
-        .filter(plan_decisions::plan_id.eq(&row.id))
-        .order((plan_decisions::decided_at, plan_decisions::id))
+        .load(conn)?;
+    let mut decisions: Vec<DecisionRow> = plan_decisions::table
+        .filter(plan_decisions::plan_id.eq_any(ids))
+        .order((plan_decisions::plan_id, plan_decisions::decided_at, plan_decisions::id))
         .select(DecisionRow::as_select())
-        .load::<DecisionRow>(conn)?
-        .into_iter()
-        .map(|d| {
-            Ok(Decision {
-                id: stored_uuid(&d.id)?,
-                kind: DecisionKind::parse(&d.decision).ok_or_else(|| corrupt("decision", &d.decision))?,
-                decided_by: d.decided_by,
-                decided_at: d.decided_at,
-                reason: d.reason,
-                plan_version: d.plan_version,
-                content_hash: d.content_hash,
+        .load(conn)?;
+    rows.into_iter()
+        .map(|row| {
+            let (mine, rest): (Vec<ActivityRow>, Vec<ActivityRow>) =
+                activities.drain(..).partition(|a| a.plan_id == row.id);
+            activities = rest;
+            let (my_decisions, rest): (Vec<DecisionRow>, Vec<DecisionRow>) =
+                decisions.drain(..).partition(|d| d.plan_id == row.id);
+            decisions = rest;
+            let activities = mine
+                .into_iter()
+                .map(ActivityRow::into_domain)
+                .collect::<Result<Vec<_>, _>>()?;
+            let decisions = my_decisions
+                .into_iter()
+                .map(|d| {
+                    Ok(Decision {
+                        id: stored_uuid(&d.id)?,
+                        kind: DecisionKind::parse(&d.decision).ok_or_else(|| corrupt("decision", &d.decision))?,
+                        decided_by: d.decided_by,
+                        decided_at: d.decided_at,
+                        reason: d.reason,
+                        plan_version: d.plan_version,
+                        content_hash: d.content_hash,
+                    })
+                })
+                .collect::<Result<Vec<_>, RepoError>>()?;
+            Ok(ActivityPlan {
+                id: stored_uuid(&row.id)?,
+                participant_id: stored_uuid(&row.participant_id)?,
+                period_id: stored_uuid(&row.period_id)?,
+                number: row.plan_number,
+                status: PlanStatus::parse(&row.status).ok_or_else(|| corrupt("plan status", &row.status))?,
+                valid_from: row.valid_from,
+                valid_to: row.valid_to,
+                goal: row.goal,
+                goal_ssyk: row.goal_ssyk,
+                wishes: row.wishes,
+                revision_of: row.revision_of.as_deref().map(stored_uuid).transpose()?,
+                version: row.version,
+                activities,
+                decisions,
             })
         })
-        .collect::<Result<Vec<_>, RepoError>>()?;
-    Ok(ActivityPlan {
-        id: stored_uuid(&row.id)?,
-        participant_id: stored_uuid(&row.participant_id)?,
-        period_id: stored_uuid(&row.period_id)?,
-        number: row.plan_number,
-        status: PlanStatus::parse(&row.status).ok_or_else(|| corrupt("plan status", &row.status))?,
-        valid_from: row.valid_from,
-        valid_to: row.valid_to,
-        goal: row.goal,
-        goal_ssyk: row.goal_ssyk,
-        wishes: row.wishes,
-        revision_of: row.revision_of.as_deref().map(stored_uuid).transpose()?,
-        version: row.version,
-        activities,
-        decisions,
-    })
+        .collect()
 }
 
 fn record(
@@ -372,4 +390,66 @@ fn record(
             },
         },
     )
+}
+
+/// Filters of the plan list.
+#[derive(Debug, Clone, Default)]
+pub struct PlanFilter {
+    pub status: Option<PlanStatus>,
+    /// Plans whose review (their end) falls on or before this date.
+    pub review_due_on_or_before: Option<NaiveDate>,
+}
+
+impl PlanRepo {
+    /// Current-period plans of participants inside `scope`, ordered by id, after `after`.
+    pub fn list(
+        conn: &mut DbConnection,
+        scope: &domain::access::ListScope,
+        filter: &PlanFilter,
+        after: Option<Uuid>,
+        limit: i64,
+    ) -> Result<Vec<ActivityPlan>, RepoError> {
+        use domain::access::ListScope;
+        let mut query = activity_plans::table
+            .inner_join(participation_periods::table.on(participation_periods::id.eq(activity_plans::period_id)))
+            .filter(participation_periods::is_current.eq(true))
+            .select(PlanRow::as_select())
+            .order(activity_plans::id)
+            .limit(limit)
+            .into_boxed();
+        query = match scope {
+            ListScope::Everything => query,
+            ListScope::Jobbtorg(code) => query.filter(participation_periods::job_centre_code.eq(code.to_string())),
+            ListScope::District(code) => query.filter(participation_periods::district_code.eq(code.to_string())),
+            ListScope::Provider(_) | ListScope::AnyProvider => query.filter(activity_plans::id.eq("")),
+        };
+        if let Some(after) = after {
+            query = query.filter(activity_plans::id.gt(after.to_string()));
+        }
+        if let Some(status) = filter.status {
+            query = query.filter(activity_plans::status.eq(status.as_str()));
+        }
+        if let Some(date) = filter.review_due_on_or_before {
+            query = query.filter(activity_plans::valid_to.le(date));
+        }
+        let rows: Vec<PlanRow> = query.load(conn)?;
+        assemble_all(conn, rows)
+    }
+}
+
+impl PlanRepo {
+    /// Which of these periods carry `target_group`.
+    pub fn periods_in_group(
+        conn: &mut DbConnection,
+        period_ids: &[Uuid],
+        target_group: &str,
+    ) -> Result<Vec<Uuid>, RepoError> {
+        let ids: Vec<String> = period_ids.iter().map(ToString::to_string).collect();
+        let found: Vec<String> = crate::schema::period_target_groups::table
+            .filter(crate::schema::period_target_groups::period_id.eq_any(ids))
+            .filter(crate::schema::period_target_groups::target_group_code.eq(target_group))
+            .select(crate::schema::period_target_groups::period_id)
+            .load(conn)?;
+        found.iter().map(|id| stored_uuid(id)).collect()
+    }
 }

@@ -7,7 +7,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// The target group whose participants are planned full days (heldag).
-const INTRODUCTION_GROUP: &str = "refugee_introduction";
+pub const INTRODUCTION_GROUP: &str = "refugee_introduction";
+
+pub fn is_introduction<'a>(mut groups: impl Iterator<Item = &'a str>) -> bool {
+    groups.any(|g| g == INTRODUCTION_GROUP)
+}
 
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -160,6 +164,9 @@ pub struct PlanResponse {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PlanList {
     pub items: Vec<PlanResponse>,
+    /// Pass as `cursor` for the next page; null on the last page (always null for one
+    /// participant's plans).
+    pub next_cursor: Option<String>,
 }
 
 fn activity_response(a: &Activity, today: NaiveDate) -> ActivityResponse {
@@ -183,12 +190,16 @@ fn activity_response(a: &Activity, today: NaiveDate) -> ActivityResponse {
 
 impl PlanResponse {
     pub fn new(plan: &ActivityPlan, participant: &Participant, today: NaiveDate) -> Self {
+        Self::with_groups(
+            plan,
+            is_introduction(participant.current.target_groups.iter().map(|g| g.as_str())),
+            today,
+        )
+    }
+
+    /// `introduction`: the participant has introduction benefit and is planned full days.
+    pub fn with_groups(plan: &ActivityPlan, introduction: bool, today: NaiveDate) -> Self {
         let weeks = weekly_hours(&plan.activities, plan.valid_from, plan.valid_to);
-        let introduction = participant
-            .current
-            .target_groups
-            .iter()
-            .any(|g| g.as_str() == INTRODUCTION_GROUP);
         Self {
             id: plan.id.to_string(),
             participant_id: plan.participant_id.to_string(),

@@ -233,6 +233,7 @@ pub async fn list_participant_plans(
             .iter()
             .map(|p| PlanResponse::new(p, &participant, today()))
             .collect(),
+        next_cursor: None,
     }))
 }
 
@@ -729,4 +730,122 @@ pub async fn follow_up_activity(
         None,
     )
     .await
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PlanQuery {
+    /// `draft`, `submitted`, `approved`, `returned`, `superseded`, `completed` or `cancelled`.
+    #[param(
+        example = "approved",
+        pattern = "^(draft|submitted|approved|returned|superseded|completed|cancelled)$"
+    )]
+    pub status: Option<String>,
+    /// Plans due for review (omprövning) on or before this date: their `valid_to`.
+    #[param(example = "2027-01-31")]
+    pub review_due_before: Option<chrono::NaiveDate>,
+    #[param(minimum = 1, maximum = 200, example = 50)]
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    #[param(pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")]
+    pub cursor: Option<String>,
+}
+
+/// List activity plans
+///
+/// The plans of the current participations you may see (a coach or manager: their job centre;
+/// a district officer: their district), e.g. `?status=approved&review_due_before=…` for the plans
+/// due for review, or `?status=submitted` for a district's decisions to make.
+#[utoipa::path(
+    tag = "activity-plans",
+    security(("bearer" = [])),
+    params(PlanQuery),
+    responses((status = 200, description = "A page of plans.", body = PlanList))
+)]
+#[get("/activity-plans")]
+pub async fn list_plans(
+    caller: Authenticated,
+    query: web::Query<PlanQuery>,
+    state: web::Data<AppState>,
+) -> Result<web::Json<PlanList>, ApiError> {
+    let scope = scope_for(&caller.0, Action::ReadParticipant)?;
+    let query = query.into_inner();
+    let status = query
+        .status
+        .map(|s| PlanStatus::parse(&s).ok_or_else(|| ApiError::InvalidQuery(format!("unknown status {s:?}"))))
+        .transpose()?;
+    let limit = query.limit.unwrap_or(crate::routes::events::DEFAULT_LIMIT);
+    if !(1..=crate::routes::events::MAX_LIMIT).contains(&limit) {
+        return Err(ApiError::InvalidQuery(format!(
+            "limit must be from 1 to {}",
+            crate::routes::events::MAX_LIMIT
+        )));
+    }
+    let cursor = query
+        .cursor
+        .map(|c| Uuid::parse_str(&c).map_err(|_| ApiError::InvalidQuery(format!("{c:?} is not a cursor"))))
+        .transpose()?;
+    let filter = persistence::repos::activity_plan::PlanFilter {
+        status,
+        review_due_on_or_before: query.review_due_before,
+    };
+    let acting = caller.acting();
+    let (plans, introduction) = state
+        .db(move |conn| {
+            tx::write(conn, |conn| {
+                let plans = PlanRepo::list(conn, &scope, &filter, cursor, limit)?;
+                let participants: Vec<Uuid> = plans.iter().map(|p| p.participant_id).collect();
+                ParticipantRepo::audit_read(conn, &acting, "activity_plan.list", &participants)?;
+                let periods: Vec<Uuid> = plans.iter().map(|p| p.period_id).collect();
+                let introduction = PlanRepo::periods_in_group(conn, &periods, super::dto::INTRODUCTION_GROUP)?;
+                Ok((plans, introduction))
+            })
+        })
+        .await?;
+    let next_cursor = (plans.len() as i64 == limit)
+        .then(|| plans.last().map(|p| p.id.to_string()))
+        .flatten();
+    let items = plans
+        .iter()
+        .map(|p| PlanResponse::with_groups(p, introduction.contains(&p.period_id), today()))
+        .collect();
+    Ok(web::Json(PlanList { items, next_cursor }))
+}
+
+/// Field-level history of a plan
+#[utoipa::path(
+    tag = "activity-plans",
+    security(("bearer" = [])),
+    params(("plan_id" = String, Path, description = "The plan's id")),
+    responses(
+        (status = 200, description = "The changes, oldest first.", body = crate::routes::participants::HistoryList),
+        (status = 404, response = crate::openapi::NotFoundResponse),
+    )
+)]
+#[get("/activity-plans/{plan_id}/history")]
+pub async fn plan_history(
+    caller: Authenticated,
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<web::Json<crate::routes::participants::HistoryList>, ApiError> {
+    let scope = scope_for(&caller.0, Action::ReadParticipant)?;
+    let id = super::plan_id(&path)?;
+    let acting = caller.acting();
+    let rows = state
+        .db(move |conn| {
+            tx::write(conn, |conn| {
+                let (plan, participant) = load_scoped(conn, id, &scope)?;
+                ParticipantRepo::audit_read(conn, &acting, "activity_plan.history", &[participant.id])?;
+                Ok(persistence::history::for_resource(
+                    conn,
+                    persistence::repos::activity_plan::ACTIVITY_PLAN,
+                    &plan.id.to_string(),
+                )?)
+            })
+        })
+        .await?;
+    Ok(web::Json(crate::routes::participants::HistoryList {
+        items: crate::routes::participants::history_entries(rows),
+    }))
 }

@@ -24,6 +24,8 @@ use crate::state::AppState;
 pub fn configure(config: &mut ServiceConfig) {
     config
         .service(handlers::create_plan)
+        .service(handlers::list_plans)
+        .service(handlers::plan_history)
         .service(handlers::list_participant_plans)
         .service(handlers::get_plan)
         .service(handlers::update_plan)

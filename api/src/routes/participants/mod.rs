@@ -15,7 +15,8 @@ use domain::participant::{Participant, ParticipantError};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-pub use dto::ParticipantResponse;
+pub use dto::{HistoryList, ParticipantResponse};
+pub use read::history_entries;
 
 use crate::concurrency::etag;
 use crate::problem::{ApiError, FieldErrors};

@@ -164,7 +164,7 @@ async fn read_audited(
         .map_err(|e| e.for_resource("participant"))
 }
 
-fn history_entries(rows: Vec<history::HistoryRow>) -> Vec<HistoryEntry> {
+pub fn history_entries(rows: Vec<history::HistoryRow>) -> Vec<HistoryEntry> {
     rows.into_iter()
         .map(|r| HistoryEntry {
             changed_at: r.changed_at.and_utc(),
