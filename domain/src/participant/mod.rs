@@ -11,8 +11,8 @@ mod target_groups;
 
 pub use actions::{ParticipantError, PersonChanges};
 pub use clock::{
-    day_before, follow_ups_due, participation_days_used, plan_due_on, FollowUpDue, Interval, MAX_PARTICIPATION_DAYS,
-    PLAN_DEADLINE_WORKING_DAYS,
+    day_before, follow_ups_due, participation_days_used, plan_due_on, FollowUpDue, Interval, FOLLOW_UP_MONTHS,
+    MAX_PARTICIPATION_DAYS, PLAN_DEADLINE_WORKING_DAYS,
 };
 pub use exit::{
     validate_ssyk, EmploymentDetails, EmploymentExtent, EmploymentForm, ExitError, ExitOutcome, ExitRecord,

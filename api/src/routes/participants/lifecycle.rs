@@ -612,6 +612,10 @@ pub async fn record_follow_up(
     let body = body.into_inner();
     let mut errors = FieldErrors::default();
     let details = employment(&mut errors, "employment", body.employment);
+    // Checked before the version, so a malformed request is 422 whatever its If-Match.
+    if !domain::participant::FOLLOW_UP_MONTHS.contains(&body.months) {
+        errors.add("months", "invalid_value", "follow-ups are made at 2 or 8 months");
+    }
     errors.finish(|| Some(()))?;
     let (months, on, self_supporting) = (body.months, body.followed_up_on, body.self_supporting);
     let participant = change(

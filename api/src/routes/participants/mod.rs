@@ -15,7 +15,7 @@ use domain::participant::{Participant, ParticipantError};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-pub use dto::{HistoryList, ParticipantResponse};
+pub use dto::{whole_number, HistoryList, ParticipantResponse};
 pub use read::history_entries;
 
 use crate::concurrency::etag;
