@@ -35,6 +35,7 @@ ENDPOINTS = [
     ("GET /v1/participants/{id}", "/v1/participants/{participant}", ["coach", "--jobbtorg", "jarva"], "get_participant.sql", None),
     ("GET /v1/participants?limit=50", "/v1/participants?limit=50", ["coach", "--jobbtorg", "jarva"], "list_participants.sql", None),
     ("POST /v1/participants", "/v1/participants", ["district_officer", "--district", "rinkeby-kista"], "intake.sql", "intake.lua"),
+    ("GET /v1/activity-plans/{id}", "/v1/activity-plans/{plan}", ["coach", "--jobbtorg", "jarva"], "get_plan.sql", None),
 ]
 SEEDED_PARTICIPANTS = 60
 
@@ -88,10 +89,10 @@ def wrk(path, token, lua):
     return rps, p50, p99
 
 
-def pgbench(database_url, script, participant):
+def pgbench(database_url, script, participant, plan):
     logdir = tempfile.mkdtemp(prefix="jobbtorg-pgbench-")
     with open(os.path.join(ROOT, "bench", "sql", script)) as f:
-        sql = f.read().replace("{participant}", participant)
+        sql = f.read().replace("{participant}", participant).replace("{plan}", plan)
     script_file = os.path.join(logdir, "script.sql")
     with open(script_file, "w") as f:
         f.write(sql)
@@ -105,6 +106,32 @@ def pgbench(database_url, script, participant):
     shutil.rmtree(logdir)
     qs = statistics.quantiles(latencies, n=100)
     return tps, qs[49], qs[98]
+
+
+def call(method, path, token, body=None, if_match=None):
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    if if_match:
+        headers["If-Match"] = if_match
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(f"http://127.0.0.1:{PORT}{path}", data=data, method=method, headers=headers)
+    with urllib.request.urlopen(request, timeout=10) as r:
+        return r.headers.get("ETag"), json.load(r)
+
+
+def seed_plan(participant, coach_token):
+    """Enrols the participant and drafts a plan with two activities; returns the plan id."""
+    today = datetime.date.today()
+    _, enrolled = call("POST", f"/v1/participants/{participant}/enrol", coach_token,
+                       {"arrived_on": today.isoformat(), "coach_id": "bench-coach"}, '"1"')
+    etag, plan = call("POST", f"/v1/participants/{participant}/activity-plans", coach_token,
+                      {"valid_from": today.isoformat(), "valid_to": (today + datetime.timedelta(days=90)).isoformat(),
+                       "goal": "Warehouse work"})
+    for kind, hours in (("work_training", 30), ("sfi_test", 10)):
+        etag, plan = call("POST", f"/v1/activity-plans/{plan['id']}/activities", coach_token,
+                          {"activity_type": kind, "description": "Bench activity", "provider_kind": "own_regime",
+                           "starts_on": today.isoformat(), "ends_on": (today + datetime.timedelta(days=30)).isoformat(),
+                           "hours_per_week": hours}, etag)
+    return plan["id"]
 
 
 def seed_participants(token):
@@ -143,9 +170,10 @@ def bench_backend(backend):
         env = server_env(database_url)
         token = lambda args: run([BINARY, "token", "--role", *args, "--ttl", "1h"], env=env).stdout.strip()
         participant = seed_participants(token(["district_officer", "--district", "rinkeby-kista"]))
+        plan = seed_plan(participant, token(["coach", "--jobbtorg", "jarva"]))
         for name, path, token_args, script, lua in ENDPOINTS:
-            rps, p50, p99 = wrk(path.replace("{participant}", participant), token(token_args), lua)
-            floor = pgbench(database_url, script, participant) if (script and backend == "postgres") else None
+            rps, p50, p99 = wrk(path.replace("{participant}", participant).replace("{plan}", plan), token(token_args), lua)
+            floor = pgbench(database_url, script, participant, plan) if (script and backend == "postgres") else None
             rows.append((backend, name, rps, p50, p99, floor))
             print(f"{backend:8} {name:28} {rps:9.0f} req/s  p50 {p50:6.2f} ms  p99 {p99:6.2f} ms"
                   + (f"  floor {floor[0]:9.0f} tx/s  ratio {rps / floor[0]:.2f}" if floor else ""), flush=True)
@@ -180,7 +208,8 @@ def main():
         "client, server and database share the machine.",
         f"- Floor: pgbench running the endpoint's SQL (bench/sql/) at the same concurrency ({CONNECTIONS} clients) "
         "against the same database; ratio = API requests/s ÷ floor transactions/s. SQLite has no pgbench floor.",
-        f"- Data: {SEEDED_PARTICIPANTS} participants at Järva seeded through the API before the runs; every participant "
+        f"- Data: {SEEDED_PARTICIPANTS} participants at Järva seeded through the API before the runs, the first enrolled "
+        "with a drafted plan of two activities; every participant "
         "read writes its access-log record in the same transaction (the floors do too); the intake run refers a new "
         "person per request (bench/intake.lua).",
         "",

@@ -266,6 +266,16 @@ impl ActivityPlan {
         Ok(self)
     }
 
+    /// The status as of `today`: an approved plan past its end is completed (computed on read, so
+    /// no sweeper is needed; the stored status stays `approved`).
+    pub fn status_on(&self, today: NaiveDate) -> PlanStatus {
+        if self.status == PlanStatus::Approved && self.valid_to < today {
+            PlanStatus::Completed
+        } else {
+            self.status
+        }
+    }
+
     /// What a decision is about, as text; its hash binds the decision to this content.
     pub fn canonical_content(&self) -> String {
         let mut lines = vec![
@@ -379,6 +389,24 @@ mod tests {
         );
         assert!(revision.decisions.is_empty());
         assert_eq!(approved.supersede().unwrap().status, PlanStatus::Superseded);
+    }
+
+    #[test]
+    fn an_approved_plan_past_its_end_reads_as_completed() {
+        let approved = plan()
+            .add_activity(activity(10))
+            .unwrap()
+            .submit()
+            .unwrap()
+            .decide(decision(DecisionKind::Approved, None))
+            .unwrap();
+        assert_eq!(approved.status_on(day(2027, 5, 31)), PlanStatus::Approved);
+        assert_eq!(approved.status_on(day(2027, 6, 1)), PlanStatus::Completed);
+        assert_eq!(
+            plan().status_on(day(2030, 1, 1)),
+            PlanStatus::Draft,
+            "only approved plans complete"
+        );
     }
 
     #[test]

@@ -206,7 +206,7 @@ impl PlanResponse {
             participant_id: plan.participant_id.to_string(),
             plan_number: plan.number,
             version: plan.version,
-            status: plan.status.to_string(),
+            status: plan.status_on(today).to_string(),
             valid_from: plan.valid_from,
             valid_to: plan.valid_to,
             review_due_on: plan.valid_to,

@@ -160,7 +160,7 @@ pub async fn create_plan(
             });
         }
         let plans = PlanRepo::for_participant(conn, participant_id)?;
-        if let Some(open) = plans.iter().find(|p| p.status.is_open()) {
+        if let Some(open) = plans.iter().find(|p| p.status_on(today()).is_open()) {
             return Err(ApiError::Conflict {
                 code: "open_plan_exists",
                 detail: format!(

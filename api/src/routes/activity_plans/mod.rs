@@ -153,7 +153,7 @@ pub(crate) fn cancel_open_plans(
 ) -> Result<(), ApiError> {
     for plan in PlanRepo::for_participant(conn, participant.id)?
         .into_iter()
-        .filter(|p| p.status.is_open())
+        .filter(|p| p.status_on(today()).is_open())
     {
         let cancelled = plan.clone().cancel().map_err(plan_error)?;
         PlanRepo::save(conn, acting, &plan, &cancelled, participant, "activity_plan.cancelled")?;
