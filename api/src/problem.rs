@@ -352,8 +352,15 @@ impl From<RepoError> for ApiError {
             RepoError::StaleVersion { current } => ApiError::PreconditionFailed {
                 current_version: current,
             },
-            // A constraint the handler did not anticipate is a bug, not the client's fault.
-            RepoError::Conflict { constraint } => ApiError::Internal(format!("unhandled constraint {constraint}")),
+            // A uniqueness or reference check the database caught: most often two requests racing
+            // for the same thing (e.g. two intakes of one person). Retrying shows the winner.
+            RepoError::Conflict { constraint } => {
+                log::warn!("request {}: constraint {constraint} refused a write", request_id::current());
+                ApiError::Conflict {
+                    code: "conflict",
+                    detail: "The change conflicts with data written at the same time; read again and retry.".into(),
+                }
+            }
             RepoError::Unexpected(cause) => ApiError::Internal(cause),
         }
     }
