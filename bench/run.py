@@ -96,7 +96,8 @@ def pgbench(database_url, script, participant, plan):
     script_file = os.path.join(logdir, "script.sql")
     with open(script_file, "w") as f:
         f.write(sql)
-    out = run(["pgbench", "-n", f"-c{CONNECTIONS}", "-j2", f"-T{SECONDS}", "-l",
+    # Prepared statements, as diesel's statement cache gives the API.
+    out = run(["pgbench", "-n", "-M", "prepared", f"-c{CONNECTIONS}", "-j2", f"-T{SECONDS}", "-l",
                f"--log-prefix={logdir}/tx", "-f", script_file, database_url]).stdout
     tps = float(re.search(r"tps = ([\d.]+)", out).group(1))
     latencies = []
@@ -206,7 +207,7 @@ def main():
         f"- Load: wrk, 2 threads, {CONNECTIONS} connections, {SECONDS} s per endpoint, admin bearer token "
         f"(HS256 verification included); server: release build, 2 HTTP workers, pool of {CONNECTIONS}; "
         "client, server and database share the machine.",
-        f"- Floor: pgbench running the endpoint's SQL (bench/sql/) at the same concurrency ({CONNECTIONS} clients) "
+        f"- Floor: pgbench (prepared statements, like diesel's cache) running the endpoint's SQL (bench/sql/) at the same concurrency ({CONNECTIONS} clients) "
         "against the same database; ratio = API requests/s ÷ floor transactions/s. SQLite has no pgbench floor.",
         f"- Data: {SEEDED_PARTICIPANTS} participants at Järva seeded through the API before the runs, the first enrolled "
         "with a drafted plan of two activities; every participant "
