@@ -355,7 +355,10 @@ impl From<RepoError> for ApiError {
             // A uniqueness or reference check the database caught: most often two requests racing
             // for the same thing (e.g. two intakes of one person). Retrying shows the winner.
             RepoError::Conflict { constraint } => {
-                log::warn!("request {}: constraint {constraint} refused a write", request_id::current());
+                log::warn!(
+                    "request {}: constraint {constraint} refused a write",
+                    request_id::current()
+                );
                 ApiError::Conflict {
                     code: "conflict",
                     detail: "The change conflicts with data written at the same time; read again and retry.".into(),
