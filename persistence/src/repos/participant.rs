@@ -118,6 +118,10 @@ impl ParticipantRepo {
                     .set(periods::is_current.eq(false))
                     .execute(conn)?;
                 let mut row = person_row(&before, acting);
+                row.created_at = participants::table
+                    .find(id.to_string())
+                    .select(participants::created_at)
+                    .first(conn)?;
                 row.first_name = intake.first_name.clone();
                 row.last_name = intake.last_name.clone();
                 (row.phone, row.email) = (intake.contact.phone.clone(), intake.contact.email.clone());
