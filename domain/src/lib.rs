@@ -3,5 +3,7 @@
 pub mod access;
 pub mod activity_plan;
 pub mod participant;
+pub mod provider;
 pub mod reference;
+pub mod referral;
 pub mod shared;

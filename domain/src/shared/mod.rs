@@ -1,11 +1,13 @@
 //! Value types shared by the resources.
 
 mod code;
+mod org_number;
 mod personnummer;
 mod text;
 mod working_days;
 
 pub use code::{Code, InvalidCode};
+pub use org_number::{OrgNumber, OrgNumberError};
 pub use personnummer::{age_on, Personnummer, PersonnummerError};
 pub use text::{clean_text, TextError};
 pub use working_days::{add_working_days, is_working_day, swedish_public_holidays};
