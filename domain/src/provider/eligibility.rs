@@ -155,23 +155,15 @@ mod tests {
     #[test]
     fn each_failing_reason_is_named() {
         assert_eq!(eligibility(&contract(1, "A", 0), &need()), Vec::<Ineligible>::new());
-        let cases: Vec<(Box<dyn Fn(&mut ContractTerms)>, Ineligible)> = vec![
-            (Box::new(|c| c.provider_active = false), Ineligible::ProviderInactive),
-            (Box::new(|c| c.contract_active = false), Ineligible::ContractInactive),
-            (Box::new(|c| c.valid_to = day(2027, 1, 31)), Ineligible::OutsidePeriod),
-            (
-                Box::new(|c| c.activity_types = vec![code("guidance")]),
-                Ineligible::ActivityType,
-            ),
-            (
-                Box::new(|c| c.target_groups = vec![code("sfi_student")]),
-                Ineligible::TargetGroup,
-            ),
-            (
-                Box::new(|c| c.job_centres = vec![code("sydost")]),
-                Ineligible::JobCentre,
-            ),
-            (Box::new(|c| c.places_used = 10), Ineligible::NoCapacity),
+        type Breaker = fn(&mut ContractTerms);
+        let cases: [(Breaker, Ineligible); 7] = [
+            (|c| c.provider_active = false, Ineligible::ProviderInactive),
+            (|c| c.contract_active = false, Ineligible::ContractInactive),
+            (|c| c.valid_to = day(2027, 1, 31), Ineligible::OutsidePeriod),
+            (|c| c.activity_types = vec![code("guidance")], Ineligible::ActivityType),
+            (|c| c.target_groups = vec![code("sfi_student")], Ineligible::TargetGroup),
+            (|c| c.job_centres = vec![code("sydost")], Ineligible::JobCentre),
+            (|c| c.places_used = 10, Ineligible::NoCapacity),
         ];
         for (break_it, reason) in cases {
             let mut c = contract(1, "A", 0);
