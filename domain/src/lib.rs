@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod activity_plan;
+pub mod claim;
 pub mod participant;
 pub mod provider;
 pub mod reference;
