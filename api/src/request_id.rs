@@ -7,7 +7,7 @@ use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
-use actix_web::{Error, HttpMessage};
+use actix_web::Error;
 
 use crate::problem::ApiError;
 
@@ -22,10 +22,6 @@ tokio::task_local! {
 pub fn current() -> String {
     REQUEST_ID.try_with(Clone::clone).unwrap_or_else(|_| "-".to_owned())
 }
-
-/// The request id, readable from handlers through request extensions.
-#[derive(Debug, Clone)]
-pub struct RequestId(pub String);
 
 fn is_sane(candidate: &str) -> bool {
     !candidate.is_empty()
@@ -50,7 +46,6 @@ pub async fn assign(
         .filter(|value| is_sane(value))
         .map(str::to_owned)
         .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
-    req.extensions_mut().insert(RequestId(id.clone()));
     let timed_out = ApiError::RequestTimeout { request_id: id.clone() };
     let mut response = REQUEST_ID
         .scope(id.clone(), async move {

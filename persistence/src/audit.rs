@@ -71,20 +71,6 @@ pub fn record(conn: &mut DbConnection, acting: &ActingContext, entry: &AuditEntr
     Ok(())
 }
 
-/// The access records of one resource, oldest first.
-pub fn for_resource(
-    conn: &mut DbConnection,
-    resource_type: &str,
-    resource_id: &str,
-) -> Result<Vec<AccessLogRow>, RepoError> {
-    Ok(access_log::table
-        .filter(access_log::resource_type.eq(resource_type))
-        .filter(access_log::resource_id.eq(resource_id))
-        .order((access_log::occurred_at, access_log::id))
-        .select(AccessLogRow::as_select())
-        .load(conn)?)
-}
-
 /// Every access to one participant's data, oldest first.
 pub fn for_participant(conn: &mut DbConnection, participant_id: &str) -> Result<Vec<AccessLogRow>, RepoError> {
     Ok(access_log::table

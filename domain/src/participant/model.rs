@@ -119,6 +119,12 @@ impl Participant {
             .find(|i| i.period_id == self.current.id && i.ended_on.is_none())
     }
 
+    /// The last day the 548-day cap allows, counting from today with the days left.
+    pub fn last_participation_day(&self, today: NaiveDate) -> NaiveDate {
+        let left = self.derive(today).participation_days_left;
+        today + chrono::Days::new(u64::from(left.saturating_sub(1)))
+    }
+
     pub fn derive(&self, today: NaiveDate) -> Derived {
         let periods: Vec<Interval> = self
             .earlier

@@ -94,6 +94,14 @@ impl ReferenceRepo {
         Ok(found > 0)
     }
 
+    pub fn activity_type_exists(conn: &mut DbConnection, code: &Code) -> Result<bool, RepoError> {
+        let found: i64 = activity_types::table
+            .filter(activity_types::code.eq(code.as_str()))
+            .count()
+            .get_result(conn)?;
+        Ok(found > 0)
+    }
+
     pub fn district(conn: &mut DbConnection, code: &Code) -> Result<District, RepoError> {
         let (district, centre): (DistrictRow, JobCentreRow) = districts::table
             .inner_join(job_centres::table)

@@ -2,13 +2,12 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
-use chrono::Days;
 use domain::access::Action;
 use domain::activity_plan::{
-    Activity, ActivityFollowUp, ActivityPlan, ActivityStatus, Decision, DecisionKind, PlanChanges, PlanStatus,
-    ProviderKind,
+    may_draft_new_plan, may_revise, Activity, ActivityFollowUp, ActivityPlan, ActivityStatus, Decision, DecisionKind,
+    DraftRefusal, PlanChanges, PlanStatus, ProviderKind,
 };
-use domain::participant::{validate_ssyk, ParticipantStatus};
+use domain::participant::validate_ssyk;
 use domain::shared::{clean_text, Code};
 use persistence::repos::{ParticipantRepo, PlanRepo, ReferenceRepo};
 use persistence::{tx, DbConnection};
@@ -47,10 +46,15 @@ fn ssyk(errors: &mut FieldErrors, value: Option<String>) -> Option<String> {
     value
 }
 
-/// The last day of the participant's 548 counted from today.
-fn last_participation_day(participant: &domain::participant::Participant) -> chrono::NaiveDate {
-    let left = participant.derive(today()).participation_days_left;
-    today() + Days::new(u64::from(left.saturating_sub(1)))
+fn draft_refusal(refusal: DraftRefusal) -> ApiError {
+    let code = match refusal {
+        DraftRefusal::NotEnrolled(_) => "invalid_transition",
+        DraftRefusal::OpenPlan { .. } => "open_plan_exists",
+    };
+    ApiError::Conflict {
+        code,
+        detail: format!("{refusal}."),
+    }
 }
 
 fn parse_activity(body: ActivityRequest, id: Uuid) -> Result<Activity, ApiError> {
@@ -83,7 +87,7 @@ fn parse_activity(body: ActivityRequest, id: Uuid) -> Result<Activity, ApiError>
 }
 
 fn ensure_activity_type(conn: &mut DbConnection, code: &Code) -> Result<(), ApiError> {
-    if ReferenceRepo::activity_types(conn)?.iter().any(|t| &t.code == code) {
+    if ReferenceRepo::activity_type_exists(conn, code)? {
         Ok(())
     } else {
         let mut errors = FieldErrors::default();
@@ -150,25 +154,8 @@ pub async fn create_plan(
     idempotency::run(&state, caller.0.subject(), key, fingerprint, move |conn| {
         let participant = ParticipantRepo::get(conn, participant_id, &scope)
             .map_err(|e| ApiError::from(e).for_resource("participant"))?;
-        if participant.current.status != ParticipantStatus::Enrolled {
-            return Err(ApiError::Conflict {
-                code: "invalid_transition",
-                detail: format!(
-                    "A plan is drawn up for an enrolled participant; current status: {}.",
-                    participant.current.status
-                ),
-            });
-        }
         let plans = PlanRepo::for_participant(conn, participant_id)?;
-        if let Some(open) = plans.iter().find(|p| p.status_on(today()).is_open()) {
-            return Err(ApiError::Conflict {
-                code: "open_plan_exists",
-                detail: format!(
-                    "Plan {} is {}; edit it, or revise it when approved.",
-                    open.id, open.status
-                ),
-            });
-        }
+        may_draft_new_plan(participant.current.status, &plans, today()).map_err(draft_refusal)?;
         let plan = ActivityPlan {
             id: Uuid::now_v7(),
             participant_id,
@@ -185,7 +172,7 @@ pub async fn create_plan(
             activities: Vec::new(),
             decisions: Vec::new(),
         }
-        .draft(last_participation_day(&participant))
+        .draft(participant.last_participation_day(today()))
         .map_err(plan_error)?;
         let saved = PlanRepo::insert(conn, &acting, &plan, &participant, "activity_plan.drafted")?;
         idempotency::created(
@@ -320,7 +307,7 @@ pub async fn update_plan(
         },
         &state,
         move |plan, participant| {
-            plan.edit(changes, last_participation_day(participant))
+            plan.edit(changes, participant.last_participation_day(today()))
                 .map_err(plan_error)
         },
         None,
@@ -636,18 +623,7 @@ pub async fn revise_plan(
                         current_version: plan.version,
                     });
                 }
-                let plans = PlanRepo::for_participant(conn, participant.id)?;
-                if let Some(open) = plans.iter().find(|p| {
-                    matches!(
-                        p.status,
-                        PlanStatus::Draft | PlanStatus::Submitted | PlanStatus::Returned
-                    )
-                }) {
-                    return Err(ApiError::Conflict {
-                        code: "open_plan_exists",
-                        detail: format!("Plan {} is already {}.", open.id, open.status),
-                    });
-                }
+                may_revise(&PlanRepo::for_participant(conn, participant.id)?).map_err(draft_refusal)?;
                 let number = PlanRepo::next_number(conn, participant.id)?;
                 let draft = plan.revise(Uuid::now_v7(), number, Uuid::now_v7).map_err(plan_error)?;
                 let saved = PlanRepo::insert(conn, &acting, &draft, &participant, "activity_plan.revised")?;
