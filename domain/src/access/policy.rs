@@ -25,10 +25,24 @@ pub enum Action {
     RecordAfRegistration,
     /// Approve or return an activity plan: the home district's authority.
     DecidePlan,
+    /// Read providers, contracts and free capacity (no personal data).
+    ReadProviders,
+    /// Register and change providers and contracts: the purchaser's role.
+    ManageProviders,
+    /// Send a referral to a provider, or cancel it.
+    SendReferral,
+    /// Read referrals and what they share about the participant.
+    ReadReferral,
+    /// Answer a referral and report on it: the provider's side of the loop.
+    AnswerReferral,
+    /// Read payment claims.
+    ReadClaims,
+    /// Approve, reject and mark claims paid.
+    DecideClaims,
 }
 
 impl Action {
-    pub const ALL: [Action; 9] = [
+    pub const ALL: [Action; 16] = [
         Action::ReadReferenceData,
         Action::ManageReferenceData,
         Action::ReadEvents,
@@ -38,6 +52,13 @@ impl Action {
         Action::ManageParticipation,
         Action::RecordAfRegistration,
         Action::DecidePlan,
+        Action::ReadProviders,
+        Action::ManageProviders,
+        Action::SendReferral,
+        Action::ReadReferral,
+        Action::AnswerReferral,
+        Action::ReadClaims,
+        Action::DecideClaims,
     ];
 }
 
@@ -99,7 +120,27 @@ pub fn list_scope(actor: &Actor, action: Action) -> Option<ListScope> {
                 .then_some(ListScope::Everything),
             _ => None,
         },
-        Action::ReadReferenceData => Some(ListScope::Everything),
+        Action::ReadReferenceData | Action::ReadProviders => Some(ListScope::Everything),
+        // The purchaser keeps providers and their terms; the provider role never does.
+        Action::ManageProviders => matches!(actor.role(), Role::ContractManager | Role::Admin)
+            .then_some(ListScope::Everything),
+        Action::SendReferral => at_centre.then(own_centre).flatten(),
+        // A provider sees only referrals to itself; the purchaser sees claims, not referrals.
+        Action::ReadReferral => match actor.role() {
+            Role::Coach | Role::JobbtorgManager => own_centre(),
+            Role::DistrictOfficer => own_district(),
+            Role::ProviderStaff => actor.provider().cloned().map(ListScope::Provider),
+            _ => None,
+        },
+        Action::AnswerReferral => (actor.role() == Role::ProviderStaff)
+            .then(|| actor.provider().cloned().map(ListScope::Provider))
+            .flatten(),
+        Action::ReadClaims => match actor.role() {
+            Role::ContractManager => Some(ListScope::AnyProvider),
+            Role::ProviderStaff => actor.provider().cloned().map(ListScope::Provider),
+            _ => None,
+        },
+        Action::DecideClaims => (actor.role() == Role::ContractManager).then_some(ListScope::AnyProvider),
         Action::ManageReferenceData => (actor.role() == Role::Admin).then_some(ListScope::Everything),
         Action::ReadEvents => match actor.role() {
             Role::Admin => Some(ListScope::Everything),
@@ -166,7 +207,7 @@ mod tests {
     fn policy_table() {
         use Action::*;
         use Role::*;
-        let table: [(Role, Action, bool, bool); 72] = [
+        let table: [(Role, Action, bool, bool); 128] = [
             (DistrictOfficer, ReadReferenceData, true, true),
             (DistrictOfficer, ManageReferenceData, false, false),
             (DistrictOfficer, ReadEvents, true, false),
@@ -239,6 +280,62 @@ mod tests {
             (Analyst, DecidePlan, false, false),
             (Integration, DecidePlan, false, false),
             (Admin, DecidePlan, false, false),
+            (DistrictOfficer, ReadProviders, true, true),
+            (Coach, ReadProviders, true, true),
+            (JobbtorgManager, ReadProviders, true, true),
+            (ProviderStaff, ReadProviders, true, true),
+            (ContractManager, ReadProviders, true, true),
+            (Analyst, ReadProviders, true, true),
+            (Integration, ReadProviders, true, true),
+            (Admin, ReadProviders, true, true),
+            (DistrictOfficer, ManageProviders, false, false),
+            (Coach, ManageProviders, false, false),
+            (JobbtorgManager, ManageProviders, false, false),
+            (ProviderStaff, ManageProviders, false, false),
+            (ContractManager, ManageProviders, true, true),
+            (Analyst, ManageProviders, false, false),
+            (Integration, ManageProviders, false, false),
+            (Admin, ManageProviders, true, true),
+            (DistrictOfficer, SendReferral, false, false),
+            (Coach, SendReferral, true, false),
+            (JobbtorgManager, SendReferral, true, false),
+            (ProviderStaff, SendReferral, false, false),
+            (ContractManager, SendReferral, false, false),
+            (Analyst, SendReferral, false, false),
+            (Integration, SendReferral, false, false),
+            (Admin, SendReferral, false, false),
+            (DistrictOfficer, ReadReferral, true, false),
+            (Coach, ReadReferral, true, false),
+            (JobbtorgManager, ReadReferral, true, false),
+            (ProviderStaff, ReadReferral, true, false),
+            (ContractManager, ReadReferral, false, false),
+            (Analyst, ReadReferral, false, false),
+            (Integration, ReadReferral, false, false),
+            (Admin, ReadReferral, false, false),
+            (DistrictOfficer, AnswerReferral, false, false),
+            (Coach, AnswerReferral, false, false),
+            (JobbtorgManager, AnswerReferral, false, false),
+            (ProviderStaff, AnswerReferral, true, false),
+            (ContractManager, AnswerReferral, false, false),
+            (Analyst, AnswerReferral, false, false),
+            (Integration, AnswerReferral, false, false),
+            (Admin, AnswerReferral, false, false),
+            (DistrictOfficer, ReadClaims, false, false),
+            (Coach, ReadClaims, false, false),
+            (JobbtorgManager, ReadClaims, false, false),
+            (ProviderStaff, ReadClaims, true, false),
+            (ContractManager, ReadClaims, true, true),
+            (Analyst, ReadClaims, false, false),
+            (Integration, ReadClaims, false, false),
+            (Admin, ReadClaims, false, false),
+            (DistrictOfficer, DecideClaims, false, false),
+            (Coach, DecideClaims, false, false),
+            (JobbtorgManager, DecideClaims, false, false),
+            (ProviderStaff, DecideClaims, false, false),
+            (ContractManager, DecideClaims, true, true),
+            (Analyst, DecideClaims, false, false),
+            (Integration, DecideClaims, false, false),
+            (Admin, DecideClaims, false, false),
         ];
         for role in Role::ALL {
             for action in Action::ALL {

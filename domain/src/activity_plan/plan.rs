@@ -266,6 +266,20 @@ impl ActivityPlan {
         Ok(self)
     }
 
+    /// A provider started the activity (its referral started): planned becomes ongoing.
+    pub fn start_activity(mut self, id: Uuid) -> Result<Self, PlanError> {
+        self.transition(PlanAction::FollowUpActivity)?;
+        let activity = self
+            .activities
+            .iter_mut()
+            .find(|a| a.id == id)
+            .ok_or(PlanError::NoSuchActivity)?;
+        if activity.status == ActivityStatus::Planned {
+            activity.status = ActivityStatus::Ongoing;
+        }
+        Ok(self)
+    }
+
     /// The status as of `today`: an approved plan past its end is completed (computed on read, so
     /// no sweeper is needed; the stored status stays `approved`).
     pub fn status_on(&self, today: NaiveDate) -> PlanStatus {
@@ -389,6 +403,27 @@ mod tests {
         );
         assert!(revision.decisions.is_empty());
         assert_eq!(approved.supersede().unwrap().status, PlanStatus::Superseded);
+    }
+
+    #[test]
+    fn a_started_referral_makes_the_activity_ongoing_only_in_an_approved_plan() {
+        let draft = plan().add_activity(activity(10)).unwrap();
+        assert!(matches!(
+            draft.clone().start_activity(Uuid::from_u128(10)),
+            Err(PlanError::Transition(_))
+        ));
+        let approved = draft
+            .submit()
+            .unwrap()
+            .decide(decision(DecisionKind::Approved, None))
+            .unwrap();
+        let started = approved.clone().start_activity(Uuid::from_u128(10)).unwrap();
+        assert_eq!(started.activities[0].status, ActivityStatus::Ongoing);
+        assert_eq!(started.status, PlanStatus::Approved);
+        assert_eq!(
+            approved.start_activity(Uuid::from_u128(11)),
+            Err(PlanError::NoSuchActivity)
+        );
     }
 
     #[test]

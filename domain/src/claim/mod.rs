@@ -25,6 +25,24 @@ impl ClaimTrigger {
             ClaimTrigger::EmploymentSustained6Months => "employment_sustained_6_months",
         }
     }
+
+    pub const ALL: [ClaimTrigger; 4] = [
+        ClaimTrigger::StartFee,
+        ClaimTrigger::EmploymentOrStudiesStarted,
+        ClaimTrigger::EmploymentSustained3Months,
+        ClaimTrigger::EmploymentSustained6Months,
+    ];
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == raw)
+    }
+
+    /// The triggers a contract lists as result steps (the start fee has its own field).
+    pub const RESULT_STEPS: [ClaimTrigger; 3] = [
+        ClaimTrigger::EmploymentOrStudiesStarted,
+        ClaimTrigger::EmploymentSustained3Months,
+        ClaimTrigger::EmploymentSustained6Months,
+    ];
 }
 
 impl fmt::Display for ClaimTrigger {
@@ -109,6 +127,26 @@ pub struct ClaimTransitionError {
 }
 
 impl ClaimStatus {
+    pub const ALL: [ClaimStatus; 4] = [
+        ClaimStatus::Pending,
+        ClaimStatus::Approved,
+        ClaimStatus::Rejected,
+        ClaimStatus::Paid,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClaimStatus::Pending => "pending",
+            ClaimStatus::Approved => "approved",
+            ClaimStatus::Rejected => "rejected",
+            ClaimStatus::Paid => "paid",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == raw)
+    }
+
     pub fn apply(self, action: ClaimAction) -> Result<ClaimStatus, ClaimTransitionError> {
         match (self, action) {
             (ClaimStatus::Pending, ClaimAction::Approve) => Ok(ClaimStatus::Approved),

@@ -1,7 +1,11 @@
-//! Providers and their contracts: which contracts may take a referral, and the neutral default
-//! allocation when the participant chooses no provider. The persistence and API of providers,
-//! contracts and referrals are issue 6; these are its rules.
+//! Providers and their contracts: what a contract covers and pays, which contracts may take a
+//! referral, and the neutral default allocation when the participant chooses no provider.
 
 mod eligibility;
+mod model;
 
 pub use eligibility::{eligibility, neutral_allocation, Allocation, ContractTerms, Ineligible, ReferralNeed};
+pub use model::{
+    overlapping_af_programmes, AfProgramme, Contract, ContractError, OrganisationKind, ProcurementForm, Provider,
+    ProviderContact, ProviderStatus,
+};

@@ -1,6 +1,13 @@
-//! Referrals to providers: the closed loop's state machine and expiry. Persistence and API are
-//! issue 6.
+//! Referrals to providers: the closed loop's state machine, expiry, what may be referred and on
+//! which legal basis.
 
+mod model;
+mod progress;
 mod status;
 
+pub use model::{
+    check_legal_basis, may_refer_without_plan, plan_activity, pre_plan_activity, ActivityRefusal, DeclineReason,
+    LegalBasis, LegalBasisError, ReferredActivity, Referral, ReferralError, PRE_PLAN_ACTIVITY_TYPES,
+};
+pub use progress::{check_lines, Granularity, ProgressError, ProgressLine};
 pub use status::{ReferralAction, ReferralStatus, ReferralTransitionError, ANSWER_WITHIN_WORKING_DAYS};

@@ -1,6 +1,7 @@
 //! Value types shared by the resources.
 
 mod code;
+mod code_enum;
 mod org_number;
 mod personnummer;
 mod text;
