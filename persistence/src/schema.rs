@@ -275,6 +275,167 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    af_programmes (code) {
+        code -> Text,
+        name -> Text,
+        activity_type -> Text,
+        sort_order -> Integer,
+    }
+}
+
+diesel::table! {
+    af_programme_target_groups (programme_code, target_group_code) {
+        programme_code -> Text,
+        target_group_code -> Text,
+    }
+}
+
+diesel::table! {
+    providers (id) {
+        id -> Text,
+        org_number -> Text,
+        name -> Text,
+        kind -> Text,
+        status -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    provider_contacts (id) {
+        id -> Text,
+        provider_id -> Text,
+        position -> Integer,
+        name -> Text,
+        role -> Nullable<Text>,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    contracts (id) {
+        id -> Text,
+        provider_id -> Text,
+        reference -> Text,
+        procurement_form -> Text,
+        valid_from -> Date,
+        valid_to -> Date,
+        capacity -> Integer,
+        start_fee_ore -> BigInt,
+        status -> Text,
+        overlaps_af_programme -> Bool,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    contract_coverage (contract_id, dimension, code) {
+        contract_id -> Text,
+        dimension -> Text,
+        code -> Text,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    contract_result_steps (contract_id, claim_trigger) {
+        contract_id -> Text,
+        claim_trigger -> Text,
+        amount_ore -> BigInt,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    referrals (id) {
+        id -> Text,
+        participant_id -> Text,
+        period_id -> Text,
+        job_centre_code -> Text,
+        district_code -> Text,
+        plan_id -> Nullable<Text>,
+        activity_id -> Nullable<Text>,
+        activity_type -> Text,
+        starts_on -> Date,
+        ends_on -> Date,
+        provider_id -> Text,
+        contract_id -> Text,
+        chosen_by_participant -> Bool,
+        allocation_reason -> Nullable<Text>,
+        consent_id -> Nullable<Text>,
+        statutory_basis -> Nullable<Text>,
+        note -> Nullable<Text>,
+        referred_by -> Text,
+        status -> Text,
+        decline_reason -> Nullable<Text>,
+        end_note -> Nullable<Text>,
+        started_on -> Nullable<Date>,
+        ended_on -> Nullable<Date>,
+        outcome -> Nullable<Text>,
+        outcome_employment_form -> Nullable<Text>,
+        outcome_extent -> Nullable<Text>,
+        outcome_wage_subsidy -> Nullable<Bool>,
+        outcome_ssyk -> Nullable<Text>,
+        outcome_reason -> Nullable<Text>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    progress_reports (id) {
+        id -> Text,
+        referral_id -> Text,
+        granularity -> Text,
+        period_from -> Date,
+        period_to -> Date,
+        comment -> Nullable<Text>,
+        reported_by -> Text,
+        reported_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    progress_lines (id) {
+        id -> Text,
+        report_id -> Text,
+        referral_id -> Text,
+        position -> Integer,
+        line_date -> Date,
+        attended_minutes -> Integer,
+        absent_minutes -> Integer,
+        absence_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    claims (id) {
+        id -> Text,
+        referral_id -> Text,
+        contract_id -> Text,
+        provider_id -> Text,
+        claim_trigger -> Text,
+        amount_ore -> BigInt,
+        status -> Text,
+        terms_snapshot -> Text,
+        evidence -> Text,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        reject_reason -> Nullable<Text>,
+        paid_on -> Nullable<Date>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(districts -> job_centres (job_centre_code));
 diesel::joinable!(participation_periods -> participants (participant_id));
 
@@ -298,4 +459,15 @@ diesel::allow_tables_to_appear_in_same_query!(
     activity_plans,
     plan_activities,
     plan_decisions,
+    af_programmes,
+    af_programme_target_groups,
+    providers,
+    provider_contacts,
+    contracts,
+    contract_coverage,
+    contract_result_steps,
+    referrals,
+    progress_reports,
+    progress_lines,
+    claims,
 );

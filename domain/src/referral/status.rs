@@ -64,6 +64,10 @@ impl ReferralStatus {
         }
     }
 
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == raw)
+    }
+
     /// A sent referral still unanswered after 5 working days reads as expired (computed on read,
     /// so there is no sweeper to miss).
     pub fn on(self, sent_on: NaiveDate, today: NaiveDate) -> ReferralStatus {
@@ -72,6 +76,19 @@ impl ReferralStatus {
         } else {
             self
         }
+    }
+
+    /// The earliest sending date whose referral still reads as `sent` (not expired) on `today`;
+    /// lets a query count open referrals without loading them.
+    pub fn earliest_unexpired_sent_on(today: NaiveDate) -> NaiveDate {
+        let mut day = today;
+        while let Some(before) = day.pred_opt() {
+            if add_working_days(before, ANSWER_WITHIN_WORKING_DAYS) < today {
+                break;
+            }
+            day = before;
+        }
+        day
     }
 
     pub fn apply(self, action: ReferralAction) -> Result<ReferralStatus, ReferralTransitionError> {
@@ -140,6 +157,17 @@ mod tests {
                     ),
                 }
             }
+        }
+    }
+
+    #[test]
+    fn the_earliest_unexpired_sending_date_agrees_with_expiry() {
+        let start = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        for offset in 0..60 {
+            let today = start + chrono::Days::new(offset);
+            let earliest = S::earliest_unexpired_sent_on(today);
+            assert_eq!(S::Sent.on(earliest, today), S::Sent, "{today}");
+            assert_eq!(S::Sent.on(earliest.pred_opt().unwrap(), today), S::Expired, "{today}");
         }
     }
 

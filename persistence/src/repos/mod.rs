@@ -9,3 +9,12 @@ pub mod reference;
 pub use activity_plan::PlanRepo;
 pub use participant::ParticipantRepo;
 pub use reference::ReferenceRepo;
+pub mod claim;
+pub mod contract;
+pub mod provider;
+pub mod referral;
+
+pub use claim::ClaimRepo;
+pub use contract::ContractRepo;
+pub use provider::ProviderRepo;
+pub use referral::ReferralRepo;

@@ -90,7 +90,7 @@ pub struct FollowUpRow {
     pub recorded_at: NaiveDateTime,
 }
 
-fn corrupt(what: &str, value: &str) -> RepoError {
+pub(crate) fn corrupt(what: &str, value: &str) -> RepoError {
     RepoError::Unexpected(format!("stored {what} {value:?} is not valid"))
 }
 
@@ -98,7 +98,7 @@ pub(crate) fn stored_uuid(raw: &str) -> Result<Uuid, RepoError> {
     Uuid::parse_str(raw).map_err(|_| corrupt("id", raw))
 }
 
-fn employment(
+pub(crate) fn employment(
     form: Option<&str>,
     extent: Option<&str>,
     wage_subsidy: Option<bool>,

@@ -1,0 +1,11 @@
+DROP TABLE claims;
+DROP TABLE progress_lines;
+DROP TABLE progress_reports;
+DROP TABLE referrals;
+DROP TABLE contract_result_steps;
+DROP TABLE contract_coverage;
+DROP TABLE contracts;
+DROP TABLE provider_contacts;
+DROP TABLE providers;
+DROP TABLE af_programme_target_groups;
+DROP TABLE af_programmes;
