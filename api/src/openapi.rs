@@ -36,6 +36,9 @@ use crate::problem::{FieldError, Problem, PROBLEM_CONTENT_TYPE};
         (name = "reference", description = "Seeded reference data identified by stable codes."),
         (name = "participants", description = "People referred by their home district: intake, enrolment, interruptions, exit with a coded outcome, follow-ups, history, access log and export."),
         (name = "activity-plans", description = "Activity plans drawn up with the participant and approved or returned by the home district; revisions and activity follow-up."),
+        (name = "providers", description = "Providers (anordnare) and their contracts: coverage, capacity and step-wise result-based remuneration. The purchaser's register."),
+        (name = "referrals", description = "Referrals to providers and the closed loop: accept or decline, start, progress reports, interruption, completion with an outcome."),
+        (name = "claims", description = "Payment claims computed from the contract's remuneration model when a referral starts and when results are reported and confirmed."),
         (name = "events", description = "The ordered change feed for partner systems."),
         (name = "operations", description = "Liveness and readiness for load balancers and orchestrators.")
     )

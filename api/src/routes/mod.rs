@@ -9,7 +9,9 @@ pub mod docs;
 pub mod events;
 pub mod fallback;
 pub mod health;
+pub mod paging;
 pub mod participants;
+pub mod providers;
 pub mod reference;
 
 /// Every documented route. Used both by the server and to generate `openapi.yaml`.
@@ -20,6 +22,7 @@ pub fn configure(config: &mut ServiceConfig) {
             .configure(reference::configure)
             .configure(events::configure)
             .configure(participants::configure)
-            .configure(activity_plans::configure),
+            .configure(activity_plans::configure)
+            .configure(providers::configure),
     );
 }

@@ -122,8 +122,9 @@ pub fn list_scope(actor: &Actor, action: Action) -> Option<ListScope> {
         },
         Action::ReadReferenceData | Action::ReadProviders => Some(ListScope::Everything),
         // The purchaser keeps providers and their terms; the provider role never does.
-        Action::ManageProviders => matches!(actor.role(), Role::ContractManager | Role::Admin)
-            .then_some(ListScope::Everything),
+        Action::ManageProviders => {
+            matches!(actor.role(), Role::ContractManager | Role::Admin).then_some(ListScope::Everything)
+        }
         Action::SendReferral => at_centre.then(own_centre).flatten(),
         // A provider sees only referrals to itself; the purchaser sees claims, not referrals.
         Action::ReadReferral => match actor.role() {

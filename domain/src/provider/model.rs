@@ -233,7 +233,9 @@ pub fn overlapping_af_programmes<'a>(
 ) -> Vec<&'a AfProgramme> {
     programmes
         .iter()
-        .filter(|p| activity_types.contains(&p.activity_type) && p.target_groups.iter().any(|g| target_groups.contains(g)))
+        .filter(|p| {
+            activity_types.contains(&p.activity_type) && p.target_groups.iter().any(|g| target_groups.contains(g))
+        })
         .collect()
 }
 
@@ -300,7 +302,14 @@ mod tests {
         );
         assert_eq!(
             errors.iter().map(ContractError::field).collect::<Vec<_>>(),
-            ["valid_to", "capacity", "target_groups", "job_centres", "result_steps", "result_steps"]
+            [
+                "valid_to",
+                "capacity",
+                "target_groups",
+                "job_centres",
+                "result_steps",
+                "result_steps"
+            ]
         );
     }
 
@@ -334,7 +343,13 @@ mod tests {
             &[code("social_assistance_unemployed")],
             &programmes,
         );
-        assert_eq!(found.iter().map(|p| p.code.as_str()).collect::<Vec<_>>(), ["af_rusta_och_matcha"]);
-        assert!(overlapping_af_programmes(&[code("work_training")], &[code("refugee_introduction")], &programmes).is_empty());
+        assert_eq!(
+            found.iter().map(|p| p.code.as_str()).collect::<Vec<_>>(),
+            ["af_rusta_och_matcha"]
+        );
+        assert!(
+            overlapping_af_programmes(&[code("work_training")], &[code("refugee_introduction")], &programmes)
+                .is_empty()
+        );
     }
 }

@@ -7,7 +7,7 @@ mod status;
 
 pub use model::{
     check_legal_basis, may_refer_without_plan, plan_activity, pre_plan_activity, ActivityRefusal, DeclineReason,
-    LegalBasis, LegalBasisError, ReferredActivity, Referral, ReferralError, PRE_PLAN_ACTIVITY_TYPES,
+    LegalBasis, LegalBasisError, Referral, ReferralError, ReferredActivity, PRE_PLAN_ACTIVITY_TYPES,
 };
 pub use progress::{check_lines, Granularity, ProgressError, ProgressLine};
 pub use status::{ReferralAction, ReferralStatus, ReferralTransitionError, ANSWER_WITHIN_WORKING_DAYS};

@@ -108,7 +108,10 @@ pub fn plan_activity(
     if status != PlanStatus::Approved {
         return Err(ActivityRefusal::PlanNotApproved(status));
     }
-    if matches!(activity.status, ActivityStatus::Completed | ActivityStatus::Discontinued) {
+    if matches!(
+        activity.status,
+        ActivityStatus::Completed | ActivityStatus::Discontinued
+    ) {
         return Err(ActivityRefusal::ActivityClosed(activity.status.as_str()));
     }
     Ok(ReferredActivity {
@@ -200,12 +203,21 @@ impl Referral {
         Ok(self)
     }
 
-    fn dated(&self, field: &'static str, on: NaiveDate, earliest: NaiveDate, today: NaiveDate) -> Result<(), ReferralError> {
+    fn dated(
+        &self,
+        field: &'static str,
+        on: NaiveDate,
+        earliest: NaiveDate,
+        today: NaiveDate,
+    ) -> Result<(), ReferralError> {
         if on > today {
             return Err(ReferralError::InFuture { field });
         }
         if on < earliest {
-            return Err(ReferralError::TooEarly { field, earlier: earliest });
+            return Err(ReferralError::TooEarly {
+                field,
+                earlier: earliest,
+            });
         }
         Ok(())
     }
@@ -290,7 +302,10 @@ impl Referral {
             ("started_on", self.started_on.map(|d| d.to_string())),
             ("ended_on", self.ended_on.map(|d| d.to_string())),
             ("interrupt_reason", self.interrupt_reason.clone()),
-            ("outcome", self.outcome.as_ref().map(|o| o.outcome().as_str().to_owned())),
+            (
+                "outcome",
+                self.outcome.as_ref().map(|o| o.outcome().as_str().to_owned()),
+            ),
         ]
     }
 }
@@ -390,9 +405,7 @@ mod tests {
             referral().decline(DeclineReason::Other, None, today),
             Err(ReferralError::NoteRequired)
         );
-        let declined = referral()
-            .decline(DeclineReason::NoCapacity, None, today)
-            .unwrap();
+        let declined = referral().decline(DeclineReason::NoCapacity, None, today).unwrap();
         assert_eq!(declined.status, ReferralStatus::Declined);
         assert!(!declined.holds_place(today));
     }
@@ -419,9 +432,9 @@ mod tests {
         .unwrap();
         let basis = LegalBasis::Consent(consent.id);
         let today = day(11, 23);
-        assert_eq!(check_legal_basis(&basis, &[consent.clone()], provider, today), Ok(()));
+        assert_eq!(check_legal_basis(&basis, std::slice::from_ref(&consent), provider, today), Ok(()));
         assert_eq!(
-            check_legal_basis(&basis, &[consent.clone()], Uuid::from_u128(5), today),
+            check_legal_basis(&basis, std::slice::from_ref(&consent), Uuid::from_u128(5), today),
             Err(LegalBasisError::ConsentToAnotherRecipient)
         );
         assert_eq!(

@@ -1,0 +1,457 @@
+//! The contract endpoints: terms, capacity and history.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
+use domain::access::{Action, ResourceScope};
+use domain::claim::{ClaimTrigger, RemunerationModel};
+use domain::provider::{overlapping_af_programmes, Contract, ProcurementForm, ProviderStatus};
+use domain::shared::{clean_text, Code};
+use persistence::repos::contract::CONTRACT;
+use persistence::repos::{ContractRepo, ProviderRepo, ReferenceRepo};
+use persistence::{tx, DbConnection};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use uuid::Uuid;
+
+use super::dto::{
+    CapacityResponse, ContractList, ContractResponse, CreateContractRequest, ResultStepDto, UpdateContractRequest,
+};
+use super::handlers::{status, visible_provider};
+use super::manages;
+use crate::auth::{authorize, Authenticated};
+use crate::concurrency::{etag, IfMatch};
+use crate::idempotency::{self, IdempotencyKey};
+use crate::problem::{ApiError, FieldErrors};
+use crate::routes::paging::{path_id, Page};
+use crate::routes::participants::{today, HistoryList};
+use crate::state::AppState;
+
+const REFERENCE_MAX: usize = 100;
+const MAX_CODES: usize = 50;
+
+fn codes(errors: &mut FieldErrors, field: &str, raw: Vec<String>) -> Vec<Code> {
+    if raw.len() > MAX_CODES {
+        errors.add(field, "too_many", format!("at most {MAX_CODES} codes"));
+    }
+    raw.iter()
+        .enumerate()
+        .filter_map(|(i, r)| errors.check(&format!("{field}[{i}]"), "invalid_format", Code::parse(r)))
+        .collect()
+}
+
+fn steps(errors: &mut FieldErrors, raw: Vec<ResultStepDto>) -> Vec<(ClaimTrigger, u64)> {
+    raw.into_iter()
+        .enumerate()
+        .filter_map(|(i, step)| {
+            let trigger = errors.check(
+                &format!("result_steps[{i}].trigger"),
+                "invalid_value",
+                ClaimTrigger::parse(&step.trigger)
+                    .filter(|t| ClaimTrigger::RESULT_STEPS.contains(t))
+                    .ok_or("use employment_or_studies_started, employment_sustained_3_months or employment_sustained_6_months"),
+            )?;
+            Some((trigger, step.amount_ore))
+        })
+        .collect()
+}
+
+fn procurement_form(errors: &mut FieldErrors, raw: &str) -> Option<ProcurementForm> {
+    errors.check(
+        "procurement_form",
+        "invalid_value",
+        ProcurementForm::parse(raw).ok_or_else(|| format!("use one of {}", ProcurementForm::codes())),
+    )
+}
+
+/// The contract's terms against the rules and the reference data; 422 listing every problem.
+fn check_terms(conn: &mut DbConnection, contract: &Contract) -> Result<(), ApiError> {
+    let mut errors = FieldErrors::default();
+    for problem in contract.check() {
+        errors.add(problem.field(), "rule", problem.to_string());
+    }
+    let activity_types: Vec<Code> = ReferenceRepo::activity_types(conn)?
+        .into_iter()
+        .map(|a| a.code)
+        .collect();
+    let target_groups: Vec<Code> = ReferenceRepo::target_groups(conn)?
+        .into_iter()
+        .map(|g| g.code)
+        .collect();
+    let job_centres: Vec<Code> = ReferenceRepo::job_centres(conn)?.into_iter().map(|j| j.code).collect();
+    for (field, used, known, source) in [
+        (
+            "activity_types",
+            &contract.activity_types,
+            &activity_types,
+            "/v1/activity-types",
+        ),
+        (
+            "target_groups",
+            &contract.target_groups,
+            &target_groups,
+            "/v1/target-groups",
+        ),
+        ("job_centres", &contract.job_centres, &job_centres, "/v1/jobbtorg"),
+    ] {
+        for (i, code) in used.iter().enumerate() {
+            if !known.contains(code) {
+                errors.add(&format!("{field}[{i}]"), "unknown", format!("not a code of {source}"));
+            }
+        }
+    }
+    errors.finish(|| Some(()))
+}
+
+/// Stores the contract (new or changed) with its AF overlap, and the response for it.
+fn contract_with_overlap(conn: &mut DbConnection, contract: &Contract) -> Result<(bool, ContractResponse), ApiError> {
+    let programmes = ProviderRepo::af_programmes(conn)?;
+    let overlapping = overlapping_af_programmes(&contract.activity_types, &contract.target_groups, &programmes);
+    Ok((!overlapping.is_empty(), ContractResponse::new(contract, &overlapping)))
+}
+
+fn reference_taken(reference: &str) -> ApiError {
+    ApiError::Conflict {
+        code: "reference_taken",
+        detail: format!("A contract with reference {reference} is registered."),
+    }
+}
+
+/// Register a contract
+///
+/// By the purchaser, for the provider in the path. A contract whose activity type and target
+/// group duplicate an Arbetsförmedlingen programme is accepted but flagged
+/// (`overlaps_af_programme`). Accepts `Idempotency-Key`.
+#[utoipa::path(
+    tag = "providers",
+    security(("bearer" = [])),
+    params(("provider_id" = String, Path, description = "The provider's id"), crate::openapi::IdempotencyKeyHeader),
+    request_body = CreateContractRequest,
+    responses(
+        (status = 201, description = "The contract.", body = ContractResponse,
+            headers(("ETag" = String, description = "The contract's version"), ("Location" = String, description = "The contract's URL"))),
+        (status = 404, response = crate::openapi::NotFoundResponse),
+        (status = 409, response = crate::openapi::ConflictResponse),
+        (status = 422, response = crate::openapi::UnprocessableResponse),
+    )
+)]
+#[post("/providers/{provider_id}/contracts")]
+pub async fn create_contract(
+    caller: Authenticated,
+    path: web::Path<String>,
+    key: IdempotencyKey,
+    body: web::Json<CreateContractRequest>,
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    authorize(&caller.0, Action::ManageProviders, &ResourceScope::default())?;
+    let provider_id = path_id(&path, "provider")?;
+    let fingerprint = idempotency::fingerprint(&req, &*body)?;
+    let body = body.into_inner();
+    let mut errors = FieldErrors::default();
+    let reference = errors.check(
+        "reference",
+        "invalid_format",
+        clean_text(&body.reference, REFERENCE_MAX),
+    );
+    let form = procurement_form(&mut errors, &body.procurement_form);
+    let activity_types = codes(&mut errors, "activity_types", body.activity_types);
+    let target_groups = codes(&mut errors, "target_groups", body.target_groups);
+    let job_centres = codes(&mut errors, "job_centres", body.job_centres);
+    let result_steps = steps(&mut errors, body.result_steps);
+    let contract_status = match body.status {
+        Some(raw) => status(&mut errors, &raw),
+        None => Some(ProviderStatus::Active),
+    };
+    let contract = errors.finish(|| {
+        Some(Contract {
+            id: Uuid::now_v7(),
+            provider_id,
+            reference: reference?,
+            procurement_form: form?,
+            valid_from: body.valid_from,
+            valid_to: body.valid_to,
+            activity_types,
+            target_groups,
+            job_centres,
+            capacity: body.capacity,
+            remuneration: RemunerationModel {
+                start_fee_ore: body.start_fee_ore,
+                steps: result_steps,
+            },
+            status: contract_status?,
+            version: 1,
+        })
+    })?;
+    let acting = caller.acting();
+    idempotency::run(&state, caller.0.subject(), key, fingerprint, move |conn| {
+        ProviderRepo::get(conn, provider_id).map_err(|e| ApiError::from(e).for_resource("provider"))?;
+        check_terms(conn, &contract)?;
+        if ContractRepo::id_by_reference(conn, &contract.reference)?.is_some() {
+            return Err(reference_taken(&contract.reference));
+        }
+        let (overlaps, _) = contract_with_overlap(conn, &contract)?;
+        let saved = ContractRepo::insert(conn, &acting, &contract, overlaps)?;
+        let (_, response) = contract_with_overlap(conn, &saved)?;
+        idempotency::created(
+            &response,
+            Some(etag(saved.version)),
+            Some(format!("/v1/contracts/{}", saved.id)),
+        )
+    })
+    .await
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ContractQuery {
+    #[param(minimum = 1, maximum = 200, example = 50)]
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    #[param(pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")]
+    pub cursor: Option<String>,
+}
+
+/// List a provider's contracts
+///
+/// Active ones for everyone signed in; every status for the purchaser and the provider itself.
+#[utoipa::path(
+    tag = "providers",
+    security(("bearer" = [])),
+    params(("provider_id" = String, Path, description = "The provider's id"), ContractQuery),
+    responses(
+        (status = 200, description = "A page of contracts.", body = ContractList),
+        (status = 404, response = crate::openapi::NotFoundResponse),
+    )
+)]
+#[get("/providers/{provider_id}/contracts")]
+pub async fn list_contracts(
+    caller: Authenticated,
+    path: web::Path<String>,
+    query: web::Query<ContractQuery>,
+    state: web::Data<AppState>,
+) -> Result<web::Json<ContractList>, ApiError> {
+    let provider = visible_provider(&caller, &path, &state).await?;
+    let query = query.into_inner();
+    let page = Page::parse(query.limit, query.cursor)?;
+    let sees_all = manages(&caller.0) || caller.0.provider().is_some_and(|p| p.uuid() == provider.id);
+    let (contracts, items) = state
+        .db(move |conn| {
+            let contracts = ContractRepo::for_provider(conn, provider.id, page.after, page.limit)?;
+            let programmes = ProviderRepo::af_programmes(conn)?;
+            let items = contracts
+                .iter()
+                .filter(|c| sees_all || c.status == ProviderStatus::Active)
+                .map(|c| {
+                    ContractResponse::new(
+                        c,
+                        &overlapping_af_programmes(&c.activity_types, &c.target_groups, &programmes),
+                    )
+                })
+                .collect::<Vec<_>>();
+            Ok((contracts, items))
+        })
+        .await?;
+    Ok(web::Json(ContractList {
+        items,
+        next_cursor: page.next_cursor(&contracts, |c| c.id),
+    }))
+}
+
+/// A contract the caller may see, with its provider's status.
+async fn visible_contract(
+    caller: &Authenticated,
+    raw_id: &str,
+    state: &AppState,
+) -> Result<(Contract, ProviderStatus), ApiError> {
+    authorize(&caller.0, Action::ReadProviders, &ResourceScope::default())?;
+    let id = path_id(raw_id, "contract")?;
+    let (contract, provider) = state
+        .db(move |conn| {
+            let contract = ContractRepo::get(conn, id)?;
+            let provider = ProviderRepo::get(conn, contract.provider_id)?;
+            Ok((contract, provider))
+        })
+        .await
+        .map_err(|e| e.for_resource("contract"))?;
+    let own = manages(&caller.0) || caller.0.provider().is_some_and(|p| p.uuid() == provider.id);
+    if !own && (contract.status != ProviderStatus::Active || provider.status != ProviderStatus::Active) {
+        return Err(ApiError::NotFound { resource: "contract" });
+    }
+    Ok((contract, provider.status))
+}
+
+/// Get a contract
+#[utoipa::path(
+    tag = "providers",
+    security(("bearer" = [])),
+    params(("contract_id" = String, Path, description = "The contract's id")),
+    responses(
+        (status = 200, description = "The contract.", body = ContractResponse,
+            headers(("ETag" = String, description = "The contract's version"))),
+        (status = 404, response = crate::openapi::NotFoundResponse),
+    )
+)]
+#[get("/contracts/{contract_id}")]
+pub async fn get_contract(
+    caller: Authenticated,
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let (contract, _) = visible_contract(&caller, &path, &state).await?;
+    let version = contract.version;
+    let response = state
+        .db(move |conn| Ok(contract_with_overlap(conn, &contract)?.1))
+        .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, etag(version)))
+        .json(response))
+}
+
+/// Change a contract
+///
+/// By the purchaser. Only the fields sent change; lists replace the whole list. The terms are
+/// checked again as a whole. Lowering the capacity below the places in use stops new referrals
+/// but ends none. Requires `If-Match`.
+#[utoipa::path(
+    tag = "providers",
+    security(("bearer" = [])),
+    params(("contract_id" = String, Path, description = "The contract's id"), crate::openapi::IfMatchHeader),
+    request_body = UpdateContractRequest,
+    responses(
+        (status = 200, description = "The changed contract.", body = ContractResponse,
+            headers(("ETag" = String, description = "The contract's new version"))),
+        (status = 404, response = crate::openapi::NotFoundResponse),
+        (status = 409, response = crate::openapi::ConflictResponse),
+        (status = 412, response = crate::openapi::PreconditionFailedResponse),
+        (status = 422, response = crate::openapi::UnprocessableResponse),
+        (status = 428, response = crate::openapi::PreconditionRequiredResponse),
+    )
+)]
+#[patch("/contracts/{contract_id}")]
+pub async fn update_contract(
+    caller: Authenticated,
+    path: web::Path<String>,
+    if_match: IfMatch,
+    body: web::Json<UpdateContractRequest>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    authorize(&caller.0, Action::ManageProviders, &ResourceScope::default())?;
+    let id = path_id(&path, "contract")?;
+    let body = body.into_inner();
+    let mut errors = FieldErrors::default();
+    let reference = body
+        .reference
+        .map(|r| errors.check("reference", "invalid_format", clean_text(&r, REFERENCE_MAX)));
+    let form = body.procurement_form.map(|f| procurement_form(&mut errors, &f));
+    let activity_types = body.activity_types.map(|c| codes(&mut errors, "activity_types", c));
+    let target_groups = body.target_groups.map(|c| codes(&mut errors, "target_groups", c));
+    let job_centres = body.job_centres.map(|c| codes(&mut errors, "job_centres", c));
+    let result_steps = body.result_steps.map(|s| steps(&mut errors, s));
+    let new_status = body.status.map(|s| status(&mut errors, &s));
+    errors.finish(|| Some(()))?;
+    let acting = caller.acting();
+    let (saved, response) = state
+        .db(move |conn| {
+            tx::write(conn, |conn| {
+                let before = ContractRepo::get(conn, id)?;
+                if before.version != if_match.0 {
+                    return Err(ApiError::PreconditionFailed {
+                        current_version: before.version,
+                    });
+                }
+                let mut after = before.clone();
+                if let Some(Some(reference)) = reference {
+                    if reference != before.reference && ContractRepo::id_by_reference(conn, &reference)?.is_some() {
+                        return Err(reference_taken(&reference));
+                    }
+                    after.reference = reference;
+                }
+                after.procurement_form = form.flatten().unwrap_or(after.procurement_form);
+                after.valid_from = body.valid_from.unwrap_or(after.valid_from);
+                after.valid_to = body.valid_to.unwrap_or(after.valid_to);
+                after.activity_types = activity_types.unwrap_or(after.activity_types);
+                after.target_groups = target_groups.unwrap_or(after.target_groups);
+                after.job_centres = job_centres.unwrap_or(after.job_centres);
+                after.capacity = body.capacity.unwrap_or(after.capacity);
+                after.remuneration.start_fee_ore = body.start_fee_ore.unwrap_or(after.remuneration.start_fee_ore);
+                after.remuneration.steps = result_steps.unwrap_or(after.remuneration.steps);
+                after.status = new_status.flatten().unwrap_or(after.status);
+                check_terms(conn, &after)?;
+                let (overlaps, _) = contract_with_overlap(conn, &after)?;
+                let saved = ContractRepo::save(conn, &acting, &before, &after, overlaps)?;
+                let (_, response) = contract_with_overlap(conn, &saved)?;
+                Ok((saved, response))
+            })
+        })
+        .await
+        .map_err(|e| e.for_resource("contract"))?;
+    Ok(HttpResponse::build(StatusCode::OK)
+        .insert_header((header::ETAG, etag(saved.version)))
+        .json(response))
+}
+
+/// Places used and free
+///
+/// A pre-flight check before a referral: capacity, places in use (referrals sent and not yet
+/// expired, accepted or in progress) and free. No personal data.
+#[utoipa::path(
+    tag = "providers",
+    security(("bearer" = [])),
+    params(("contract_id" = String, Path, description = "The contract's id")),
+    responses(
+        (status = 200, description = "The contract's capacity now.", body = CapacityResponse),
+        (status = 404, response = crate::openapi::NotFoundResponse),
+    )
+)]
+#[get("/contracts/{contract_id}/capacity")]
+pub async fn contract_capacity(
+    caller: Authenticated,
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<web::Json<CapacityResponse>, ApiError> {
+    let (contract, provider_status) = visible_contract(&caller, &path, &state).await?;
+    let today = today();
+    let id = contract.id;
+    let usage = state
+        .db(move |conn| Ok(ContractRepo::usage(conn, &[id], today)?))
+        .await?;
+    let used = usage.get(&id).map(|u| u.places_used).unwrap_or(0);
+    Ok(web::Json(CapacityResponse {
+        contract_id: id.to_string(),
+        capacity: contract.capacity,
+        places_used: used,
+        places_free: contract.capacity.saturating_sub(used),
+        accepting_referrals: provider_status == ProviderStatus::Active && contract.is_active_on(today),
+    }))
+}
+
+/// Field-level history of a contract
+#[utoipa::path(
+    tag = "providers",
+    security(("bearer" = [])),
+    params(("contract_id" = String, Path, description = "The contract's id")),
+    responses(
+        (status = 200, description = "The changes, oldest first.", body = HistoryList),
+        (status = 404, response = crate::openapi::NotFoundResponse),
+    )
+)]
+#[get("/contracts/{contract_id}/history")]
+pub async fn contract_history(
+    caller: Authenticated,
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<web::Json<HistoryList>, ApiError> {
+    authorize(&caller.0, Action::ManageProviders, &ResourceScope::default())?;
+    let id = path_id(&path, "contract")?;
+    let rows = state
+        .db(move |conn| {
+            ContractRepo::get(conn, id)?;
+            Ok(persistence::history::for_resource(conn, CONTRACT, &id.to_string())?)
+        })
+        .await
+        .map_err(|e| e.for_resource("contract"))?;
+    Ok(web::Json(HistoryList {
+        items: crate::routes::participants::history_entries(rows),
+    }))
+}
