@@ -153,7 +153,10 @@ impl ClaimRepo {
         after: Option<Uuid>,
         limit: i64,
     ) -> Result<Vec<Claim>, RepoError> {
-        let mut query = scoped(scope).select(ClaimRow::as_select()).order(claims::id).limit(limit);
+        let mut query = scoped(scope)
+            .select(ClaimRow::as_select())
+            .order(claims::id)
+            .limit(limit);
         if let Some(after) = after {
             query = query.filter(claims::id.gt(after.to_string()));
         }

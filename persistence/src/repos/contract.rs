@@ -80,6 +80,15 @@ impl ContractRepo {
         assemble(conn, vec![found])?.pop().ok_or(RepoError::NotFound)
     }
 
+    pub fn id_by_reference(conn: &mut DbConnection, reference: &str) -> Result<Option<Uuid>, RepoError> {
+        let id: Option<String> = contracts::table
+            .filter(contracts::reference.eq(reference))
+            .select(contracts::id)
+            .first(conn)
+            .optional()?;
+        id.as_deref().map(stored_uuid).transpose()
+    }
+
     /// The provider's contracts ordered by id, after `after`.
     pub fn for_provider(
         conn: &mut DbConnection,
@@ -169,8 +178,11 @@ impl ContractRepo {
             .values(row(contract, overlaps_af_programme, acting.now, acting.now))
             .execute(conn)?;
         write_parts(conn, contract)?;
-        let before: Vec<(&'static str, Option<String>)> =
-            contract.snapshot().into_iter().map(|(field, _)| (field, None)).collect();
+        let before: Vec<(&'static str, Option<String>)> = contract
+            .snapshot()
+            .into_iter()
+            .map(|(field, _)| (field, None))
+            .collect();
         record(conn, acting, &before, contract, "contract.registered")?;
         Self::get(conn, contract.id)
     }

@@ -74,6 +74,15 @@ impl ProviderRepo {
         assemble(conn, vec![found])?.pop().ok_or(RepoError::NotFound)
     }
 
+    pub fn id_by_org_number(conn: &mut DbConnection, org_number: &OrgNumber) -> Result<Option<Uuid>, RepoError> {
+        let id: Option<String> = providers::table
+            .filter(providers::org_number.eq(org_number.as_str()))
+            .select(providers::id)
+            .first(conn)
+            .optional()?;
+        id.as_deref().map(stored_uuid).transpose()
+    }
+
     /// Providers ordered by id, after `after`.
     pub fn list(
         conn: &mut DbConnection,
@@ -104,8 +113,11 @@ impl ProviderRepo {
             .values(row(provider, acting.now, acting.now))
             .execute(conn)?;
         write_contacts(conn, provider)?;
-        let before: Vec<(&'static str, Option<String>)> =
-            provider.snapshot().into_iter().map(|(field, _)| (field, None)).collect();
+        let before: Vec<(&'static str, Option<String>)> = provider
+            .snapshot()
+            .into_iter()
+            .map(|(field, _)| (field, None))
+            .collect();
         record(conn, acting, &before, provider, "provider.registered")?;
         Self::get(conn, provider.id)
     }

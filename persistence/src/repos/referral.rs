@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use domain::access::ListScope;
 use domain::participant::{ExitOutcome, ExitRecord};
 use domain::referral::{
-    DeclineReason, Granularity, LegalBasis, ProgressLine, ReferredActivity, Referral, ReferralStatus,
+    DeclineReason, Granularity, LegalBasis, ProgressLine, Referral, ReferralStatus, ReferredActivity,
 };
 use uuid::Uuid;
 
@@ -315,16 +315,15 @@ impl ReferralRepo {
         rows.into_iter().map(ReferralRow::into_domain).collect()
     }
 
-    pub fn insert(
-        conn: &mut DbConnection,
-        acting: &ActingContext,
-        referral: &Referral,
-    ) -> Result<Referral, RepoError> {
+    pub fn insert(conn: &mut DbConnection, acting: &ActingContext, referral: &Referral) -> Result<Referral, RepoError> {
         diesel::insert_into(referrals::table)
             .values(row(referral, acting.now, acting.now))
             .execute(conn)?;
-        let before: Vec<(&'static str, Option<String>)> =
-            referral.snapshot().into_iter().map(|(field, _)| (field, None)).collect();
+        let before: Vec<(&'static str, Option<String>)> = referral
+            .snapshot()
+            .into_iter()
+            .map(|(field, _)| (field, None))
+            .collect();
         record(conn, acting, &before, referral, "referral.sent")?;
         Self::get(conn, referral.id, &ListScope::Everything)
     }
