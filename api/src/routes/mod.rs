@@ -5,6 +5,7 @@ use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub mod activity_plans;
+pub mod claims;
 pub mod docs;
 pub mod events;
 pub mod fallback;
@@ -13,6 +14,7 @@ pub mod paging;
 pub mod participants;
 pub mod providers;
 pub mod reference;
+pub mod referrals;
 
 /// Every documented route. Used both by the server and to generate `openapi.yaml`.
 pub fn configure(config: &mut ServiceConfig) {
@@ -23,6 +25,8 @@ pub fn configure(config: &mut ServiceConfig) {
             .configure(events::configure)
             .configure(participants::configure)
             .configure(activity_plans::configure)
-            .configure(providers::configure),
+            .configure(providers::configure)
+            .configure(referrals::configure)
+            .configure(claims::configure),
     );
 }

@@ -432,7 +432,10 @@ mod tests {
         .unwrap();
         let basis = LegalBasis::Consent(consent.id);
         let today = day(11, 23);
-        assert_eq!(check_legal_basis(&basis, std::slice::from_ref(&consent), provider, today), Ok(()));
+        assert_eq!(
+            check_legal_basis(&basis, std::slice::from_ref(&consent), provider, today),
+            Ok(())
+        );
         assert_eq!(
             check_legal_basis(&basis, std::slice::from_ref(&consent), Uuid::from_u128(5), today),
             Err(LegalBasisError::ConsentToAnotherRecipient)

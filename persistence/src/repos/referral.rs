@@ -18,7 +18,7 @@ use crate::history;
 use crate::pool::DbConnection;
 use crate::rows::participant::{corrupt, employment, stored_uuid};
 use crate::rows::reference::stored_code;
-use crate::schema::{progress_lines, progress_reports, referrals};
+use crate::schema::{participants, progress_lines, progress_reports, referrals};
 
 pub const REFERRAL: &str = "referral";
 
@@ -217,6 +217,21 @@ struct LineRow {
     attended_minutes: i32,
     absent_minutes: i32,
     absence_reason: Option<String>,
+}
+
+/// What a referral shows of its participant: never the identity number, the address or
+/// social-assistance details.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = participants)]
+pub struct ParticipantCard {
+    pub id: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub pseudonym: String,
+    pub protected_identity: bool,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub language_needs: Option<String>,
 }
 
 /// Filters of the referral list.
@@ -455,6 +470,15 @@ impl ReferralRepo {
                 })
             })
             .collect()
+    }
+
+    /// The participants of these referrals as referrals show them.
+    pub fn participant_cards(conn: &mut DbConnection, ids: &[Uuid]) -> Result<Vec<ParticipantCard>, RepoError> {
+        let ids: Vec<String> = ids.iter().map(ToString::to_string).collect();
+        Ok(participants::table
+            .filter(participants::id.eq_any(ids))
+            .select(ParticipantCard::as_select())
+            .load(conn)?)
     }
 
     /// Days already reported for the referral, so a day is not reported twice.

@@ -484,6 +484,29 @@ fn employment(errors: &mut FieldErrors, prefix: &str, dto: Option<EmploymentDto>
     })
 }
 
+/// A coded outcome with exactly the details it needs: employment details with `employment`, a
+/// reason with `other`. Used by the exit and by a provider completing a referral.
+pub(crate) fn outcome_record(
+    errors: &mut FieldErrors,
+    outcome: &str,
+    details: Option<EmploymentDto>,
+    reason: Option<String>,
+) -> Option<ExitRecord> {
+    let outcome = errors.check(
+        "outcome",
+        "unknown",
+        ExitOutcome::parse(outcome).ok_or("not a code of /v1/exit-outcomes"),
+    );
+    let details = employment(errors, "employment", details);
+    let reason = optional_text(errors, "reason", reason, TEXT_MAX);
+    let field = if outcome == Some(ExitOutcome::Other) {
+        "reason"
+    } else {
+        "employment"
+    };
+    errors.check(field, "required", ExitRecord::new(outcome?, details, reason))
+}
+
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExitRequest {
@@ -528,25 +551,7 @@ pub async fn exit_participant(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let mut errors = FieldErrors::default();
-    let outcome = errors.check(
-        "outcome",
-        "unknown",
-        ExitOutcome::parse(&body.outcome).ok_or("not a code of /v1/exit-outcomes"),
-    );
-    let details = employment(&mut errors, "employment", body.employment);
-    let reason = optional_text(&mut errors, "reason", body.reason, TEXT_MAX);
-    let record = match outcome {
-        Some(outcome) => errors.check(
-            if outcome == ExitOutcome::Other {
-                "reason"
-            } else {
-                "employment"
-            },
-            "required",
-            ExitRecord::new(outcome, details, reason),
-        ),
-        None => None,
-    };
+    let record = outcome_record(&mut errors, &body.outcome, body.employment, body.reason);
     let record = errors.finish(|| record)?;
     let exited_on = body.exited_on;
     let scope = scope_for(&caller.0, Action::ManageParticipation)?;
@@ -618,15 +623,23 @@ pub async fn record_follow_up(
     }
     errors.finish(|| Some(()))?;
     let (months, on, self_supporting) = (body.months, body.followed_up_on, body.self_supporting);
-    let participant = change(
-        &caller,
-        &path,
-        if_match,
-        Action::ManageParticipation,
-        "participant.followed_up",
-        &state,
-        move |p| p.record_follow_up(Uuid::now_v7(), months, on, self_supporting, details, today()),
-    )
-    .await?;
+    let scope = scope_for(&caller.0, Action::ManageParticipation)?;
+    let id = participant_id(&path)?;
+    let acting = caller.acting();
+    // A follow-up may confirm lasting work: the result steps it earns are claimed with it.
+    let participant = state
+        .db(move |conn| {
+            tx::write(conn, |conn| {
+                let participant =
+                    ParticipantRepo::change(conn, &acting, id, &scope, if_match.0, "participant.followed_up", |p| {
+                        p.record_follow_up(Uuid::now_v7(), months, on, self_supporting, details, today())
+                            .map_err(rule_error)
+                    })?;
+                crate::routes::claims::raise_confirmed_claims(conn, &acting, &participant)?;
+                Ok(participant)
+            })
+        })
+        .await
+        .map_err(|e| e.for_resource("participant"))?;
     Ok(respond(&caller, &participant))
 }

@@ -15,7 +15,8 @@ use domain::participant::{Participant, ParticipantError};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-pub use dto::{whole_number, HistoryList, ParticipantResponse};
+pub use dto::{whole_number, EmploymentDto, HistoryList, ParticipantResponse};
+pub(crate) use lifecycle::outcome_record;
 pub use read::history_entries;
 
 use crate::concurrency::etag;

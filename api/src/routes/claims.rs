@@ -1,0 +1,408 @@
+//! Payment claims: raised by the rules of the contract's remuneration model when a referral
+//! starts, when a work or studies outcome is reported, and when follow-ups confirm that work
+//! lasted; decided and marked paid by the purchaser.
+
+use actix_web::http::header;
+use actix_web::{get, post, web, HttpResponse};
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::access::Action;
+use domain::claim::{claims_due, ClaimAction, ClaimStatus};
+use domain::participant::{FollowUp, Participant};
+use domain::referral::Referral;
+use domain::shared::clean_text;
+use persistence::audit::ActingContext;
+use persistence::repos::claim::{Claim, ClaimFilter};
+use persistence::repos::{ClaimRepo, ContractRepo, ReferralRepo};
+use persistence::{tx, DbConnection};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+
+use crate::auth::Authenticated;
+use crate::concurrency::{etag, IfMatch};
+use crate::problem::{ApiError, FieldErrors};
+use crate::routes::paging::{path_id, query_enum, query_uuid, Page};
+use crate::routes::participants::{scope_for, today};
+use crate::state::AppState;
+
+pub fn configure(config: &mut ServiceConfig) {
+    config
+        .service(list_claims)
+        .service(get_claim)
+        .service(approve_claim)
+        .service(reject_claim)
+        .service(mark_claim_paid);
+}
+
+/// Raises every claim the referral has earned and not yet claimed, each with a snapshot of the
+/// contract terms and the evidence it rests on. Call in the transaction of the change.
+pub(crate) fn raise_due_claims(
+    conn: &mut DbConnection,
+    acting: &ActingContext,
+    referral: &Referral,
+    follow_ups: &[FollowUp],
+) -> Result<(), ApiError> {
+    let contract = ContractRepo::get(conn, referral.contract_id)?;
+    let claimed = ClaimRepo::claimed_triggers(conn, referral.id)?;
+    let evidence = referral.claim_evidence(follow_ups);
+    for (trigger, amount) in claims_due(&contract.remuneration, &evidence, &claimed) {
+        let terms = json!({
+            "contract_id": contract.id,
+            "contract_reference": contract.reference,
+            "contract_version": contract.version,
+            "procurement_form": contract.procurement_form.as_str(),
+            "start_fee_ore": contract.remuneration.start_fee_ore,
+            "result_steps": contract.remuneration.steps.iter()
+                .map(|(t, a)| json!({"trigger": t.as_str(), "amount_ore": a}))
+                .collect::<Vec<_>>(),
+        });
+        let evidence = json!({
+            "referral_id": referral.id,
+            "referral_status": referral.status.as_str(),
+            "started_on": referral.started_on,
+            "ended_on": referral.ended_on,
+            "outcome": referral.outcome.as_ref().map(|o| o.outcome().as_str()),
+            "follow_ups": evidence.follow_ups.iter()
+                .map(|(months, employed)| json!({"months": months, "employed_and_self_supporting": employed}))
+                .collect::<Vec<_>>(),
+        });
+        let claim = Claim {
+            id: Uuid::now_v7(),
+            referral_id: referral.id,
+            contract_id: contract.id,
+            provider_id: referral.provider_id,
+            trigger,
+            amount_ore: amount,
+            status: ClaimStatus::Pending,
+            terms_snapshot: terms.to_string(),
+            evidence: evidence.to_string(),
+            decided_by: None,
+            decided_at: None,
+            reject_reason: None,
+            paid_on: None,
+            version: 1,
+            created_at: acting.now,
+        };
+        ClaimRepo::insert(conn, acting, &claim, referral.participant_id)?;
+    }
+    Ok(())
+}
+
+/// After a follow-up: claims that the participant's lasting work now confirms.
+pub(crate) fn raise_confirmed_claims(
+    conn: &mut DbConnection,
+    acting: &ActingContext,
+    participant: &Participant,
+) -> Result<(), ApiError> {
+    for referral in ReferralRepo::for_period(conn, participant.current.id)? {
+        raise_due_claims(conn, acting, &referral, &participant.follow_ups)?;
+    }
+    Ok(())
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClaimResponse {
+    pub id: String,
+    pub referral_id: String,
+    pub contract_id: String,
+    pub provider_id: String,
+    /// `start_fee`, `employment_or_studies_started`, `employment_sustained_3_months` or
+    /// `employment_sustained_6_months`.
+    #[schema(example = "start_fee")]
+    pub trigger: String,
+    #[schema(example = 500_000)]
+    pub amount_ore: u64,
+    /// `pending`, `approved`, `rejected` or `paid`.
+    #[schema(example = "pending")]
+    pub status: String,
+    /// The contract terms the amount was computed from, as they were then.
+    #[schema(value_type = Object)]
+    pub terms_snapshot: Value,
+    /// What the claim rests on: the referral's dates and outcome, the follow-ups.
+    #[schema(value_type = Object)]
+    pub evidence: Value,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub reject_reason: Option<String>,
+    pub paid_on: Option<NaiveDate>,
+    pub created_at: DateTime<Utc>,
+    pub version: i32,
+}
+
+impl From<&Claim> for ClaimResponse {
+    fn from(c: &Claim) -> Self {
+        Self {
+            id: c.id.to_string(),
+            referral_id: c.referral_id.to_string(),
+            contract_id: c.contract_id.to_string(),
+            provider_id: c.provider_id.to_string(),
+            trigger: c.trigger.to_string(),
+            amount_ore: c.amount_ore,
+            status: c.status.as_str().to_owned(),
+            terms_snapshot: serde_json::from_str(&c.terms_snapshot).unwrap_or(Value::Null),
+            evidence: serde_json::from_str(&c.evidence).unwrap_or(Value::Null),
+            decided_by: c.decided_by.clone(),
+            decided_at: c.decided_at.map(|d| d.and_utc()),
+            reject_reason: c.reject_reason.clone(),
+            paid_on: c.paid_on,
+            created_at: c.created_at.and_utc(),
+            version: c.version,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClaimList {
+    pub items: Vec<ClaimResponse>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ClaimQuery {
+    #[param(example = "pending", pattern = "^(pending|approved|rejected|paid)$")]
+    pub status: Option<String>,
+    #[param(pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")]
+    pub provider_id: Option<String>,
+    #[param(pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")]
+    pub contract_id: Option<String>,
+    #[param(pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")]
+    pub referral_id: Option<String>,
+    #[param(minimum = 1, maximum = 200, example = 50)]
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    #[param(pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")]
+    pub cursor: Option<String>,
+}
+
+/// List payment claims
+///
+/// The purchaser sees all; a provider's staff its own. Filter by status, provider, contract
+/// or referral.
+#[utoipa::path(
+    tag = "claims",
+    security(("bearer" = [])),
+    params(ClaimQuery),
+    responses((status = 200, description = "A page of claims.", body = ClaimList))
+)]
+#[get("/claims")]
+pub async fn list_claims(
+    caller: Authenticated,
+    query: web::Query<ClaimQuery>,
+    state: web::Data<AppState>,
+) -> Result<web::Json<ClaimList>, ApiError> {
+    let scope = scope_for(&caller.0, Action::ReadClaims)?;
+    let query = query.into_inner();
+    let page = Page::parse(query.limit, query.cursor)?;
+    let filter = ClaimFilter {
+        status: query_enum(
+            query.status,
+            "status",
+            ClaimStatus::parse,
+            "pending, approved, rejected, paid",
+        )?,
+        provider_id: query_uuid(query.provider_id, "provider_id")?,
+        contract_id: query_uuid(query.contract_id, "contract_id")?,
+        referral_id: query_uuid(query.referral_id, "referral_id")?,
+    };
+    let claims = state
+        .db(move |conn| Ok(ClaimRepo::list(conn, &scope, &filter, page.after, page.limit)?))
+        .await?;
+    Ok(web::Json(ClaimList {
+        items: claims.iter().map(ClaimResponse::from).collect(),
+        next_cursor: page.next_cursor(&claims, |c| c.id),
+    }))
+}
+
+fn claim_response(claim: &Claim) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::ETAG, etag(claim.version)))
+        .json(ClaimResponse::from(claim))
+}
+
+/// Get a payment claim
+#[utoipa::path(
+    tag = "claims",
+    security(("bearer" = [])),
+    params(("claim_id" = String, Path, description = "The claim's id")),
+    responses(
+        (status = 200, description = "The claim.", body = ClaimResponse,
+            headers(("ETag" = String, description = "The claim's version"))),
+        (status = 404, response = crate::openapi::NotFoundResponse),
+    )
+)]
+#[get("/claims/{claim_id}")]
+pub async fn get_claim(
+    caller: Authenticated,
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let scope = scope_for(&caller.0, Action::ReadClaims)?;
+    let id = path_id(&path, "claim")?;
+    let claim = state
+        .db(move |conn| Ok(ClaimRepo::get(conn, id, &scope)?))
+        .await
+        .map_err(|e| e.for_resource("claim"))?;
+    Ok(claim_response(&claim))
+}
+
+/// Applies a decision to the claim at the `If-Match` version.
+async fn decide(
+    caller: &Authenticated,
+    raw_id: &str,
+    if_match: IfMatch,
+    action: ClaimAction,
+    state: &AppState,
+    change: impl FnOnce(&mut Claim) + Send + 'static,
+) -> Result<HttpResponse, ApiError> {
+    let scope = scope_for(&caller.0, Action::DecideClaims)?;
+    let id = path_id(raw_id, "claim")?;
+    let acting = caller.acting();
+    let event = match action {
+        ClaimAction::Approve => "claim.approved",
+        ClaimAction::Reject => "claim.rejected",
+        ClaimAction::MarkPaid => "claim.paid",
+    };
+    let saved = state
+        .db(move |conn| {
+            tx::write(conn, |conn| {
+                let before = ClaimRepo::get(conn, id, &scope)?;
+                if before.version != if_match.0 {
+                    return Err(ApiError::PreconditionFailed {
+                        current_version: before.version,
+                    });
+                }
+                let mut after = before.clone();
+                after.status = before.status.apply(action).map_err(|e| ApiError::Conflict {
+                    code: "invalid_transition",
+                    detail: format!("{e}; current status: {}.", before.status.as_str()),
+                })?;
+                if action != ClaimAction::MarkPaid {
+                    after.decided_by = Some(acting.subject.clone());
+                    after.decided_at = Some(acting.now);
+                }
+                change(&mut after);
+                Ok(ClaimRepo::save(conn, &acting, &before, &after, event)?)
+            })
+        })
+        .await
+        .map_err(|e| e.for_resource("claim"))?;
+    Ok(claim_response(&saved))
+}
+
+/// Approve a claim
+///
+/// By the purchaser; `pending` only. Requires `If-Match`.
+#[utoipa::path(
+    tag = "claims",
+    security(("bearer" = [])),
+    params(("claim_id" = String, Path, description = "The claim's id"), crate::openapi::IfMatchHeader),
+    responses(
+        (status = 200, description = "The approved claim.", body = ClaimResponse,
+            headers(("ETag" = String, description = "The claim's new version"))),
+        (status = 404, response = crate::openapi::NotFoundResponse),
+        (status = 409, response = crate::openapi::ConflictResponse),
+        (status = 412, response = crate::openapi::PreconditionFailedResponse),
+        (status = 428, response = crate::openapi::PreconditionRequiredResponse),
+    )
+)]
+#[post("/claims/{claim_id}/approve")]
+pub async fn approve_claim(
+    caller: Authenticated,
+    path: web::Path<String>,
+    if_match: IfMatch,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    decide(&caller, &path, if_match, ClaimAction::Approve, &state, |_| {}).await
+}
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RejectClaimRequest {
+    #[schema(example = "The employment started before the referral.", max_length = 2000)]
+    pub reason: String,
+}
+
+/// Reject a claim
+///
+/// By the purchaser, with a reason; `pending` only. Requires `If-Match`.
+#[utoipa::path(
+    tag = "claims",
+    security(("bearer" = [])),
+    params(("claim_id" = String, Path, description = "The claim's id"), crate::openapi::IfMatchHeader),
+    request_body = RejectClaimRequest,
+    responses(
+        (status = 200, description = "The rejected claim.", body = ClaimResponse,
+            headers(("ETag" = String, description = "The claim's new version"))),
+        (status = 404, response = crate::openapi::NotFoundResponse),
+        (status = 409, response = crate::openapi::ConflictResponse),
+        (status = 412, response = crate::openapi::PreconditionFailedResponse),
+        (status = 422, response = crate::openapi::UnprocessableResponse),
+        (status = 428, response = crate::openapi::PreconditionRequiredResponse),
+    )
+)]
+#[post("/claims/{claim_id}/reject")]
+pub async fn reject_claim(
+    caller: Authenticated,
+    path: web::Path<String>,
+    if_match: IfMatch,
+    body: web::Json<RejectClaimRequest>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let mut errors = FieldErrors::default();
+    let reason = errors.check("reason", "invalid_format", clean_text(&body.reason, 2000));
+    let reason = errors.finish(|| reason)?;
+    decide(&caller, &path, if_match, ClaimAction::Reject, &state, move |c| {
+        c.reject_reason = Some(reason);
+    })
+    .await
+}
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MarkPaidRequest {
+    #[schema(example = "2026-12-15")]
+    pub paid_on: NaiveDate,
+}
+
+/// Mark a claim paid
+///
+/// By the purchaser; `approved` only; the payment date may not be in the future. Requires
+/// `If-Match`.
+#[utoipa::path(
+    tag = "claims",
+    security(("bearer" = [])),
+    params(("claim_id" = String, Path, description = "The claim's id"), crate::openapi::IfMatchHeader),
+    request_body = MarkPaidRequest,
+    responses(
+        (status = 200, description = "The paid claim.", body = ClaimResponse,
+            headers(("ETag" = String, description = "The claim's new version"))),
+        (status = 404, response = crate::openapi::NotFoundResponse),
+        (status = 409, response = crate::openapi::ConflictResponse),
+        (status = 412, response = crate::openapi::PreconditionFailedResponse),
+        (status = 422, response = crate::openapi::UnprocessableResponse),
+        (status = 428, response = crate::openapi::PreconditionRequiredResponse),
+    )
+)]
+#[post("/claims/{claim_id}/mark-paid")]
+pub async fn mark_claim_paid(
+    caller: Authenticated,
+    path: web::Path<String>,
+    if_match: IfMatch,
+    body: web::Json<MarkPaidRequest>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let paid_on = body.paid_on;
+    if paid_on > today() {
+        let mut errors = FieldErrors::default();
+        errors.add("paid_on", "in_future", "the payment date may not be in the future");
+        return Err(ApiError::Validation(errors.into_vec()));
+    }
+    decide(&caller, &path, if_match, ClaimAction::MarkPaid, &state, move |c| {
+        c.paid_on = Some(paid_on);
+    })
+    .await
+}

@@ -1,0 +1,220 @@
+//! Progress reports: attendance line by line for a period, each line with its own id.
+
+use actix_web::http::header;
+use actix_web::{get, post, web, HttpResponse};
+use chrono::NaiveDate;
+use domain::access::Action;
+use domain::referral::{check_lines, Granularity, ProgressLine};
+use domain::shared::clean_text;
+use persistence::repos::referral::ProgressReport;
+use persistence::repos::ReferralRepo;
+use persistence::tx;
+use uuid::Uuid;
+
+use super::dto::{ProgressReportList, ProgressReportRequest, ProgressReportResponse};
+use super::{load_for_change, referral_error};
+use crate::auth::Authenticated;
+use crate::concurrency::{etag, IfMatch};
+use crate::problem::{ApiError, FieldErrors};
+use crate::routes::paging::path_id;
+use crate::routes::participants::{scope_for, today};
+use crate::state::AppState;
+
+const MAX_HOURS: f64 = 168.0;
+
+fn minutes(errors: &mut FieldErrors, field: &str, hours: f64) -> Option<u32> {
+    if !hours.is_finite() || !(0.0..=MAX_HOURS).contains(&hours) {
+        errors.add(field, "out_of_range", format!("hours are from 0 to {MAX_HOURS}"));
+        return None;
+    }
+    // In range, so the rounded minutes fit a u32.
+    Some((hours * 60.0).round() as u32)
+}
+
+/// The days a line covers.
+fn days(granularity: Granularity, on: NaiveDate) -> impl Iterator<Item = NaiveDate> {
+    let length = match granularity {
+        Granularity::Day => 1,
+        Granularity::Week => 7,
+    };
+    (0..length).map(move |offset| on + chrono::Days::new(offset))
+}
+
+/// A report as sent, checked line by line.
+struct NewReport {
+    granularity: Granularity,
+    from: NaiveDate,
+    to: NaiveDate,
+    lines: Vec<ProgressLine>,
+    comment: Option<String>,
+}
+
+fn parse(body: ProgressReportRequest) -> Result<NewReport, ApiError> {
+    let mut errors = FieldErrors::default();
+    let granularity = errors.check(
+        "granularity",
+        "invalid_value",
+        Granularity::parse(&body.granularity).ok_or("use day or week"),
+    );
+    let comment = body
+        .comment
+        .filter(|c| !c.trim().is_empty())
+        .and_then(|c| errors.check("comment", "invalid_format", clean_text(&c, 2000)));
+    let lines: Vec<Option<ProgressLine>> = body
+        .lines
+        .into_iter()
+        .enumerate()
+        .map(|(i, line)| {
+            let attended = minutes(&mut errors, &format!("lines[{i}].attended_hours"), line.attended_hours);
+            let absent = minutes(&mut errors, &format!("lines[{i}].absent_hours"), line.absent_hours);
+            let reason = line.absence_reason.filter(|r| !r.trim().is_empty()).and_then(|r| {
+                errors.check(
+                    &format!("lines[{i}].absence_reason"),
+                    "invalid_format",
+                    clean_text(&r, 200),
+                )
+            });
+            Some(ProgressLine {
+                on: line.date,
+                attended_minutes: attended?,
+                absent_minutes: absent?,
+                absence_reason: reason,
+            })
+        })
+        .collect();
+    let granularity = errors.finish(|| granularity)?;
+    let lines: Vec<ProgressLine> = lines.into_iter().flatten().collect();
+    if let Err(problems) = check_lines(granularity, body.period_from, body.period_to, &lines) {
+        let mut errors = FieldErrors::default();
+        for (index, problem) in problems {
+            let field = index.map_or_else(|| "lines".to_owned(), |i| format!("lines[{i}].date"));
+            errors.add(&field, "rule", problem.to_string());
+        }
+        return Err(ApiError::Validation(errors.into_vec()));
+    }
+    Ok(NewReport {
+        granularity,
+        from: body.period_from,
+        to: body.period_to,
+        lines,
+        comment,
+    })
+}
+
+/// Report progress
+///
+/// By the provider's staff while the referral is `in_progress`: a period from the start to
+/// today, attended and absent hours per day or per week (a weekly line is dated on its Monday),
+/// and a comment. A day is reported once. Requires `If-Match` with the referral's ETag; the
+/// response's `ETag` is the referral's new version.
+#[utoipa::path(
+    tag = "referrals",
+    security(("bearer" = [])),
+    params(("referral_id" = String, Path, description = "The referral's id"), crate::openapi::IfMatchHeader),
+    request_body = ProgressReportRequest,
+    responses(
+        (status = 201, description = "The report as stored, each line with its id.", body = ProgressReportResponse,
+            headers(("ETag" = String, description = "The referral's new version"))),
+        (status = 404, response = crate::openapi::NotFoundResponse),
+        (status = 409, response = crate::openapi::ConflictResponse),
+        (status = 412, response = crate::openapi::PreconditionFailedResponse),
+        (status = 422, response = crate::openapi::UnprocessableResponse),
+        (status = 428, response = crate::openapi::PreconditionRequiredResponse),
+    )
+)]
+#[post("/referrals/{referral_id}/progress-reports")]
+pub async fn report_progress(
+    caller: Authenticated,
+    path: web::Path<String>,
+    if_match: IfMatch,
+    body: web::Json<ProgressReportRequest>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let scope = scope_for(&caller.0, Action::AnswerReferral)?;
+    let id = path_id(&path, "referral")?;
+    let NewReport {
+        granularity,
+        from,
+        to,
+        lines,
+        comment,
+    } = parse(body.into_inner())?;
+    let acting = caller.acting();
+    let today = today();
+    let (referral, report) = state
+        .db(move |conn| {
+            tx::write(conn, |conn| {
+                let referral = load_for_change(conn, id, &scope, if_match.0)?;
+                referral.may_report(from, to, today).map_err(referral_error)?;
+                let reported: Vec<NaiveDate> = ReferralRepo::reported_days(conn, id)?
+                    .into_iter()
+                    .flat_map(|(g, on)| days(Granularity::parse(&g).unwrap_or(Granularity::Day), on))
+                    .collect();
+                let mut errors = FieldErrors::default();
+                for (i, line) in lines.iter().enumerate() {
+                    if days(granularity, line.on).any(|d| reported.contains(&d)) {
+                        errors.add(
+                            &format!("lines[{i}].date"),
+                            "already_reported",
+                            "an earlier report covers this day",
+                        );
+                    }
+                }
+                errors.finish(|| Some(()))?;
+                let report = ProgressReport {
+                    id: Uuid::now_v7(),
+                    referral_id: id,
+                    granularity,
+                    period_from: from,
+                    period_to: to,
+                    comment,
+                    reported_by: acting.subject.clone(),
+                    reported_at: acting.now,
+                    lines: lines.into_iter().map(|l| (Uuid::now_v7(), l)).collect(),
+                };
+                let referral = ReferralRepo::add_progress_report(conn, &acting, &referral, &report)?;
+                Ok((referral, report))
+            })
+        })
+        .await
+        .map_err(|e| e.for_resource("referral"))?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::ETAG, etag(referral.version)))
+        .json(ProgressReportResponse::from(&report)))
+}
+
+/// List a referral's progress reports
+///
+/// Oldest first, every line with its id and the totals.
+#[utoipa::path(
+    tag = "referrals",
+    security(("bearer" = [])),
+    params(("referral_id" = String, Path, description = "The referral's id")),
+    responses(
+        (status = 200, description = "The reports.", body = ProgressReportList),
+        (status = 404, response = crate::openapi::NotFoundResponse),
+    )
+)]
+#[get("/referrals/{referral_id}/progress-reports")]
+pub async fn list_progress_reports(
+    caller: Authenticated,
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<web::Json<ProgressReportList>, ApiError> {
+    let scope = scope_for(&caller.0, Action::ReadReferral)?;
+    let id = path_id(&path, "referral")?;
+    let acting = caller.acting();
+    let reports = state
+        .db(move |conn| {
+            tx::write(conn, |conn| {
+                let referral = ReferralRepo::get(conn, id, &scope)?;
+                ReferralRepo::audit_read(conn, &acting, &[&referral])?;
+                Ok(ReferralRepo::progress_reports(conn, id)?)
+            })
+        })
+        .await
+        .map_err(|e| e.for_resource("referral"))?;
+    Ok(web::Json(ProgressReportList {
+        items: reports.iter().map(ProgressReportResponse::from).collect(),
+    }))
+}

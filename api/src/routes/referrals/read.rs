@@ -1,0 +1,162 @@
+//! Reading referrals: a scoped list, one referral, its history. Every read is audited.
+
+use actix_web::http::StatusCode;
+use actix_web::{get, web, HttpResponse};
+use domain::access::Action;
+use domain::referral::ReferralStatus;
+use persistence::repos::referral::{ReferralFilter, REFERRAL};
+use persistence::repos::ReferralRepo;
+use persistence::tx;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::dto::{ReferralList, ReferralResponse};
+use super::{card_of, referral_response};
+use crate::auth::Authenticated;
+use crate::problem::ApiError;
+use crate::routes::paging::{path_id, query_enum, query_uuid, Page};
+use crate::routes::participants::{history_entries, scope_for, today, HistoryList};
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ReferralQuery {
+    /// A referral status; `expired` and `sent` follow the computed expiry.
+    #[param(
+        example = "sent",
+        pattern = "^(sent|accepted|declined|cancelled|expired|in_progress|completed|interrupted)$"
+    )]
+    pub status: Option<String>,
+    #[param(pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")]
+    pub participant_id: Option<String>,
+    #[param(pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")]
+    pub provider_id: Option<String>,
+    #[param(pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")]
+    pub contract_id: Option<String>,
+    #[param(minimum = 1, maximum = 200, example = 50)]
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    #[param(pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")]
+    pub cursor: Option<String>,
+}
+
+/// List referrals
+///
+/// Only those you may see: a coach or manager their job centre's, a district officer their
+/// district's, a provider's staff those sent to their provider. Keyset-paginated.
+#[utoipa::path(
+    tag = "referrals",
+    security(("bearer" = [])),
+    params(ReferralQuery),
+    responses((status = 200, description = "A page of referrals.", body = ReferralList))
+)]
+#[get("/referrals")]
+pub async fn list_referrals(
+    caller: Authenticated,
+    query: web::Query<ReferralQuery>,
+    state: web::Data<AppState>,
+) -> Result<web::Json<ReferralList>, ApiError> {
+    let scope = scope_for(&caller.0, Action::ReadReferral)?;
+    let query = query.into_inner();
+    let page = Page::parse(query.limit, query.cursor)?;
+    let filter = ReferralFilter {
+        status: query_enum(query.status, "status", ReferralStatus::parse, "a referral status")?,
+        participant_id: query_uuid(query.participant_id, "participant_id")?,
+        provider_id: query_uuid(query.provider_id, "provider_id")?,
+        contract_id: query_uuid(query.contract_id, "contract_id")?,
+    };
+    let (acting, today) = (caller.acting(), today());
+    let (referrals, cards) = state
+        .db(move |conn| {
+            tx::write(conn, |conn| {
+                let referrals = ReferralRepo::list(conn, &scope, &filter, page.after, page.limit, today)?;
+                let ids: Vec<_> = referrals.iter().map(|r| r.participant_id).collect();
+                let cards = ReferralRepo::participant_cards(conn, &ids)?;
+                ReferralRepo::audit_read(conn, &acting, &referrals.iter().collect::<Vec<_>>())?;
+                Ok((referrals, cards))
+            })
+        })
+        .await?;
+    let items = referrals
+        .iter()
+        .filter_map(|r| {
+            let card = cards.iter().find(|c| c.id == r.participant_id.to_string())?;
+            Some(ReferralResponse::new(r, card, today))
+        })
+        .collect();
+    Ok(web::Json(ReferralList {
+        items,
+        next_cursor: page.next_cursor(&referrals, |r| r.id),
+    }))
+}
+
+/// Get a referral
+///
+/// 404 when it does not exist or is outside your reach (another provider's referral).
+#[utoipa::path(
+    tag = "referrals",
+    security(("bearer" = [])),
+    params(("referral_id" = String, Path, description = "The referral's id")),
+    responses(
+        (status = 200, description = "The referral.", body = ReferralResponse,
+            headers(("ETag" = String, description = "The referral's version"))),
+        (status = 404, response = crate::openapi::NotFoundResponse),
+    )
+)]
+#[get("/referrals/{referral_id}")]
+pub async fn get_referral(
+    caller: Authenticated,
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let scope = scope_for(&caller.0, Action::ReadReferral)?;
+    let id = path_id(&path, "referral")?;
+    let acting = caller.acting();
+    let (referral, card) = state
+        .db(move |conn| {
+            tx::write(conn, |conn| {
+                let referral = ReferralRepo::get(conn, id, &scope)?;
+                ReferralRepo::audit_read(conn, &acting, &[&referral])?;
+                let card = card_of(conn, &referral)?;
+                Ok((referral, card))
+            })
+        })
+        .await
+        .map_err(|e| e.for_resource("referral"))?;
+    Ok(referral_response(&referral, &card, StatusCode::OK))
+}
+
+/// Field-level history of a referral
+#[utoipa::path(
+    tag = "referrals",
+    security(("bearer" = [])),
+    params(("referral_id" = String, Path, description = "The referral's id")),
+    responses(
+        (status = 200, description = "The changes, oldest first.", body = HistoryList),
+        (status = 404, response = crate::openapi::NotFoundResponse),
+    )
+)]
+#[get("/referrals/{referral_id}/history")]
+pub async fn referral_history(
+    caller: Authenticated,
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<web::Json<HistoryList>, ApiError> {
+    let scope = scope_for(&caller.0, Action::ReadReferral)?;
+    let id = path_id(&path, "referral")?;
+    let acting = caller.acting();
+    let rows = state
+        .db(move |conn| {
+            tx::write(conn, |conn| {
+                let referral = ReferralRepo::get(conn, id, &scope)?;
+                ReferralRepo::audit_read(conn, &acting, &[&referral])?;
+                Ok(persistence::history::for_resource(conn, REFERRAL, &id.to_string())?)
+            })
+        })
+        .await
+        .map_err(|e| e.for_resource("referral"))?;
+    Ok(web::Json(HistoryList {
+        items: history_entries(rows),
+    }))
+}
