@@ -15,4 +15,5 @@ mod openapi;
 mod participants;
 mod readiness;
 mod reference;
+mod referrals;
 mod transactions;
