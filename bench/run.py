@@ -36,6 +36,9 @@ ENDPOINTS = [
     ("GET /v1/participants?limit=50", "/v1/participants?limit=50", ["coach", "--jobbtorg", "jarva"], "list_participants.sql", None),
     ("POST /v1/participants", "/v1/participants", ["district_officer", "--district", "rinkeby-kista"], "intake.sql", "intake.lua"),
     ("GET /v1/activity-plans/{id}", "/v1/activity-plans/{plan}", ["coach", "--jobbtorg", "jarva"], "get_plan.sql", None),
+    ("GET /v1/referrals/{id}", "/v1/referrals/{referral}", ["provider_staff", "--provider", "{provider}"], "get_referral.sql", None),
+    ("GET /v1/referrals?limit=50", "/v1/referrals?limit=50", ["provider_staff", "--provider", "{provider}"], "list_referrals.sql", None),
+    ("POST /v1/referrals", "/v1/referrals", ["coach", "--jobbtorg", "jarva"], "create_referral.sql", "referral.lua"),
 ]
 SEEDED_PARTICIPANTS = 60
 
@@ -79,7 +82,7 @@ def to_ms(value):
 def wrk(path, token, lua):
     script = ["-s", os.path.join(ROOT, "bench", lua)] if lua else []
     out = run(["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", *script,
-               "-H", f"Authorization: Bearer {token}", f"http://127.0.0.1:{PORT}{path}"]).stdout
+               "-H", f"Authorization: Bearer {token}", f"http://127.0.0.1:{PORT}{path}"], cwd=ROOT).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p50 = to_ms(re.search(r"\s50%\s+(\S+)", out).group(1))
     p99 = to_ms(re.search(r"\s99%\s+(\S+)", out).group(1))
@@ -89,10 +92,16 @@ def wrk(path, token, lua):
     return rps, p50, p99
 
 
-def pgbench(database_url, script, participant, plan):
+def fill(text, ids):
+    for name, value in ids.items():
+        text = text.replace("{" + name + "}", value)
+    return text
+
+
+def pgbench(database_url, script, ids):
     logdir = tempfile.mkdtemp(prefix="jobbtorg-pgbench-")
     with open(os.path.join(ROOT, "bench", "sql", script)) as f:
-        sql = f.read().replace("{participant}", participant).replace("{plan}", plan)
+        sql = fill(f.read(), ids)
     script_file = os.path.join(logdir, "script.sql")
     with open(script_file, "w") as f:
         f.write(sql)
@@ -135,6 +144,29 @@ def seed_plan(participant, coach_token):
     return plan["id"]
 
 
+def seed_referrals(participant, coach_token, purchaser_token):
+    """A provider with a large mapping contract at Järva and 50 referrals of the participant to
+    it; returns (provider id, first referral id)."""
+    today = datetime.date.today()
+    _, provider = call("POST", "/v1/providers", purchaser_token,
+                       {"org_number": "556677-8899", "name": "Bench Provider AB", "kind": "lou"})
+    call("POST", f"/v1/providers/{provider['id']}/contracts", purchaser_token,
+         {"reference": "BENCH-1", "procurement_form": "lou_framework", "valid_from": today.isoformat(),
+          "valid_to": (today + datetime.timedelta(days=365)).isoformat(), "activity_types": ["mapping"],
+          "target_groups": ["sfi_student"], "job_centres": ["jarva"], "capacity": 1000000, "start_fee_ore": 0})
+    first = None
+    for _ in range(50):
+        _, referral = call("POST", "/v1/referrals", coach_token, referral_body(participant))
+        first = first or referral["id"]
+    return provider["id"], first
+
+
+def referral_body(participant):
+    today = datetime.date.today()
+    return {"participant_id": participant, "activity_type": "mapping", "starts_on": today.isoformat(),
+            "ends_on": (today + datetime.timedelta(days=20)).isoformat(), "statutory_basis": "SoL 4 kap. 4 §"}
+
+
 def seed_participants(token):
     """Refers SEEDED_PARTICIPANTS people through the API and returns the first one's id."""
     first = None
@@ -171,10 +203,15 @@ def bench_backend(backend):
         env = server_env(database_url)
         token = lambda args: run([BINARY, "token", "--role", *args, "--ttl", "1h"], env=env).stdout.strip()
         participant = seed_participants(token(["district_officer", "--district", "rinkeby-kista"]))
-        plan = seed_plan(participant, token(["coach", "--jobbtorg", "jarva"]))
+        coach = token(["coach", "--jobbtorg", "jarva"])
+        plan = seed_plan(participant, coach)
+        provider, referral = seed_referrals(participant, coach, token(["contract_manager"]))
+        ids = {"participant": participant, "plan": plan, "provider": provider, "referral": referral}
+        with open(os.path.join(ROOT, "bench", "referral.body.json"), "w") as f:
+            json.dump(referral_body(participant), f)
         for name, path, token_args, script, lua in ENDPOINTS:
-            rps, p50, p99 = wrk(path.replace("{participant}", participant).replace("{plan}", plan), token(token_args), lua)
-            floor = pgbench(database_url, script, participant, plan) if (script and backend == "postgres") else None
+            rps, p50, p99 = wrk(fill(path, ids), token([fill(a, ids) for a in token_args]), lua)
+            floor = pgbench(database_url, script, ids) if (script and backend == "postgres") else None
             rows.append((backend, name, rps, p50, p99, floor))
             print(f"{backend:8} {name:28} {rps:9.0f} req/s  p50 {p50:6.2f} ms  p99 {p99:6.2f} ms"
                   + (f"  floor {floor[0]:9.0f} tx/s  ratio {rps / floor[0]:.2f}" if floor else ""), flush=True)
@@ -212,7 +249,9 @@ def main():
         f"- Data: {SEEDED_PARTICIPANTS} participants at Järva seeded through the API before the runs, the first enrolled "
         "with a drafted plan of two activities; every participant "
         "read writes its access-log record in the same transaction (the floors do too); the intake run refers a new "
-        "person per request (bench/intake.lua).",
+        "person per request (bench/intake.lua); a provider with a mapping contract at Järva and 50 referrals of the "
+        "enrolled participant to it, read by the provider's staff; the referral run sends another referral of that "
+        "participant per request (bench/referral.lua), each through the default allocation.",
         "",
         "| backend | endpoint | requests/s | p50 ms | p99 ms | floor tx/s | floor p50 ms | floor p99 ms | ratio |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|",

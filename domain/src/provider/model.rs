@@ -121,14 +121,23 @@ pub enum ContractError {
     StepTwice(ClaimTrigger),
     #[error("a result step pays more than 0 öre")]
     ZeroStep,
+    #[error("an amount is at most {MAX_AMOUNT_ORE} öre")]
+    AmountTooLarge { field: &'static str },
+    #[error("capacity is at most {MAX_CAPACITY} participants")]
+    CapacityTooLarge,
 }
+
+/// Sanity bounds: 100 million kronor for one payment, 100 000 places for one contract.
+pub const MAX_AMOUNT_ORE: u64 = 10_000_000_000;
+pub const MAX_CAPACITY: u32 = 100_000;
 
 impl ContractError {
     /// The request field the error is about.
     pub fn field(&self) -> &'static str {
         match self {
             ContractError::EndsBeforeStart => "valid_to",
-            ContractError::NoCapacity => "capacity",
+            ContractError::NoCapacity | ContractError::CapacityTooLarge => "capacity",
+            ContractError::AmountTooLarge { field } => field,
             ContractError::Empty { field } | ContractError::Duplicate { field, .. } => field,
             ContractError::StepTwice(_) | ContractError::ZeroStep => "result_steps",
         }
@@ -160,6 +169,12 @@ impl Contract {
         if self.capacity == 0 {
             errors.push(ContractError::NoCapacity);
         }
+        if self.capacity > MAX_CAPACITY {
+            errors.push(ContractError::CapacityTooLarge);
+        }
+        if self.remuneration.start_fee_ore > MAX_AMOUNT_ORE {
+            errors.push(ContractError::AmountTooLarge { field: "start_fee_ore" });
+        }
         for (field, codes) in [
             ("activity_types", &self.activity_types),
             ("target_groups", &self.target_groups),
@@ -180,6 +195,9 @@ impl Contract {
         }
         if steps.iter().any(|(_, amount)| *amount == 0) {
             errors.push(ContractError::ZeroStep);
+        }
+        if steps.iter().any(|(_, amount)| *amount > MAX_AMOUNT_ORE) {
+            errors.push(ContractError::AmountTooLarge { field: "result_steps" });
         }
         errors
     }
@@ -311,6 +329,26 @@ mod tests {
                 "result_steps"
             ]
         );
+    }
+
+    #[test]
+    fn amounts_and_capacity_are_bounded() {
+        let mut c = contract();
+        c.capacity = MAX_CAPACITY + 1;
+        c.remuneration.start_fee_ore = MAX_AMOUNT_ORE + 1;
+        c.remuneration.steps[0].1 = MAX_AMOUNT_ORE + 1;
+        assert_eq!(
+            c.check(),
+            vec![
+                ContractError::CapacityTooLarge,
+                ContractError::AmountTooLarge { field: "start_fee_ore" },
+                ContractError::AmountTooLarge { field: "result_steps" },
+            ]
+        );
+        c.capacity = MAX_CAPACITY;
+        c.remuneration.start_fee_ore = MAX_AMOUNT_ORE;
+        c.remuneration.steps[0].1 = MAX_AMOUNT_ORE;
+        assert_eq!(c.check(), vec![]);
     }
 
     #[test]

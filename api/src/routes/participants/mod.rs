@@ -15,7 +15,9 @@ use domain::participant::{Participant, ParticipantError};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-pub use dto::{whole_number, EmploymentDto, HistoryList, ParticipantResponse};
+pub use dto::{
+    optional_whole_number, optional_whole_u64, whole_number, whole_u64, EmploymentDto, HistoryList, ParticipantResponse,
+};
 pub(crate) use lifecycle::outcome_record;
 pub use read::history_entries;
 

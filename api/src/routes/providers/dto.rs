@@ -108,7 +108,8 @@ pub struct ResultStepDto {
     #[schema(example = "employment_or_studies_started")]
     pub trigger: String,
     /// The payment for the step, in öre.
-    #[schema(example = 1_500_000, minimum = 1)]
+    #[schema(example = 1_500_000, minimum = 1, maximum = 10_000_000_000_u64)]
+    #[serde(deserialize_with = "crate::routes::participants::whole_u64")]
     pub amount_ore: u64,
 }
 
@@ -135,10 +136,12 @@ pub struct CreateContractRequest {
     #[schema(example = json!(["jarva", "vasterort"]))]
     pub job_centres: Vec<String>,
     /// Participants at once.
-    #[schema(example = 25, minimum = 1)]
+    #[schema(example = 25, minimum = 1, maximum = 100_000)]
+    #[serde(deserialize_with = "crate::routes::participants::whole_number")]
     pub capacity: u32,
     /// Paid when a referral starts, in öre.
-    #[schema(example = 500_000)]
+    #[schema(example = 500_000, maximum = 10_000_000_000_u64)]
+    #[serde(deserialize_with = "crate::routes::participants::whole_u64")]
     pub start_fee_ore: u64,
     #[serde(default)]
     pub result_steps: Vec<ResultStepDto>,
@@ -159,8 +162,11 @@ pub struct UpdateContractRequest {
     pub activity_types: Option<Vec<String>>,
     pub target_groups: Option<Vec<String>>,
     pub job_centres: Option<Vec<String>>,
-    #[schema(minimum = 1)]
+    #[schema(minimum = 1, maximum = 100_000)]
+    #[serde(default, deserialize_with = "crate::routes::participants::optional_whole_number")]
     pub capacity: Option<u32>,
+    #[schema(maximum = 10_000_000_000_u64)]
+    #[serde(default, deserialize_with = "crate::routes::participants::optional_whole_u64")]
     pub start_fee_ore: Option<u64>,
     pub result_steps: Option<Vec<ResultStepDto>>,
     #[schema(example = "suspended")]

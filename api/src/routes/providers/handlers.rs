@@ -149,7 +149,10 @@ pub struct ProviderQuery {
     /// `active`, `suspended` or `ended`; callers other than the purchaser see active ones only.
     #[param(example = "active", pattern = "^(active|suspended|ended)$")]
     pub status: Option<String>,
-    #[param(example = "lou", pattern = "^[a-z_]{1,32}$")]
+    #[param(
+        example = "lou",
+        pattern = "^(lou|lov|own_regime|iop|nonprofit|staffing_agency|education|public_agency)$"
+    )]
     pub kind: Option<String>,
     #[param(minimum = 1, maximum = 200, example = 50)]
     pub limit: Option<i64>,
