@@ -153,7 +153,7 @@ def seed_referrals(participant, coach_token, purchaser_token):
     call("POST", f"/v1/providers/{provider['id']}/contracts", purchaser_token,
          {"reference": "BENCH-1", "procurement_form": "lou_framework", "valid_from": today.isoformat(),
           "valid_to": (today + datetime.timedelta(days=365)).isoformat(), "activity_types": ["mapping"],
-          "target_groups": ["sfi_student"], "job_centres": ["jarva"], "capacity": 1000000, "start_fee_ore": 0})
+          "target_groups": ["sfi_student"], "job_centres": ["jarva"], "capacity": 100000, "start_fee_ore": 0})
     first = None
     for _ in range(50):
         _, referral = call("POST", "/v1/referrals", coach_token, referral_body(participant))
@@ -259,8 +259,10 @@ def main():
     for backend, name, rps, p50, p99, floor in rows:
         floor_cells = (f"{floor[0]:.0f} | {floor[1]:.2f} | {floor[2]:.2f} | {rps / floor[0]:.2f}" if floor else "— | — | — | —")
         lines.append(f"| {backend} | `{name}` | {rps:.0f} | {p50:.2f} | {p99:.2f} | {floor_cells} |")
+    with open(os.path.join(ROOT, "bench", "notes.md")) as f:
+        notes = f.read()
     with open(os.path.join(ROOT, "bench", "RESULTS.md"), "w") as f:
-        f.write("\n".join(lines) + "\n")
+        f.write("\n".join(lines) + "\n" + notes)
     print("wrote bench/RESULTS.md")
 
 
