@@ -120,7 +120,9 @@ pub fn list_scope(actor: &Actor, action: Action) -> Option<ListScope> {
                 .then_some(ListScope::Everything),
             _ => None,
         },
-        Action::ReadReferenceData | Action::ReadProviders => Some(ListScope::Everything),
+        Action::ReadReferenceData => Some(ListScope::Everything),
+        // A machine client does exactly what its scopes name and nothing more.
+        Action::ReadProviders => (actor.role() != Role::Integration).then_some(ListScope::Everything),
         // The purchaser keeps providers and their terms; the provider role never does.
         Action::ManageProviders => {
             matches!(actor.role(), Role::ContractManager | Role::Admin).then_some(ListScope::Everything)
@@ -287,7 +289,7 @@ mod tests {
             (ProviderStaff, ReadProviders, true, true),
             (ContractManager, ReadProviders, true, true),
             (Analyst, ReadProviders, true, true),
-            (Integration, ReadProviders, true, true),
+            (Integration, ReadProviders, false, false),
             (Admin, ReadProviders, true, true),
             (DistrictOfficer, ManageProviders, false, false),
             (Coach, ManageProviders, false, false),

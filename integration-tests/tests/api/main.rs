@@ -11,6 +11,7 @@ mod errors;
 mod events;
 mod health;
 mod helpers;
+mod integration_clients;
 mod openapi;
 mod participants;
 mod readiness;
