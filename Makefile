@@ -10,7 +10,7 @@ REDOCLY := tools/openapi-lint/node_modules/.bin/redocly
 DEV_JWT_SECRET ?= jobbtorg-development-secret-do-not-use-in-production
 ROLE ?= admin
 
-.PHONY: run token build test test-unit test-sqlite test-postgres test-postgres-if-reachable openapi \
+.PHONY: run token build test docs-test test-unit test-sqlite test-postgres test-postgres-if-reachable openapi \
         lint lint-rust lint-deps lint-openapi bench fuzz
 
 run:
@@ -26,7 +26,11 @@ token:
 build:
 	$(CARGO) build --workspace --all-targets
 
-test: test-unit test-sqlite test-postgres-if-reachable
+test: test-unit test-sqlite test-postgres-if-reachable docs-test
+
+# Every ```bash block of docs/*.md against a fresh server.
+docs-test:
+	DEV_JWT_SECRET="$(DEV_JWT_SECRET)" scripts/docs-examples
 
 test-unit:
 	$(CARGO) test --workspace --exclude integration-tests
