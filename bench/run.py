@@ -56,6 +56,8 @@ def server_env(database_url):
         "DB_POOL_SIZE": str(CONNECTIONS),
         "HTTP_WORKERS": "2",
         "RUST_LOG": "warn",
+        # The load generator is one subject sending thousands of writes; measure without the limit.
+        "RATE_LIMIT_WRITES_PER_MINUTE": "0",
     })
     return env
 

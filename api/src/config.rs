@@ -28,6 +28,9 @@ pub struct Config {
     pub jwt_audience: String,
     /// How tokens are verified; `None` when nothing is configured (the server refuses to start).
     pub jwt_keys: Option<KeyConfig>,
+    /// Write requests (POST, PUT, PATCH, DELETE) one token subject may make per minute; 0 turns
+    /// the limit off (`RATE_LIMIT_WRITES_PER_MINUTE`).
+    pub writes_per_minute: u32,
 }
 
 /// A development secret shorter than this is refused (HS256 needs at least 256 bits).
@@ -72,6 +75,7 @@ impl Config {
         let (_, jwt_issuer) = get("JWT_ISSUER", "jobbtorg-dev");
         let (_, jwt_audience) = get("JWT_AUDIENCE", "jobbtorg-api");
         let jwt_keys = jwt_keys(&lookup)?;
+        let writes_per_minute = parse_in_range(get("RATE_LIMIT_WRITES_PER_MINUTE", "600"), 0, 1_000_000)?;
 
         Ok(Config {
             database_url,
@@ -81,6 +85,7 @@ impl Config {
             http_workers,
             request_timeout,
             target_group_phase,
+            writes_per_minute,
             jwt_issuer,
             jwt_audience,
             jwt_keys,
@@ -166,6 +171,7 @@ mod tests {
             ("DB_POOL_SIZE", "0"),
             ("DB_POOL_SIZE", "many"),
             ("TARGET_GROUP_PHASE", "3"),
+            ("RATE_LIMIT_WRITES_PER_MINUTE", "-5"),
             ("DATABASE_URL", "mysql://x/y"),
             ("HTTP_WORKERS", "-1"),
             ("JWT_HS256_SECRET", "too-short"),

@@ -90,6 +90,7 @@ problem_responses! {
     PreconditionRequiredResponse => "PreconditionRequired": "`If-Match` is required for this operation.";
     InternalErrorResponse => "InternalError": "Unexpected failure; the cause is logged under the request id.";
     ServiceUnavailableResponse => "ServiceUnavailable": "The database is not reachable; retry later.";
+    TooManyRequestsResponse => "TooManyRequests": "The token's write requests for this minute are used up; `Retry-After` says when to retry.";
 }
 
 fn problem_response(description: &str) -> Response {
@@ -172,22 +173,21 @@ impl Modify for SharedComponents {
 
 fn add_standard_errors(document: &mut OpenApiDocument) {
     for item in document.paths.paths.values_mut() {
-        for operation in [
-            &mut item.get,
-            &mut item.post,
-            &mut item.put,
-            &mut item.patch,
-            &mut item.delete,
-        ]
-        .into_iter()
-        .flatten()
-        {
-            add_operation_errors(operation);
+        for (operation, write) in [
+            (&mut item.get, false),
+            (&mut item.post, true),
+            (&mut item.put, true),
+            (&mut item.patch, true),
+            (&mut item.delete, true),
+        ] {
+            if let Some(operation) = operation {
+                add_operation_errors(operation, write);
+            }
         }
     }
 }
 
-fn add_operation_errors(operation: &mut Operation) {
+fn add_operation_errors(operation: &mut Operation, write: bool) {
     let mut add = |status: &str, name: &str| {
         operation
             .responses
@@ -215,6 +215,9 @@ fn add_operation_errors(operation: &mut Operation) {
     if secured {
         add("401", "Unauthorized");
         add("403", "Forbidden");
+        if write {
+            add("429", "TooManyRequests");
+        }
     }
     add("500", "InternalError");
     add("503", "ServiceUnavailable");

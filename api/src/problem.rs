@@ -139,6 +139,8 @@ pub enum ApiError {
     IdempotencyKeyReused,
     #[error("a request with this idempotency key is still in progress")]
     IdempotencyInProgress,
+    #[error("too many write requests; retry after {retry_after} s")]
+    TooManyRequests { retry_after: u32 },
     #[error("database unavailable: {0}")]
     Unavailable(String),
     #[error("request timed out")]
@@ -181,6 +183,7 @@ impl ApiError {
             ApiError::PreconditionRequired => "precondition_required",
             ApiError::IdempotencyKeyReused => "idempotency_key_reused",
             ApiError::IdempotencyInProgress => "idempotency_in_progress",
+            ApiError::TooManyRequests { .. } => "rate_limited",
             ApiError::Unavailable(_) => "service_unavailable",
             ApiError::RequestTimeout { .. } => "request_timeout",
             ApiError::Internal(_) => "internal_error",
@@ -207,6 +210,7 @@ impl ApiError {
             ApiError::PreconditionRequired => "If-Match is required",
             ApiError::IdempotencyKeyReused => "Idempotency key reused with another request",
             ApiError::IdempotencyInProgress => "A request with this idempotency key is in progress",
+            ApiError::TooManyRequests { .. } => "Too many write requests",
             ApiError::Unavailable(_) => "Service temporarily unavailable",
             ApiError::RequestTimeout { .. } => "The request took too long",
             ApiError::Internal(_) => "Internal server error",
@@ -248,6 +252,9 @@ impl ApiError {
                 "This Idempotency-Key was used with a different request body; use a new key for a new request.".into()
             }
             ApiError::IdempotencyInProgress => "Retry when the first request with this key has finished.".into(),
+            ApiError::TooManyRequests { retry_after } => {
+                format!("This token has made its write requests for this minute; retry after {retry_after} s.")
+            }
             ApiError::Unavailable(_) => "The database is not reachable; retry later.".into(),
             ApiError::RequestTimeout { .. } => {
                 "The request was not finished in time; a change may still have been applied, so retry with the same Idempotency-Key or read before retrying.".into()
@@ -295,6 +302,7 @@ impl ResponseError for ApiError {
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden => StatusCode::FORBIDDEN,
             ApiError::Conflict { .. } | ApiError::IdempotencyInProgress => StatusCode::CONFLICT,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::InvalidHeader(_) => StatusCode::BAD_REQUEST,
             ApiError::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
@@ -339,6 +347,9 @@ impl ResponseError for ApiError {
             ApiError::Unavailable(_) | ApiError::RequestTimeout { .. } | ApiError::IdempotencyInProgress
         ) {
             response.insert_header((header::RETRY_AFTER, "5"));
+        }
+        if let ApiError::TooManyRequests { retry_after } = self {
+            response.insert_header((header::RETRY_AFTER, retry_after.to_string()));
         }
         response.json(self.to_problem(&request_id))
     }

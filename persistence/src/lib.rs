@@ -8,6 +8,7 @@ pub mod history;
 pub mod idempotency;
 pub mod migrations;
 pub mod pool;
+pub mod rate_limit;
 pub mod repos;
 pub mod rows;
 pub mod schema;

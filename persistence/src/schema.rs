@@ -436,6 +436,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    rate_limit_windows (actor_subject, window_start) {
+        actor_subject -> Text,
+        window_start -> Timestamp,
+        requests -> Integer,
+    }
+}
+
 diesel::joinable!(districts -> job_centres (job_centre_code));
 diesel::joinable!(participation_periods -> participants (participant_id));
 
@@ -470,4 +478,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     progress_reports,
     progress_lines,
     claims,
+    rate_limit_windows,
 );

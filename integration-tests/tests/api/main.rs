@@ -14,6 +14,7 @@ mod helpers;
 mod integration_clients;
 mod openapi;
 mod participants;
+mod rate_limit;
 mod readiness;
 mod reference;
 mod referrals;
