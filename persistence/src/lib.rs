@@ -6,6 +6,7 @@ pub mod error;
 pub mod events;
 pub mod history;
 pub mod idempotency;
+pub mod journal;
 pub mod migrations;
 pub mod pool;
 pub mod rate_limit;

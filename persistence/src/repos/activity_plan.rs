@@ -7,10 +7,10 @@ use domain::activity_plan::{Activity, ActivityPlan, ActivityStatus, Decision, De
 use domain::participant::{changed_fields, Participant};
 use uuid::Uuid;
 
-use crate::audit::{self, ActingContext, AuditEntry};
+use crate::audit::ActingContext;
 use crate::error::RepoError;
-use crate::events::{self, EventScope, NewEvent};
-use crate::history;
+use crate::events::EventScope;
+use crate::journal::{self, Change};
 use crate::pool::DbConnection;
 use crate::rows::participant::stored_uuid;
 use crate::rows::reference::stored_code;
@@ -363,33 +363,20 @@ fn record(
 ) -> Result<(), RepoError> {
     let id = plan.id.to_string();
     let participant_id = participant.id.to_string();
-    history::record(conn, acting, (ACTIVITY_PLAN, &id), Some(&participant_id), changes)?;
-    audit::record(
-        conn,
-        acting,
-        &AuditEntry {
-            action: event_type,
-            resource_type: ACTIVITY_PLAN,
-            resource_id: &id,
-            participant_id: Some(&participant_id),
+    let change = Change {
+        event_type,
+        resource_type: ACTIVITY_PLAN,
+        resource_id: &id,
+        resource_version: plan.version,
+        participant_id: Some(&participant_id),
+        scope: EventScope {
+            jobbtorg: Some(participant.current.jobbtorg.to_string()),
+            district: Some(participant.current.district.to_string()),
+            provider: None,
+            participant: Some(participant_id.clone()),
         },
-    )?;
-    events::append(
-        conn,
-        acting,
-        &NewEvent {
-            event_type,
-            resource_type: ACTIVITY_PLAN,
-            resource_id: &id,
-            resource_version: plan.version,
-            scope: EventScope {
-                jobbtorg: Some(participant.current.jobbtorg.to_string()),
-                district: Some(participant.current.district.to_string()),
-                provider: None,
-                participant: Some(participant_id.clone()),
-            },
-        },
-    )
+    };
+    journal::record(conn, acting, change, changes)
 }
 
 /// Filters of the plan list.

@@ -5,12 +5,13 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use domain::access::ListScope;
 use domain::claim::{ClaimStatus, ClaimTrigger};
+use domain::participant::changed_fields;
 use uuid::Uuid;
 
-use crate::audit::{self, ActingContext, AuditEntry};
+use crate::audit::ActingContext;
 use crate::error::RepoError;
-use crate::events::{self, EventScope, NewEvent};
-use crate::history;
+use crate::events::EventScope;
+use crate::journal::{self, Change};
 use crate::pool::DbConnection;
 use crate::rows::participant::{corrupt, stored_uuid};
 use crate::schema::claims;
@@ -239,31 +240,17 @@ fn record(
 ) -> Result<(), RepoError> {
     let id = claim.id.to_string();
     let participant_id = participant_id.map(|p| p.to_string());
-    let changes = domain::participant::changed_fields(before, &claim.snapshot());
-    history::record(conn, acting, (CLAIM, &id), None, &changes)?;
-    audit::record(
-        conn,
-        acting,
-        &AuditEntry {
-            action: event_type,
-            resource_type: CLAIM,
-            resource_id: &id,
-            participant_id: participant_id.as_deref(),
+    let change = Change {
+        event_type,
+        resource_type: CLAIM,
+        resource_id: &id,
+        resource_version: claim.version,
+        participant_id: participant_id.as_deref(),
+        scope: EventScope {
+            provider: Some(claim.provider_id.to_string()),
+            participant: participant_id.clone(),
+            ..EventScope::default()
         },
-    )?;
-    events::append(
-        conn,
-        acting,
-        &NewEvent {
-            event_type,
-            resource_type: CLAIM,
-            resource_id: &id,
-            resource_version: claim.version,
-            scope: EventScope {
-                provider: Some(claim.provider_id.to_string()),
-                participant: participant_id.clone(),
-                ..EventScope::default()
-            },
-        },
-    )
+    };
+    journal::record(conn, acting, change, &changed_fields(before, &claim.snapshot()))
 }

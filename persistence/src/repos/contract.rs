@@ -6,15 +6,16 @@ use std::collections::HashMap;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use domain::claim::{ClaimTrigger, RemunerationModel};
+use domain::participant::changed_fields;
 use domain::provider::{Contract, ProcurementForm, ProviderStatus};
 use domain::referral::ReferralStatus;
 use domain::shared::Code;
 use uuid::Uuid;
 
-use crate::audit::{self, ActingContext, AuditEntry};
+use crate::audit::ActingContext;
 use crate::error::RepoError;
-use crate::events::{self, EventScope, NewEvent};
-use crate::history;
+use crate::events::EventScope;
+use crate::journal::{self, Change};
 use crate::pool::DbConnection;
 use crate::rows::participant::{corrupt, stored_uuid};
 use crate::rows::reference::stored_code;
@@ -324,30 +325,16 @@ fn record(
     event_type: &str,
 ) -> Result<(), RepoError> {
     let id = contract.id.to_string();
-    let changes = domain::participant::changed_fields(before, &contract.snapshot());
-    history::record(conn, acting, (CONTRACT, &id), None, &changes)?;
-    audit::record(
-        conn,
-        acting,
-        &AuditEntry {
-            action: event_type,
-            resource_type: CONTRACT,
-            resource_id: &id,
-            participant_id: None,
+    let change = Change {
+        event_type,
+        resource_type: CONTRACT,
+        resource_id: &id,
+        resource_version: contract.version,
+        participant_id: None,
+        scope: EventScope {
+            provider: Some(contract.provider_id.to_string()),
+            ..EventScope::default()
         },
-    )?;
-    events::append(
-        conn,
-        acting,
-        &NewEvent {
-            event_type,
-            resource_type: CONTRACT,
-            resource_id: &id,
-            resource_version: contract.version,
-            scope: EventScope {
-                provider: Some(contract.provider_id.to_string()),
-                ..EventScope::default()
-            },
-        },
-    )
+    };
+    journal::record(conn, acting, change, &changed_fields(before, &contract.snapshot()))
 }

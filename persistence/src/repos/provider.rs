@@ -3,14 +3,15 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use domain::participant::changed_fields;
 use domain::provider::{AfProgramme, OrganisationKind, Provider, ProviderContact, ProviderStatus};
 use domain::shared::OrgNumber;
 use uuid::Uuid;
 
-use crate::audit::{self, ActingContext, AuditEntry};
+use crate::audit::ActingContext;
 use crate::error::RepoError;
-use crate::events::{self, EventScope, NewEvent};
-use crate::history;
+use crate::events::EventScope;
+use crate::journal::{self, Change};
 use crate::pool::DbConnection;
 use crate::rows::participant::{corrupt, stored_uuid};
 use crate::rows::reference::stored_code;
@@ -244,30 +245,16 @@ fn record(
     event_type: &str,
 ) -> Result<(), RepoError> {
     let id = provider.id.to_string();
-    let changes = domain::participant::changed_fields(before, &provider.snapshot());
-    history::record(conn, acting, (PROVIDER, &id), None, &changes)?;
-    audit::record(
-        conn,
-        acting,
-        &AuditEntry {
-            action: event_type,
-            resource_type: PROVIDER,
-            resource_id: &id,
-            participant_id: None,
+    let change = Change {
+        event_type,
+        resource_type: PROVIDER,
+        resource_id: &id,
+        resource_version: provider.version,
+        participant_id: None,
+        scope: EventScope {
+            provider: Some(id.clone()),
+            ..EventScope::default()
         },
-    )?;
-    events::append(
-        conn,
-        acting,
-        &NewEvent {
-            event_type,
-            resource_type: PROVIDER,
-            resource_id: &id,
-            resource_version: provider.version,
-            scope: EventScope {
-                provider: Some(id.clone()),
-                ..EventScope::default()
-            },
-        },
-    )
+    };
+    journal::record(conn, acting, change, &changed_fields(before, &provider.snapshot()))
 }

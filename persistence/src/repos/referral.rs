@@ -5,6 +5,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use domain::access::ListScope;
+use domain::participant::changed_fields;
 use domain::participant::{ExitOutcome, ExitRecord};
 use domain::referral::{
     DeclineReason, Granularity, LegalBasis, ProgressLine, Referral, ReferralStatus, ReferredActivity,
@@ -13,8 +14,8 @@ use uuid::Uuid;
 
 use crate::audit::{self, ActingContext, AuditEntry};
 use crate::error::RepoError;
-use crate::events::{self, EventScope, NewEvent};
-use crate::history;
+use crate::events::EventScope;
+use crate::journal::{self, Change};
 use crate::pool::DbConnection;
 use crate::rows::participant::{corrupt, employment, stored_uuid};
 use crate::rows::reference::stored_code;
@@ -500,32 +501,18 @@ fn record(
 ) -> Result<(), RepoError> {
     let id = referral.id.to_string();
     let participant_id = referral.participant_id.to_string();
-    let changes = domain::participant::changed_fields(before, &referral.snapshot());
-    history::record(conn, acting, (REFERRAL, &id), Some(&participant_id), &changes)?;
-    audit::record(
-        conn,
-        acting,
-        &AuditEntry {
-            action: event_type,
-            resource_type: REFERRAL,
-            resource_id: &id,
-            participant_id: Some(&participant_id),
+    let change = Change {
+        event_type,
+        resource_type: REFERRAL,
+        resource_id: &id,
+        resource_version: referral.version,
+        participant_id: Some(&participant_id),
+        scope: EventScope {
+            jobbtorg: Some(referral.jobbtorg.to_string()),
+            district: Some(referral.district.to_string()),
+            provider: Some(referral.provider_id.to_string()),
+            participant: Some(participant_id.clone()),
         },
-    )?;
-    events::append(
-        conn,
-        acting,
-        &NewEvent {
-            event_type,
-            resource_type: REFERRAL,
-            resource_id: &id,
-            resource_version: referral.version,
-            scope: EventScope {
-                jobbtorg: Some(referral.jobbtorg.to_string()),
-                district: Some(referral.district.to_string()),
-                provider: Some(referral.provider_id.to_string()),
-                participant: Some(participant_id.clone()),
-            },
-        },
-    )
+    };
+    journal::record(conn, acting, change, &changed_fields(before, &referral.snapshot()))
 }
