@@ -42,13 +42,28 @@ fn take_once(
         if counted == 1 {
             return Ok(true);
         }
-        let exists: i64 = windows::table
+        // The row may have been committed by a concurrent first request after the update's
+        // snapshot (PostgreSQL, read committed): read it again before calling the window full.
+        let requests: Option<i32> = windows::table
             .filter(windows::actor_subject.eq(subject))
             .filter(windows::window_start.eq(window_start))
-            .count()
-            .get_result(conn)?;
-        if exists > 0 {
-            return Ok(false);
+            .select(windows::requests)
+            .first(conn)
+            .optional()?;
+        match requests {
+            Some(requests) if requests >= limit => return Ok(false),
+            Some(_) => {
+                let counted = diesel::update(
+                    windows::table
+                        .filter(windows::actor_subject.eq(subject))
+                        .filter(windows::window_start.eq(window_start))
+                        .filter(windows::requests.lt(limit)),
+                )
+                .set(windows::requests.eq(windows::requests + 1))
+                .execute(conn)?;
+                return Ok(counted == 1);
+            }
+            None => {}
         }
         // A new window: forget this subject's old ones.
         diesel::delete(
