@@ -34,3 +34,32 @@ async fn writes_past_the_limit_get_429_with_retry_after_and_reads_do_not_count()
     let status = app.post_as(&other, "/v1/districts", &body).await.status().as_u16();
     assert_eq!(status, 422, "the limit is per token subject");
 }
+
+#[tokio::test]
+async fn concurrent_writers_of_one_subject_share_exactly_the_limit() {
+    let second = Utc::now().second();
+    if second > 45 {
+        tokio::time::sleep(std::time::Duration::from_secs(u64::from(61 - second))).await;
+    }
+    let app = spawn_app_with(&[("RATE_LIMIT_WRITES_PER_MINUTE", "10")]).await;
+    let admin = TestToken::role("admin").subject("admin-c").sign();
+    let body = json!({"id": "x", "name": "X", "jobbtorg_id": "nowhere"});
+    let writer = || async {
+        let mut statuses = Vec::new();
+        for _ in 0..5 {
+            statuses.push(app.post_as(&admin, "/v1/districts", &body).await.status().as_u16());
+        }
+        statuses
+    };
+    let (a, b, c, d) = tokio::join!(writer(), writer(), writer(), writer());
+    let mut statuses: Vec<u16> = [a, b, c, d].concat();
+    statuses.sort_unstable();
+    assert_eq!(
+        (
+            statuses.iter().filter(|s| **s == 422).count(),
+            statuses.iter().filter(|s| **s == 429).count()
+        ),
+        (10, 10),
+        "{statuses:?}"
+    );
+}
