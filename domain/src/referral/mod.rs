@@ -6,8 +6,9 @@ mod progress;
 mod status;
 
 pub use model::{
-    check_legal_basis, may_refer_without_plan, plan_activity, pre_plan_activity, ActivityRefusal, DeclineReason,
-    LegalBasis, LegalBasisError, Referral, ReferralError, ReferredActivity, PRE_PLAN_ACTIVITY_TYPES,
+    check_legal_basis, may_refer, may_refer_without_plan, plan_activity, pre_plan_activity, ActivityRefusal,
+    DeclineReason, LegalBasis, LegalBasisError, Referral, ReferralError, ReferralRefusal, ReferredActivity,
+    PRE_PLAN_ACTIVITY_TYPES,
 };
-pub use progress::{check_lines, Granularity, ProgressError, ProgressLine};
+pub use progress::{already_reported, check_lines, Granularity, ProgressError, ProgressLine};
 pub use status::{ReferralAction, ReferralStatus, ReferralTransitionError, ANSWER_WITHIN_WORKING_DAYS};

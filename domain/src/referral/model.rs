@@ -7,7 +7,7 @@ use super::status::{ReferralAction, ReferralStatus, ReferralTransitionError};
 use crate::activity_plan::{ActivityPlan, ActivityStatus, PlanStatus};
 use crate::claim::ClaimEvidence;
 use crate::code_enum;
-use crate::participant::{Consent, ExitOutcome, ExitRecord, FollowUp, RecipientKind};
+use crate::participant::{Consent, ExitOutcome, ExitRecord, FollowUp, ParticipantStatus, RecipientKind};
 use crate::shared::Code;
 
 code_enum! {
@@ -142,6 +142,31 @@ pub fn pre_plan_activity(
         starts_on,
         ends_on,
     })
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReferralRefusal {
+    /// 409: only an enrolled participant is referred (not one referred, interrupted or exited).
+    #[error("only an enrolled participant is referred; current status: {}", .0.as_str())]
+    NotEnrolled(ParticipantStatus),
+    /// 422 on `ends_on`.
+    #[error("the activity has already ended")]
+    ActivityEnded,
+}
+
+/// Whether a participant in `status` may be referred to `activity` today.
+pub fn may_refer(
+    status: ParticipantStatus,
+    activity: &ReferredActivity,
+    today: NaiveDate,
+) -> Result<(), ReferralRefusal> {
+    if status != ParticipantStatus::Enrolled {
+        return Err(ReferralRefusal::NotEnrolled(status));
+    }
+    if activity.ends_on < today {
+        return Err(ReferralRefusal::ActivityEnded);
+    }
+    Ok(())
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -453,6 +478,26 @@ mod tests {
             check_legal_basis(&LegalBasis::Statutory("SoL".into()), &[], provider, today),
             Ok(())
         );
+    }
+
+    #[test]
+    fn only_an_enrolled_participant_is_referred_to_an_activity_not_ended() {
+        let activity = pre_plan_activity(code("mapping"), day(11, 23), day(11, 30)).unwrap();
+        assert_eq!(may_refer(ParticipantStatus::Enrolled, &activity, day(11, 30)), Ok(()));
+        assert_eq!(
+            may_refer(ParticipantStatus::Enrolled, &activity, day(12, 1)),
+            Err(ReferralRefusal::ActivityEnded)
+        );
+        for status in [
+            ParticipantStatus::Referred,
+            ParticipantStatus::Interrupted,
+            ParticipantStatus::Exited,
+        ] {
+            assert_eq!(
+                may_refer(status, &activity, day(11, 23)),
+                Err(ReferralRefusal::NotEnrolled(status))
+            );
+        }
     }
 
     #[test]

@@ -84,6 +84,31 @@ pub fn check_lines(
     }
 }
 
+/// The days a line dated `on` covers.
+fn days(granularity: Granularity, on: NaiveDate) -> impl Iterator<Item = NaiveDate> {
+    let length = match granularity {
+        Granularity::Day => 1,
+        Granularity::Week => 7,
+    };
+    (0..length).map(move |offset| on + chrono::Days::new(offset))
+}
+
+/// The indexes of the lines that cover a day an earlier report already covers: a day is
+/// reported once, whether by a daily or a weekly line.
+pub fn already_reported(
+    granularity: Granularity,
+    lines: &[ProgressLine],
+    earlier: &[(Granularity, NaiveDate)],
+) -> Vec<usize> {
+    let reported: Vec<NaiveDate> = earlier.iter().flat_map(|(g, on)| days(*g, *on)).collect();
+    lines
+        .iter()
+        .enumerate()
+        .filter(|(_, line)| days(granularity, line.on).any(|d| reported.contains(&d)))
+        .map(|(i, _)| i)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -126,6 +151,19 @@ mod tests {
         assert_eq!(
             check_lines(Granularity::Day, day(23), day(27), &[]),
             Err(vec![(None, ProgressError::LineCount { max: MAX_LINES })])
+        );
+    }
+
+    #[test]
+    fn a_day_is_reported_once_across_reports_and_granularities() {
+        let earlier = [(Granularity::Week, day(23)), (Granularity::Day, day(30))];
+        let lines = [line(day(27), 60, 0), line(day(22), 60, 0), line(day(30), 60, 0)];
+        assert_eq!(already_reported(Granularity::Day, &lines, &earlier), vec![0, 2]);
+        let week = [line(day(30), 60, 0)];
+        assert_eq!(already_reported(Granularity::Week, &week, &earlier), vec![0]);
+        assert_eq!(
+            already_reported(Granularity::Week, &week, &earlier[..1]),
+            Vec::<usize>::new()
         );
     }
 

@@ -124,13 +124,6 @@ impl ContractRepo {
         assemble(conn, rows)
     }
 
-    pub fn overlaps_af_programme(conn: &mut DbConnection, id: Uuid) -> Result<bool, RepoError> {
-        Ok(contracts::table
-            .find(id.to_string())
-            .select(contracts::overlaps_af_programme)
-            .first(conn)?)
-    }
-
     /// Places in use and default allocations so far, per contract.
     pub fn usage(
         conn: &mut DbConnection,

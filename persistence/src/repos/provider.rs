@@ -155,6 +155,17 @@ impl ProviderRepo {
         Self::get(conn, before.id)
     }
 
+    /// Which of these providers are active, in one query.
+    pub fn active_among(conn: &mut DbConnection, ids: &[Uuid]) -> Result<Vec<Uuid>, RepoError> {
+        let ids: Vec<String> = ids.iter().map(ToString::to_string).collect();
+        let active: Vec<String> = providers::table
+            .filter(providers::id.eq_any(ids))
+            .filter(providers::status.eq(ProviderStatus::Active.as_str()))
+            .select(providers::id)
+            .load(conn)?;
+        active.iter().map(|id| stored_uuid(id)).collect()
+    }
+
     /// Arbetsförmedlingen's programmes, to flag contracts that duplicate one.
     pub fn af_programmes(conn: &mut DbConnection) -> Result<Vec<AfProgramme>, RepoError> {
         let programmes: Vec<(String, String, String)> = af_programmes::table

@@ -482,13 +482,19 @@ impl ReferralRepo {
             .load(conn)?)
     }
 
-    /// Days already reported for the referral, so a day is not reported twice.
-    pub fn reported_days(conn: &mut DbConnection, referral_id: Uuid) -> Result<Vec<(String, NaiveDate)>, RepoError> {
-        Ok(progress_lines::table
+    /// What earlier reports of the referral cover: each line's granularity and date.
+    pub fn reported_lines(
+        conn: &mut DbConnection,
+        referral_id: Uuid,
+    ) -> Result<Vec<(Granularity, NaiveDate)>, RepoError> {
+        let rows: Vec<(String, NaiveDate)> = progress_lines::table
             .inner_join(progress_reports::table.on(progress_reports::id.eq(progress_lines::report_id)))
             .filter(progress_lines::referral_id.eq(referral_id.to_string()))
             .select((progress_reports::granularity, progress_lines::line_date))
-            .load(conn)?)
+            .load(conn)?;
+        rows.into_iter()
+            .map(|(g, on)| Ok((Granularity::parse(&g).ok_or_else(|| corrupt("granularity", &g))?, on)))
+            .collect()
     }
 }
 

@@ -4,7 +4,7 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use domain::access::{Action, ResourceScope};
 use domain::claim::{ClaimTrigger, RemunerationModel};
-use domain::provider::{overlapping_af_programmes, Contract, ProcurementForm, ProviderStatus};
+use domain::provider::{overlapping_af_programmes, AfProgramme, Contract, ProcurementForm, ProviderStatus};
 use domain::shared::{clean_text, Code};
 use persistence::repos::contract::CONTRACT;
 use persistence::repos::{ContractRepo, ProviderRepo, ReferenceRepo};
@@ -102,11 +102,19 @@ fn check_terms(conn: &mut DbConnection, contract: &Contract) -> Result<(), ApiEr
     errors.finish(|| Some(()))
 }
 
-/// Stores the contract (new or changed) with its AF overlap, and the response for it.
-fn contract_with_overlap(conn: &mut DbConnection, contract: &Contract) -> Result<(bool, ContractResponse), ApiError> {
+/// The AF programmes the contract's terms duplicate (flagged, not refused).
+fn af_overlap(conn: &mut DbConnection, contract: &Contract) -> Result<Vec<AfProgramme>, ApiError> {
     let programmes = ProviderRepo::af_programmes(conn)?;
-    let overlapping = overlapping_af_programmes(&contract.activity_types, &contract.target_groups, &programmes);
-    Ok((!overlapping.is_empty(), ContractResponse::new(contract, &overlapping)))
+    Ok(
+        overlapping_af_programmes(&contract.activity_types, &contract.target_groups, &programmes)
+            .into_iter()
+            .cloned()
+            .collect(),
+    )
+}
+
+fn contract_response(contract: &Contract, overlapping: &[AfProgramme]) -> ContractResponse {
+    ContractResponse::new(contract, &overlapping.iter().collect::<Vec<_>>())
 }
 
 fn reference_taken(reference: &str) -> ApiError {
@@ -189,11 +197,10 @@ pub async fn create_contract(
         if ContractRepo::id_by_reference(conn, &contract.reference)?.is_some() {
             return Err(reference_taken(&contract.reference));
         }
-        let (overlaps, _) = contract_with_overlap(conn, &contract)?;
-        let saved = ContractRepo::insert(conn, &acting, &contract, overlaps)?;
-        let (_, response) = contract_with_overlap(conn, &saved)?;
+        let overlapping = af_overlap(conn, &contract)?;
+        let saved = ContractRepo::insert(conn, &acting, &contract, !overlapping.is_empty())?;
         idempotency::created(
-            &response,
+            &contract_response(&saved, &overlapping),
             Some(etag(saved.version)),
             Some(format!("/v1/contracts/{}", saved.id)),
         )
@@ -301,7 +308,7 @@ pub async fn get_contract(
     let (contract, _) = visible_contract(&caller, &path, &state).await?;
     let version = contract.version;
     let response = state
-        .db(move |conn| Ok(contract_with_overlap(conn, &contract)?.1))
+        .db(move |conn| Ok(contract_response(&contract, &af_overlap(conn, &contract)?)))
         .await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, etag(version)))
@@ -378,9 +385,9 @@ pub async fn update_contract(
                 after.remuneration.steps = result_steps.unwrap_or(after.remuneration.steps);
                 after.status = new_status.flatten().unwrap_or(after.status);
                 check_terms(conn, &after)?;
-                let (overlaps, _) = contract_with_overlap(conn, &after)?;
-                let saved = ContractRepo::save(conn, &acting, &before, &after, overlaps)?;
-                let (_, response) = contract_with_overlap(conn, &saved)?;
+                let overlapping = af_overlap(conn, &after)?;
+                let saved = ContractRepo::save(conn, &acting, &before, &after, !overlapping.is_empty())?;
+                let response = contract_response(&saved, &overlapping);
                 Ok((saved, response))
             })
         })

@@ -7,6 +7,7 @@ use actix_web::{post, web, HttpResponse};
 use chrono::NaiveDate;
 use domain::access::{Action, ListScope};
 use domain::activity_plan::{ActivityFollowUp, ActivityStatus, PlanStatus};
+use domain::participant::Participant;
 use domain::referral::{DeclineReason, Referral, ReferralError, ReferralStatus};
 use domain::shared::clean_text;
 use persistence::audit::ActingContext;
@@ -33,6 +34,7 @@ fn track_plan_activity(
     conn: &mut DbConnection,
     acting: &ActingContext,
     referral: &Referral,
+    participant: &Participant,
     today: NaiveDate,
 ) -> Result<(), ApiError> {
     let (Some(plan_id), Some(activity_id)) = (referral.activity.plan_id, referral.activity.activity_id) else {
@@ -77,13 +79,12 @@ fn track_plan_activity(
         _ => return Ok(()),
     }
     .map_err(plan_error)?;
-    let participant = ParticipantRepo::get(conn, referral.participant_id, &ListScope::Everything)?;
     PlanRepo::save(
         conn,
         acting,
         &plan,
         &changed,
-        &participant,
+        participant,
         "activity_plan.activity_updated",
     )?;
     Ok(())
@@ -113,9 +114,13 @@ where
                 let before = load_for_change(conn, id, &scope, if_match.0)?;
                 let after = decide(before.clone(), today).map_err(referral_error)?;
                 let saved = ReferralRepo::save(conn, &acting, &before, &after, event)?;
-                track_plan_activity(conn, &acting, &saved, today)?;
-                if matches!(saved.status, ReferralStatus::InProgress | ReferralStatus::Completed) {
+                let moves_on = matches!(
+                    saved.status,
+                    ReferralStatus::InProgress | ReferralStatus::Completed | ReferralStatus::Interrupted
+                );
+                if moves_on {
                     let participant = ParticipantRepo::get(conn, saved.participant_id, &ListScope::Everything)?;
+                    track_plan_activity(conn, &acting, &saved, &participant, today)?;
                     raise_due_claims(conn, &acting, &saved, &participant.follow_ups)?;
                 }
                 let card = card_of(conn, &saved)?;

@@ -1,16 +1,14 @@
 //! Sending a referral: what is referred, to which contract (the participant's choice or the
 //! neutral default allocation), and on which legal basis.
 
-use std::collections::HashMap;
-
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use domain::access::Action;
-use domain::participant::{Participant, ParticipantStatus};
+use domain::participant::Participant;
 use domain::provider::{neutral_allocation, Contract, ContractTerms, Ineligible, ProviderStatus, ReferralNeed};
 use domain::referral::{
-    check_legal_basis, plan_activity, pre_plan_activity, ActivityRefusal, LegalBasis, Referral, ReferralStatus,
-    ReferredActivity,
+    check_legal_basis, may_refer, plan_activity, pre_plan_activity, ActivityRefusal, LegalBasis, Referral,
+    ReferralRefusal, ReferralStatus, ReferredActivity,
 };
 use domain::shared::{clean_text, Code};
 use persistence::repos::{ContractRepo, ParticipantRepo, PlanRepo, ProviderRepo, ReferenceRepo, ReferralRepo};
@@ -168,9 +166,6 @@ fn referred_activity(
             pre_plan_activity(code, from, to).map_err(activity_refusal)?
         }
     };
-    if activity.ends_on < today {
-        return Err(invalid("ends_on", "rule", "the activity has already ended"));
-    }
     Ok(activity)
 }
 
@@ -186,13 +181,8 @@ fn allocate(
         ProviderRepo::get(conn, provider).map_err(|_| invalid("provider_id", "unknown", "no provider has this id"))?;
         candidates.retain(|c| c.provider_id == provider);
     }
-    let mut provider_active = HashMap::new();
-    for contract in &candidates {
-        if !provider_active.contains_key(&contract.provider_id) {
-            let provider = ProviderRepo::get(conn, contract.provider_id)?;
-            provider_active.insert(provider.id, provider.status == ProviderStatus::Active);
-        }
-    }
+    let provider_ids: Vec<Uuid> = candidates.iter().map(|c| c.provider_id).collect();
+    let active_providers = ProviderRepo::active_among(conn, &provider_ids)?;
     let ids: Vec<Uuid> = candidates.iter().map(|c| c.id).collect();
     let usage = ContractRepo::usage(conn, &ids, today)?;
     let terms: Vec<ContractTerms> = candidates
@@ -202,7 +192,7 @@ fn allocate(
             ContractTerms {
                 id: c.id,
                 reference: c.reference.clone(),
-                provider_active: provider_active.get(&c.provider_id).copied().unwrap_or(false),
+                provider_active: active_providers.contains(&c.provider_id),
                 contract_active: c.status == ProviderStatus::Active,
                 valid_from: c.valid_from,
                 valid_to: c.valid_to,
@@ -299,16 +289,14 @@ pub async fn create_referral(
     idempotency::run(&state, caller.0.subject(), key, fingerprint, move |conn| {
         let participant = ParticipantRepo::get(conn, command.participant_id, &scope)
             .map_err(|e| ApiError::from(e).for_resource("participant"))?;
-        if participant.current.status != ParticipantStatus::Enrolled {
-            return Err(ApiError::Conflict {
-                code: "invalid_transition",
-                detail: format!(
-                    "Only an enrolled participant is referred; current status: {}.",
-                    participant.current.status.as_str()
-                ),
-            });
-        }
         let activity = referred_activity(conn, &participant, command.activity, today)?;
+        may_refer(participant.current.status, &activity, today).map_err(|refusal| match refusal {
+            ReferralRefusal::NotEnrolled(_) => ApiError::Conflict {
+                code: "invalid_transition",
+                detail: format!("{refusal}."),
+            },
+            ReferralRefusal::ActivityEnded => invalid("ends_on", "rule", refusal.to_string()),
+        })?;
         let need = ReferralNeed {
             activity_type: activity.activity_type.clone(),
             target_groups: participant.current.target_groups.clone(),

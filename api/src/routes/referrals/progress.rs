@@ -4,7 +4,7 @@ use actix_web::http::header;
 use actix_web::{get, post, web, HttpResponse};
 use chrono::NaiveDate;
 use domain::access::Action;
-use domain::referral::{check_lines, Granularity, ProgressLine};
+use domain::referral::{already_reported, check_lines, Granularity, ProgressLine};
 use domain::shared::clean_text;
 use persistence::repos::referral::ProgressReport;
 use persistence::repos::ReferralRepo;
@@ -29,15 +29,6 @@ fn minutes(errors: &mut FieldErrors, field: &str, hours: f64) -> Option<u32> {
     }
     // In range, so the rounded minutes fit a u32.
     Some((hours * 60.0).round() as u32)
-}
-
-/// The days a line covers.
-fn days(granularity: Granularity, on: NaiveDate) -> impl Iterator<Item = NaiveDate> {
-    let length = match granularity {
-        Granularity::Day => 1,
-        Granularity::Week => 7,
-    };
-    (0..length).map(move |offset| on + chrono::Days::new(offset))
 }
 
 /// A report as sent, checked line by line.
@@ -146,19 +137,14 @@ pub async fn report_progress(
             tx::write(conn, |conn| {
                 let referral = load_for_change(conn, id, &scope, if_match.0)?;
                 referral.may_report(from, to, today).map_err(referral_error)?;
-                let reported: Vec<NaiveDate> = ReferralRepo::reported_days(conn, id)?
-                    .into_iter()
-                    .flat_map(|(g, on)| days(Granularity::parse(&g).unwrap_or(Granularity::Day), on))
-                    .collect();
+                let earlier = ReferralRepo::reported_lines(conn, id)?;
                 let mut errors = FieldErrors::default();
-                for (i, line) in lines.iter().enumerate() {
-                    if days(granularity, line.on).any(|d| reported.contains(&d)) {
-                        errors.add(
-                            &format!("lines[{i}].date"),
-                            "already_reported",
-                            "an earlier report covers this day",
-                        );
-                    }
+                for i in already_reported(granularity, &lines, &earlier) {
+                    errors.add(
+                        &format!("lines[{i}].date"),
+                        "already_reported",
+                        "an earlier report covers this day",
+                    );
                 }
                 errors.finish(|| Some(()))?;
                 let report = ProgressReport {
