@@ -39,6 +39,7 @@ use crate::problem::{FieldError, Problem, PROBLEM_CONTENT_TYPE};
         (name = "providers", description = "Providers (anordnare) and their contracts: coverage, capacity and step-wise result-based remuneration. The purchaser's register."),
         (name = "referrals", description = "Referrals to providers and the closed loop: accept or decline, start, progress reports, interruption, completion with an outcome."),
         (name = "claims", description = "Payment claims computed from the contract's remuneration model when a referral starts and when results are reported and confirmed."),
+        (name = "reports", description = "Key figures for the city: aggregates per job centre, target group or provider, with cells about fewer than five persons suppressed."),
         (name = "events", description = "The ordered change feed for partner systems."),
         (name = "operations", description = "Liveness and readiness for load balancers and orchestrators.")
     )

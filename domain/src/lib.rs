@@ -7,4 +7,5 @@ pub mod participant;
 pub mod provider;
 pub mod reference;
 pub mod referral;
+pub mod report;
 pub mod shared;

@@ -15,6 +15,7 @@ pub mod participants;
 pub mod providers;
 pub mod reference;
 pub mod referrals;
+pub mod reports;
 
 /// Every documented route. Used both by the server and to generate `openapi.yaml`.
 pub fn configure(config: &mut ServiceConfig) {
@@ -27,6 +28,7 @@ pub fn configure(config: &mut ServiceConfig) {
             .configure(activity_plans::configure)
             .configure(providers::configure)
             .configure(referrals::configure)
-            .configure(claims::configure),
+            .configure(claims::configure)
+            .configure(reports::configure),
     );
 }

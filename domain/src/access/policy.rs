@@ -39,10 +39,12 @@ pub enum Action {
     ReadClaims,
     /// Approve, reject and mark claims paid.
     DecideClaims,
+    /// Read the key figures (aggregates only, small cells suppressed).
+    ReadKeyFigures,
 }
 
 impl Action {
-    pub const ALL: [Action; 16] = [
+    pub const ALL: [Action; 17] = [
         Action::ReadReferenceData,
         Action::ManageReferenceData,
         Action::ReadEvents,
@@ -59,6 +61,7 @@ impl Action {
         Action::AnswerReferral,
         Action::ReadClaims,
         Action::DecideClaims,
+        Action::ReadKeyFigures,
     ];
 }
 
@@ -144,6 +147,12 @@ pub fn list_scope(actor: &Actor, action: Action) -> Option<ListScope> {
             _ => None,
         },
         Action::DecideClaims => (actor.role() == Role::ContractManager).then_some(ListScope::AnyProvider),
+        // The city follows every job centre; a manager follows their own.
+        Action::ReadKeyFigures => match actor.role() {
+            Role::Analyst | Role::ContractManager => Some(ListScope::Everything),
+            Role::JobbtorgManager => own_centre(),
+            _ => None,
+        },
         Action::ManageReferenceData => (actor.role() == Role::Admin).then_some(ListScope::Everything),
         Action::ReadEvents => match actor.role() {
             Role::Admin => Some(ListScope::Everything),
@@ -210,7 +219,7 @@ mod tests {
     fn policy_table() {
         use Action::*;
         use Role::*;
-        let table: [(Role, Action, bool, bool); 128] = [
+        let table: [(Role, Action, bool, bool); 136] = [
             (DistrictOfficer, ReadReferenceData, true, true),
             (DistrictOfficer, ManageReferenceData, false, false),
             (DistrictOfficer, ReadEvents, true, false),
@@ -339,6 +348,14 @@ mod tests {
             (Analyst, DecideClaims, false, false),
             (Integration, DecideClaims, false, false),
             (Admin, DecideClaims, false, false),
+            (DistrictOfficer, ReadKeyFigures, false, false),
+            (Coach, ReadKeyFigures, false, false),
+            (JobbtorgManager, ReadKeyFigures, true, false),
+            (ProviderStaff, ReadKeyFigures, false, false),
+            (ContractManager, ReadKeyFigures, true, true),
+            (Analyst, ReadKeyFigures, true, true),
+            (Integration, ReadKeyFigures, false, false),
+            (Admin, ReadKeyFigures, false, false),
         ];
         for role in Role::ALL {
             for action in Action::ALL {

@@ -12,6 +12,7 @@ mod events;
 mod health;
 mod helpers;
 mod integration_clients;
+mod key_figures;
 mod openapi;
 mod participants;
 mod rate_limit;

@@ -11,10 +11,12 @@ pub use participant::ParticipantRepo;
 pub use reference::ReferenceRepo;
 pub mod claim;
 pub mod contract;
+pub mod key_figures;
 pub mod provider;
 pub mod referral;
 
 pub use claim::ClaimRepo;
 pub use contract::ContractRepo;
+pub use key_figures::KeyFigureRepo;
 pub use provider::ProviderRepo;
 pub use referral::ReferralRepo;

@@ -1,0 +1,140 @@
+//! Key figures: how the tallies the database aggregates become the published figures, and which
+//! cells are suppressed because they would tell something about fewer than five persons.
+
+mod figures;
+
+pub use figures::{ExitTally, FollowUpTally, GroupTally, KeyFigures, PlanTally};
+
+use crate::code_enum;
+
+code_enum! {
+    /// What the key figures are broken down by.
+    pub enum GroupBy {
+        TargetGroup = "target_group",
+        Jobbtorg = "jobbtorg",
+        Provider = "provider",
+    }
+}
+
+/// A cell that counts or is computed from fewer persons than this is suppressed.
+pub const MIN_PERSONS: i64 = 5;
+
+/// The longest period one report may cover, in days (ten years).
+pub const MAX_PERIOD_DAYS: i64 = 3_660;
+
+/// One published cell: a value, a suppressed value, or nothing to compute it from (no persons).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Figure<T> {
+    pub value: Option<T>,
+    pub suppressed: bool,
+}
+
+impl<T> Figure<T> {
+    pub fn shown(value: T) -> Self {
+        Figure {
+            value: Some(value),
+            suppressed: false,
+        }
+    }
+
+    pub fn suppressed() -> Self {
+        Figure {
+            value: None,
+            suppressed: true,
+        }
+    }
+
+    pub fn empty() -> Self {
+        Figure {
+            value: None,
+            suppressed: false,
+        }
+    }
+}
+
+/// Too few to show: more than none, fewer than `MIN_PERSONS`. Zero is shown; it tells nothing
+/// about anyone.
+fn too_few(persons: i64) -> bool {
+    persons > 0 && persons < MIN_PERSONS
+}
+
+/// A count of persons (or of their exits, referrals): 1–4 is suppressed.
+pub fn count(persons: i64) -> Figure<i64> {
+    if too_few(persons) {
+        Figure::suppressed()
+    } else {
+        Figure::shown(persons)
+    }
+}
+
+/// `part` of `whole` as a share between 0 and 1 (four decimals). Suppressed when either the
+/// part or the whole is 1–4 persons, since the share and the whole would give the part away.
+pub fn share(part: i64, whole: i64) -> Figure<f64> {
+    if whole == 0 {
+        Figure::empty()
+    } else if too_few(whole) || too_few(part) {
+        Figure::suppressed()
+    } else {
+        Figure::shown(round(part as f64 / whole as f64, 4))
+    }
+}
+
+/// A total spread over persons (hours, days, money), two decimals; suppressed under
+/// `MIN_PERSONS` persons.
+pub fn per_person(total: f64, persons: i64) -> Figure<f64> {
+    measured(Some(total / persons.max(1) as f64), persons)
+}
+
+/// A value the database computed over `persons` (a median, a mean), two decimals.
+pub fn measured(value: Option<f64>, persons: i64) -> Figure<f64> {
+    match value {
+        _ if persons == 0 => Figure::empty(),
+        _ if too_few(persons) => Figure::suppressed(),
+        Some(value) => Figure::shown(round(value, 2)),
+        None => Figure::empty(),
+    }
+}
+
+fn round(value: f64, decimals: i32) -> f64 {
+    let scale = 10f64.powi(decimals);
+    (value * scale).round() / scale
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_of_one_to_four_are_suppressed_and_zero_is_shown() {
+        assert_eq!(count(0), Figure::shown(0));
+        for n in 1..=4 {
+            assert_eq!(count(n), Figure::suppressed(), "{n}");
+        }
+        assert_eq!(count(5), Figure::shown(5));
+    }
+
+    #[test]
+    fn a_share_hides_a_small_part_or_whole() {
+        assert_eq!(share(0, 0), Figure::empty());
+        assert_eq!(share(0, 4), Figure::suppressed());
+        assert_eq!(share(3, 20), Figure::suppressed());
+        assert_eq!(share(0, 20), Figure::shown(0.0));
+        assert_eq!(share(5, 15), Figure::shown(0.3333));
+        assert_eq!(share(20, 20), Figure::shown(1.0));
+    }
+
+    #[test]
+    fn per_person_figures_need_five_persons() {
+        assert_eq!(per_person(100.0, 0), Figure::empty());
+        assert_eq!(per_person(100.0, 4), Figure::suppressed());
+        assert_eq!(per_person(100.0, 6), Figure::shown(16.67));
+        assert_eq!(measured(Some(3.5), 5), Figure::shown(3.5));
+        assert_eq!(measured(Some(3.5), 2), Figure::suppressed());
+    }
+
+    #[test]
+    fn group_by_codes() {
+        assert_eq!(GroupBy::parse("jobbtorg"), Some(GroupBy::Jobbtorg));
+        assert_eq!(GroupBy::parse("city"), None);
+    }
+}

@@ -1,0 +1,421 @@
+//! Key figures, counted by aggregate SQL in the database: one grouped query per family of
+//! figures, no participant row ever leaves the database. The SQL is written once; only the
+//! parameter markers and date arithmetic differ between the backends.
+
+use chrono::NaiveDate;
+use diesel::pg::Pg;
+use diesel::sql_types::{BigInt, Bool, Date, Double, Integer, Nullable, Text, Timestamp};
+use diesel::sqlite::Sqlite;
+use diesel::{sql_query, QueryableByName, RunQueryDsl};
+use domain::report::{ExitTally, FollowUpTally, GroupBy, GroupTally};
+use std::collections::BTreeMap;
+
+use crate::{DbConnection, RepoError};
+
+/// The period, the breakdown and, for a job centre's manager, the one centre to count.
+#[derive(Debug, Clone)]
+pub struct KeyFigureQuery {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// Plans not approved by their deadline count as late only once the deadline has passed.
+    pub today: NaiveDate,
+    pub group_by: GroupBy,
+    pub job_centre: Option<String>,
+}
+
+/// One group's tallies with the name to show for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupTallies {
+    pub key: String,
+    pub label: String,
+    pub tally: GroupTally,
+}
+
+pub struct KeyFigureRepo;
+
+impl KeyFigureRepo {
+    /// The tallies of each group, and of everyone in scope together (a person in two target
+    /// groups is counted once there).
+    pub fn tallies(
+        conn: &mut DbConnection,
+        query: &KeyFigureQuery,
+    ) -> Result<(Vec<GroupTallies>, GroupTally), RepoError> {
+        let mut groups = tally_by(conn, query, Some(query.group_by))?;
+        let total = tally_by(conn, query, None)?.remove(TOTAL_KEY).unwrap_or_default();
+        let mut rows = Vec::new();
+        for (key, label) in dimension(conn, query)? {
+            let tally = groups.remove(&key);
+            // Every job centre and target group has a row; a provider only when it has data.
+            if tally.is_some() || query.group_by != GroupBy::Provider {
+                rows.push(GroupTallies {
+                    key,
+                    label,
+                    tally: tally.unwrap_or_default(),
+                });
+            }
+        }
+        Ok((rows, total))
+    }
+}
+
+const TOTAL_KEY: &str = "total";
+
+/// How periods and referrals fall into groups. `None` puts everything in one group.
+fn grouping(group_by: Option<GroupBy>) -> String {
+    let centre = "(pr.centre IS NULL OR {t}.job_centre_code = pr.centre)";
+    let (periods, referrals) = match group_by {
+        Some(GroupBy::Jobbtorg) => (
+            "SELECT p.id AS period_id, p.job_centre_code AS group_key FROM participation_periods p CROSS JOIN params pr WHERE {pc}",
+            "SELECT r.id AS referral_id, r.job_centre_code AS group_key FROM referrals r CROSS JOIN params pr WHERE {rc}",
+        ),
+        Some(GroupBy::TargetGroup) => (
+            "SELECT p.id AS period_id, t.target_group_code AS group_key FROM participation_periods p \
+             JOIN period_target_groups t ON t.period_id = p.id CROSS JOIN params pr WHERE {pc}",
+            "SELECT r.id AS referral_id, t.target_group_code AS group_key FROM referrals r \
+             JOIN period_target_groups t ON t.period_id = r.period_id CROSS JOIN params pr WHERE {rc}",
+        ),
+        // A participation belongs to each provider the participant started an activity with.
+        Some(GroupBy::Provider) => (
+            "SELECT DISTINCT r.period_id AS period_id, r.provider_id AS group_key FROM referrals r \
+             CROSS JOIN params pr WHERE r.started_on IS NOT NULL AND {rc}",
+            "SELECT r.id AS referral_id, r.provider_id AS group_key FROM referrals r CROSS JOIN params pr WHERE {rc}",
+        ),
+        None => (
+            "SELECT p.id AS period_id, 'total' AS group_key FROM participation_periods p CROSS JOIN params pr WHERE {pc}",
+            "SELECT r.id AS referral_id, 'total' AS group_key FROM referrals r CROSS JOIN params pr WHERE {rc}",
+        ),
+    };
+    let fill = |sql: &str| {
+        sql.replace("{pc}", &centre.replace("{t}", "p"))
+            .replace("{rc}", &centre.replace("{t}", "r"))
+    };
+    format!(
+        "period_groups AS ({}), referral_groups AS ({})",
+        fill(periods),
+        fill(referrals)
+    )
+}
+
+const PERSONS: &str = "SELECT g.group_key,
+    COUNT(DISTINCT CASE WHEN p.enrolled_on BETWEEN pr.date_from AND pr.date_to THEN p.participant_id END) AS enrolled,
+    COUNT(DISTINCT CASE WHEN p.enrolled_on <= pr.date_to AND (p.exited_on IS NULL OR p.exited_on >= pr.date_from)
+        THEN p.participant_id END) AS active
+  FROM participation_periods p JOIN period_groups g ON g.period_id = p.id CROSS JOIN params pr
+  GROUP BY g.group_key";
+
+const EXITS: &str = "SELECT g.group_key, p.exit_outcome, p.exit_employment_form, p.exit_extent, p.exit_wage_subsidy,
+    COUNT(*) AS exits, COUNT(p.enrolled_on) AS enrolled_exits,
+    CAST(COALESCE(SUM(DAYS(p.exited_on, p.enrolled_on)), 0) AS BIGINT) AS participation_days
+  FROM participation_periods p JOIN period_groups g ON g.period_id = p.id CROSS JOIN params pr
+  WHERE p.exited_on BETWEEN pr.date_from AND pr.date_to
+  GROUP BY g.group_key, p.exit_outcome, p.exit_employment_form, p.exit_extent, p.exit_wage_subsidy";
+
+const PLANS: &str = "SELECT g.group_key, COUNT(p.plan_approved_on) AS approved,
+    COALESCE(SUM(CASE WHEN p.plan_approved_on IS NOT NULL OR p.plan_due_on < pr.today THEN 1 ELSE 0 END), 0) AS due,
+    COALESCE(SUM(CASE WHEN p.plan_approved_on <= p.plan_due_on THEN 1 ELSE 0 END), 0) AS on_time
+  FROM participation_periods p JOIN period_groups g ON g.period_id = p.id CROSS JOIN params pr
+  WHERE p.enrolled_on BETWEEN pr.date_from AND pr.date_to
+  GROUP BY g.group_key";
+
+/// The median by row numbers, which both backends have: the middle row, or the mean of the two.
+const PLAN_MEDIANS: &str = ", plan_days AS (
+    SELECT g.group_key, DAYS(p.plan_approved_on, p.enrolled_on) AS days
+    FROM participation_periods p JOIN period_groups g ON g.period_id = p.id CROSS JOIN params pr
+    WHERE p.enrolled_on BETWEEN pr.date_from AND pr.date_to AND p.plan_approved_on IS NOT NULL),
+  ranked AS (
+    SELECT group_key, days, ROW_NUMBER() OVER (PARTITION BY group_key ORDER BY days) AS n,
+      COUNT(*) OVER (PARTITION BY group_key) AS total
+    FROM plan_days)
+  SELECT group_key, CAST(AVG(days) AS DOUBLE PRECISION) AS median_days
+  FROM ranked WHERE n IN ((total + 1) / 2, (total + 2) / 2)
+  GROUP BY group_key";
+
+const FOLLOW_UPS: &str = "SELECT g.group_key, f.months, COUNT(*) AS followed_up,
+    COALESCE(SUM(CASE WHEN f.self_supporting THEN 1 ELSE 0 END), 0) AS self_supporting
+  FROM follow_ups f JOIN participation_periods p ON p.id = f.period_id
+    JOIN period_groups g ON g.period_id = p.id CROSS JOIN params pr
+  WHERE p.exited_on BETWEEN pr.date_from AND pr.date_to
+  GROUP BY g.group_key, f.months";
+
+const REFERRALS: &str =
+    "SELECT g.group_key, CASE WHEN r.status = 'declined' THEN r.decline_reason END AS decline_reason,
+    COUNT(*) AS referrals
+  FROM referrals r JOIN referral_groups g ON g.referral_id = r.id CROSS JOIN params pr
+  WHERE r.created_at >= pr.from_ts AND r.created_at < pr.to_ts
+  GROUP BY g.group_key, CASE WHEN r.status = 'declined' THEN r.decline_reason END";
+
+/// Hours over everyone in an activity in the period, so a participant left without hours
+/// (parked) lowers the figure.
+const HOURS: &str = "SELECT g.group_key, CAST(COALESCE(SUM(l.minutes), 0) AS BIGINT) AS minutes,
+    COUNT(DISTINCT r.participant_id) AS persons
+  FROM referrals r JOIN referral_groups g ON g.referral_id = r.id CROSS JOIN params pr
+    LEFT JOIN (SELECT pl.referral_id, SUM(pl.attended_minutes) AS minutes FROM progress_lines pl CROSS JOIN params pr
+      WHERE pl.line_date BETWEEN pr.date_from AND pr.date_to GROUP BY pl.referral_id) l ON l.referral_id = r.id
+  WHERE r.started_on <= pr.date_to AND (r.ended_on IS NULL OR r.ended_on >= pr.date_from)
+  GROUP BY g.group_key";
+
+const PAYMENTS: &str = "SELECT g.group_key, CAST(SUM(c.amount_ore) AS BIGINT) AS paid_ore,
+    COUNT(DISTINCT r.participant_id) AS persons
+  FROM claims c JOIN referrals r ON r.id = c.referral_id JOIN referral_groups g ON g.referral_id = r.id
+    CROSS JOIN params pr
+  WHERE c.status = 'paid' AND c.paid_on BETWEEN pr.date_from AND pr.date_to
+  GROUP BY g.group_key";
+
+fn tally_by(
+    conn: &mut DbConnection,
+    query: &KeyFigureQuery,
+    group_by: Option<GroupBy>,
+) -> Result<BTreeMap<String, GroupTally>, RepoError> {
+    let grouping = grouping(group_by);
+    let mut tallies: BTreeMap<String, GroupTally> = BTreeMap::new();
+
+    for row in run::<PersonsRow>(conn, query, &grouping, PERSONS)? {
+        let tally = tallies.entry(row.group_key).or_default();
+        tally.enrolled = row.enrolled;
+        tally.active = row.active;
+    }
+    for row in run::<ExitRow>(conn, query, &grouping, EXITS)? {
+        tallies.entry(row.group_key).or_default().exits.push(ExitTally {
+            outcome: row.exit_outcome,
+            employment_form: row.exit_employment_form,
+            extent: row.exit_extent,
+            wage_subsidy: row.exit_wage_subsidy,
+            exits: row.exits,
+            enrolled_exits: row.enrolled_exits,
+            participation_days: row.participation_days,
+        });
+    }
+    for row in run::<PlanRow>(conn, query, &grouping, PLANS)? {
+        let plans = &mut tallies.entry(row.group_key).or_default().plans;
+        plans.approved = row.approved;
+        plans.due = row.due;
+        plans.on_time = row.on_time;
+    }
+    for row in run::<MedianRow>(conn, query, &grouping, PLAN_MEDIANS)? {
+        tallies.entry(row.group_key).or_default().plans.median_days_to_approval = Some(row.median_days);
+    }
+    for row in run::<FollowUpRow>(conn, query, &grouping, FOLLOW_UPS)? {
+        let follow_up = FollowUpTally {
+            followed_up: row.followed_up,
+            self_supporting: row.self_supporting,
+        };
+        let tally = tallies.entry(row.group_key).or_default();
+        match row.months {
+            2 => tally.follow_up_2_months = follow_up,
+            _ => tally.follow_up_8_months = follow_up,
+        }
+    }
+    for row in run::<ReferralCountRow>(conn, query, &grouping, REFERRALS)? {
+        let tally = tallies.entry(row.group_key).or_default();
+        tally.referrals_sent += row.referrals;
+        if let Some(reason) = row.decline_reason {
+            tally.declined_by_reason.push((reason, row.referrals));
+        }
+    }
+    for row in run::<HoursRow>(conn, query, &grouping, HOURS)? {
+        let tally = tallies.entry(row.group_key).or_default();
+        tally.delivered_minutes = row.minutes;
+        tally.persons_in_activities = row.persons;
+    }
+    for row in run::<PaymentRow>(conn, query, &grouping, PAYMENTS)? {
+        let tally = tallies.entry(row.group_key).or_default();
+        tally.paid_ore = row.paid_ore;
+        tally.persons_paid_for = row.persons;
+    }
+    Ok(tallies)
+}
+
+/// Runs one figure query: the parameters, the grouping and the body, with this backend's
+/// markers and date arithmetic.
+fn run<R>(conn: &mut DbConnection, query: &KeyFigureQuery, grouping: &str, body: &str) -> Result<Vec<R>, RepoError>
+where
+    R: QueryableByName<Pg> + QueryableByName<Sqlite> + 'static,
+{
+    // A body that opens with a comma adds CTEs of its own before its SELECT.
+    let joiner = if body.starts_with(',') { "" } else { " " };
+    let sql = |marker: &dyn Fn(usize) -> String, days: &dyn Fn(&str, &str) -> String| {
+        let params = format!(
+            "WITH params AS (SELECT {} AS date_from, {} AS date_to, {} AS today, {} AS from_ts, {} AS to_ts, {} AS centre), ",
+            marker(1),
+            marker(2),
+            marker(3),
+            marker(4),
+            marker(5),
+            marker(6)
+        );
+        format!("{params}{grouping}{joiner}{}", with_days(body, days))
+    };
+    let rows = match conn {
+        DbConnection::Postgresql(pg) => {
+            let sql = sql(&|n| format!("${n}"), &|later, earlier| format!("({later} - {earlier})"));
+            bind_params!(sql_query(sql), query).load::<R>(pg)?
+        }
+        DbConnection::Sqlite(lite) => {
+            let sql = sql(&|n| format!("?{n}"), &|later, earlier| {
+                format!("CAST(julianday({later}) - julianday({earlier}) AS INTEGER)")
+            });
+            bind_params!(sql_query(sql), query).load::<R>(lite)?
+        }
+    };
+    Ok(rows)
+}
+
+/// Binds the six parameters of `params`, in marker order.
+macro_rules! bind_params {
+    ($sql:expr, $query:expr) => {{
+        let day_start = |date: NaiveDate| date.and_hms_opt(0, 0, 0).unwrap_or_default();
+        let after_to = $query.to.succ_opt().unwrap_or($query.to);
+        $sql.bind::<Date, _>($query.from)
+            .bind::<Date, _>($query.to)
+            .bind::<Date, _>($query.today)
+            .bind::<Timestamp, _>(day_start($query.from))
+            .bind::<Timestamp, _>(day_start(after_to))
+            .bind::<Nullable<Text>, _>($query.job_centre.clone())
+    }};
+}
+use bind_params;
+
+/// Replaces each `DAYS(later, earlier)` with the backend's days between two dates.
+fn with_days(body: &str, days: &dyn Fn(&str, &str) -> String) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut rest = body;
+    while let Some(start) = rest.find("DAYS(") {
+        out.push_str(&rest[..start]);
+        let args_start = start + "DAYS(".len();
+        let Some(len) = rest[args_start..].find(')') else { break };
+        let args = &rest[args_start..args_start + len];
+        let (later, earlier) = args.split_once(',').unwrap_or((args, args));
+        out.push_str(&days(later.trim(), earlier.trim()));
+        rest = &rest[args_start + len + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Keys and names of the groups, in the order to show them.
+fn dimension(conn: &mut DbConnection, query: &KeyFigureQuery) -> Result<Vec<(String, String)>, RepoError> {
+    let sql = match query.group_by {
+        GroupBy::Jobbtorg => "SELECT code AS key, name AS label FROM job_centres ORDER BY sort_order",
+        GroupBy::TargetGroup => "SELECT code AS key, name AS label FROM target_groups ORDER BY sort_order",
+        GroupBy::Provider => "SELECT id AS key, name AS label FROM providers ORDER BY name, id",
+    };
+    let rows = sql_query(sql).load::<LabelRow>(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter(|row| {
+            query.group_by != GroupBy::Jobbtorg || query.job_centre.as_ref().is_none_or(|own| *own == row.key)
+        })
+        .map(|row| (row.key, row.label))
+        .collect())
+}
+
+#[derive(QueryableByName)]
+struct LabelRow {
+    #[diesel(sql_type = Text)]
+    key: String,
+    #[diesel(sql_type = Text)]
+    label: String,
+}
+
+#[derive(QueryableByName)]
+struct PersonsRow {
+    #[diesel(sql_type = Text)]
+    group_key: String,
+    #[diesel(sql_type = BigInt)]
+    enrolled: i64,
+    #[diesel(sql_type = BigInt)]
+    active: i64,
+}
+
+#[derive(QueryableByName)]
+struct ExitRow {
+    #[diesel(sql_type = Text)]
+    group_key: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    exit_outcome: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    exit_employment_form: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    exit_extent: Option<String>,
+    #[diesel(sql_type = Nullable<Bool>)]
+    exit_wage_subsidy: Option<bool>,
+    #[diesel(sql_type = BigInt)]
+    exits: i64,
+    #[diesel(sql_type = BigInt)]
+    enrolled_exits: i64,
+    #[diesel(sql_type = BigInt)]
+    participation_days: i64,
+}
+
+#[derive(QueryableByName)]
+struct PlanRow {
+    #[diesel(sql_type = Text)]
+    group_key: String,
+    #[diesel(sql_type = BigInt)]
+    approved: i64,
+    #[diesel(sql_type = BigInt)]
+    due: i64,
+    #[diesel(sql_type = BigInt)]
+    on_time: i64,
+}
+
+#[derive(QueryableByName)]
+struct MedianRow {
+    #[diesel(sql_type = Text)]
+    group_key: String,
+    #[diesel(sql_type = Double)]
+    median_days: f64,
+}
+
+#[derive(QueryableByName)]
+struct FollowUpRow {
+    #[diesel(sql_type = Text)]
+    group_key: String,
+    #[diesel(sql_type = Integer)]
+    months: i32,
+    #[diesel(sql_type = BigInt)]
+    followed_up: i64,
+    #[diesel(sql_type = BigInt)]
+    self_supporting: i64,
+}
+
+#[derive(QueryableByName)]
+struct ReferralCountRow {
+    #[diesel(sql_type = Text)]
+    group_key: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    decline_reason: Option<String>,
+    #[diesel(sql_type = BigInt)]
+    referrals: i64,
+}
+
+#[derive(QueryableByName)]
+struct HoursRow {
+    #[diesel(sql_type = Text)]
+    group_key: String,
+    #[diesel(sql_type = BigInt)]
+    minutes: i64,
+    #[diesel(sql_type = BigInt)]
+    persons: i64,
+}
+
+#[derive(QueryableByName)]
+struct PaymentRow {
+    #[diesel(sql_type = Text)]
+    group_key: String,
+    #[diesel(sql_type = BigInt)]
+    paid_ore: i64,
+    #[diesel(sql_type = BigInt)]
+    persons: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_are_written_per_backend() {
+        let pg = with_days("SUM(DAYS(p.a, p.b)) + DAYS(x, y)", &|l, e| format!("({l} - {e})"));
+        assert_eq!(pg, "SUM((p.a - p.b)) + (x - y)");
+    }
+}
