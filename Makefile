@@ -16,7 +16,7 @@ ROLE ?= admin
 run:
 	$(CARGO) build -p jobbtorg-api
 	@echo "Get a development token in another shell:  make token ROLE=coach ARGS='--jobbtorg jarva'"
-	JWT_HS256_SECRET="$(DEV_JWT_SECRET)" ./target/debug/jobbtorg-api serve
+	JWT_HS256_SECRET="$(DEV_JWT_SECRET)" WEBHOOK_ALLOW_LOOPBACK_HTTP=true ./target/debug/jobbtorg-api serve
 
 # A development token for `make run`: make token ROLE=district_officer ARGS='--district rinkeby-kista'
 token:

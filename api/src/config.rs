@@ -31,6 +31,20 @@ pub struct Config {
     /// Write requests (POST, PUT, PATCH, DELETE) one token subject may make per minute; 0 turns
     /// the limit off (`RATE_LIMIT_WRITES_PER_MINUTE`).
     pub writes_per_minute: u32,
+    pub webhooks: WebhookConfig,
+}
+
+/// How webhook deliveries are made (`WEBHOOK_*`).
+#[derive(Debug, Clone)]
+pub struct WebhookConfig {
+    /// Allow `http://` targets on this machine, for development (`WEBHOOK_ALLOW_LOOPBACK_HTTP`).
+    pub allow_loopback_http: bool,
+    /// How often each node looks for deliveries to make (`WEBHOOK_POLL_MS`).
+    pub poll_interval: Duration,
+    /// The wait before the first retry; it doubles with each (`WEBHOOK_RETRY_BASE_MS`).
+    pub retry_base: Duration,
+    /// How long one attempt may take (`WEBHOOK_TIMEOUT_MS`).
+    pub timeout: Duration,
 }
 
 /// A development secret shorter than this is refused (HS256 needs at least 256 bits).
@@ -76,6 +90,14 @@ impl Config {
         let (_, jwt_audience) = get("JWT_AUDIENCE", "jobbtorg-api");
         let jwt_keys = jwt_keys(&lookup)?;
         let writes_per_minute = parse_in_range(get("RATE_LIMIT_WRITES_PER_MINUTE", "600"), 0, 1_000_000)?;
+        let (var, raw) = get("WEBHOOK_ALLOW_LOOPBACK_HTTP", "false");
+        let allow_loopback_http = raw.parse().map_err(|_| invalid(var, &raw, "must be true or false"))?;
+        let webhooks = WebhookConfig {
+            allow_loopback_http,
+            poll_interval: Duration::from_millis(parse_in_range(get("WEBHOOK_POLL_MS", "1000"), 10, 60_000)?),
+            retry_base: Duration::from_millis(parse_in_range(get("WEBHOOK_RETRY_BASE_MS", "30000"), 10, 3_600_000)?),
+            timeout: Duration::from_millis(parse_in_range(get("WEBHOOK_TIMEOUT_MS", "10000"), 100, 60_000)?),
+        };
 
         Ok(Config {
             database_url,
@@ -86,6 +108,7 @@ impl Config {
             request_timeout,
             target_group_phase,
             writes_per_minute,
+            webhooks,
             jwt_issuer,
             jwt_audience,
             jwt_keys,

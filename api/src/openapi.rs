@@ -41,6 +41,7 @@ use crate::problem::{FieldError, Problem, PROBLEM_CONTENT_TYPE};
         (name = "claims", description = "Payment claims computed from the contract's remuneration model when a referral starts and when results are reported and confirmed."),
         (name = "reports", description = "Key figures for the city: aggregates per job centre, target group or provider, with cells about fewer than five persons suppressed."),
         (name = "events", description = "The ordered change feed for partner systems."),
+        (name = "webhooks", description = "Signed, id-only push notifications of the change feed to a partner's https endpoint, retried with back-off, with a delivery log."),
         (name = "operations", description = "Liveness and readiness for load balancers and orchestrators.")
     )
 )]

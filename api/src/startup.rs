@@ -40,11 +40,15 @@ pub enum StartupError {
     NoTokenKeys,
     #[error("cannot load the token keys: {0}")]
     TokenKeys(String),
+    #[error("cannot build the webhook client: {0}")]
+    Webhooks(String),
 }
 
 pub struct Application {
     server: Server,
     port: u16,
+    /// The webhook delivery loop; stopped with the server.
+    deliveries: tokio::task::JoinHandle<()>,
 }
 
 impl Application {
@@ -99,6 +103,9 @@ impl Application {
             cause,
         })?;
 
+        let deliveries =
+            crate::webhooks::spawn(state.get_ref().clone()).map_err(|e| StartupError::Webhooks(e.to_string()))?;
+
         let server = HttpServer::new(move || {
             App::new()
                 .wrap(from_fn(metrics::record))
@@ -137,6 +144,7 @@ impl Application {
         Ok(Self {
             server,
             port: bound.port(),
+            deliveries,
         })
     }
 
@@ -151,6 +159,8 @@ impl Application {
 
     /// Runs until SIGTERM/SIGINT (graceful) or a fatal error.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let stopped = self.server.await;
+        self.deliveries.abort();
+        stopped
     }
 }

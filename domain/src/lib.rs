@@ -9,3 +9,4 @@ pub mod reference;
 pub mod referral;
 pub mod report;
 pub mod shared;
+pub mod webhook;

@@ -447,6 +447,41 @@ diesel::table! {
 diesel::joinable!(districts -> job_centres (job_centre_code));
 diesel::joinable!(participation_periods -> participants (participant_id));
 
+diesel::table! {
+    webhook_subscriptions (id) {
+        id -> Text,
+        owner_subject -> Text,
+        owner_role -> Text,
+        url -> Text,
+        secret -> Text,
+        event_types -> Text,
+        cursor_position -> BigInt,
+        created_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Text,
+        subscription_id -> Text,
+        event_id -> Text,
+        event_position -> BigInt,
+        event_type -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        leased_until -> Nullable<Timestamp>,
+        last_attempt_at -> Nullable<Timestamp>,
+        last_status_code -> Nullable<Integer>,
+        last_error -> Nullable<Text>,
+        delivered_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(webhook_deliveries -> webhook_subscriptions (subscription_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     job_centres,
     districts,
@@ -479,4 +514,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     progress_lines,
     claims,
     rate_limit_windows,
+    webhook_subscriptions,
+    webhook_deliveries,
 );

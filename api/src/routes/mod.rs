@@ -16,6 +16,7 @@ pub mod providers;
 pub mod reference;
 pub mod referrals;
 pub mod reports;
+pub mod webhooks;
 
 /// Every documented route. Used both by the server and to generate `openapi.yaml`.
 pub fn configure(config: &mut ServiceConfig) {
@@ -29,6 +30,7 @@ pub fn configure(config: &mut ServiceConfig) {
             .configure(providers::configure)
             .configure(referrals::configure)
             .configure(claims::configure)
-            .configure(reports::configure),
+            .configure(reports::configure)
+            .configure(webhooks::configure),
     );
 }

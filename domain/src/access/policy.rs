@@ -41,10 +41,12 @@ pub enum Action {
     DecideClaims,
     /// Read the key figures (aggregates only, small cells suppressed).
     ReadKeyFigures,
+    /// Subscribe to webhook notifications of the events feed.
+    ManageWebhooks,
 }
 
 impl Action {
-    pub const ALL: [Action; 17] = [
+    pub const ALL: [Action; 18] = [
         Action::ReadReferenceData,
         Action::ManageReferenceData,
         Action::ReadEvents,
@@ -62,6 +64,7 @@ impl Action {
         Action::ReadClaims,
         Action::DecideClaims,
         Action::ReadKeyFigures,
+        Action::ManageWebhooks,
     ];
 }
 
@@ -153,6 +156,14 @@ pub fn list_scope(actor: &Actor, action: Action) -> Option<ListScope> {
             Role::JobbtorgManager => own_centre(),
             _ => None,
         },
+        // A push of the whole feed: only for those who may read the whole feed.
+        Action::ManageWebhooks => match actor.role() {
+            Role::Admin => Some(ListScope::Everything),
+            Role::Integration => actor
+                .has_scope(IntegrationScope::EventsRead)
+                .then_some(ListScope::Everything),
+            _ => None,
+        },
         Action::ManageReferenceData => (actor.role() == Role::Admin).then_some(ListScope::Everything),
         Action::ReadEvents => match actor.role() {
             Role::Admin => Some(ListScope::Everything),
@@ -219,7 +230,7 @@ mod tests {
     fn policy_table() {
         use Action::*;
         use Role::*;
-        let table: [(Role, Action, bool, bool); 136] = [
+        let table: [(Role, Action, bool, bool); 144] = [
             (DistrictOfficer, ReadReferenceData, true, true),
             (DistrictOfficer, ManageReferenceData, false, false),
             (DistrictOfficer, ReadEvents, true, false),
@@ -356,6 +367,14 @@ mod tests {
             (Analyst, ReadKeyFigures, true, true),
             (Integration, ReadKeyFigures, false, false),
             (Admin, ReadKeyFigures, false, false),
+            (DistrictOfficer, ManageWebhooks, false, false),
+            (Coach, ManageWebhooks, false, false),
+            (JobbtorgManager, ManageWebhooks, false, false),
+            (ProviderStaff, ManageWebhooks, false, false),
+            (ContractManager, ManageWebhooks, false, false),
+            (Analyst, ManageWebhooks, false, false),
+            (Integration, ManageWebhooks, true, true),
+            (Admin, ManageWebhooks, true, true),
         ];
         for role in Role::ALL {
             for action in Action::ALL {

@@ -20,3 +20,4 @@ mod readiness;
 mod reference;
 mod referrals;
 mod transactions;
+mod webhooks;

@@ -14,9 +14,11 @@ pub mod contract;
 pub mod key_figures;
 pub mod provider;
 pub mod referral;
+pub mod webhook;
 
 pub use claim::ClaimRepo;
 pub use contract::ContractRepo;
 pub use key_figures::KeyFigureRepo;
 pub use provider::ProviderRepo;
 pub use referral::ReferralRepo;
+pub use webhook::WebhookRepo;
