@@ -11,7 +11,7 @@ DEV_JWT_SECRET ?= jobbtorg-development-secret-do-not-use-in-production
 ROLE ?= admin
 
 .PHONY: run token build test docs-test test-unit test-sqlite test-postgres test-postgres-if-reachable openapi \
-        lint lint-rust lint-deps lint-openapi bench fuzz
+        lint lint-rust lint-deps lint-openapi bench fuzz sdk-test
 
 run:
 	$(CARGO) build -p jobbtorg-api
@@ -80,3 +80,7 @@ bench:
 # schemathesis against the running server with every check, for a bounded time (FUZZ_SECONDS).
 fuzz:
 	scripts/fuzz
+
+# Generated TypeScript and Python clients run the referral loop against a fresh server.
+sdk-test:
+	scripts/sdk-test
