@@ -110,12 +110,12 @@ pub struct ClaimResponse {
     pub provider_id: String,
     /// `start_fee`, `employment_or_studies_started`, `employment_sustained_3_months` or
     /// `employment_sustained_6_months`.
-    #[schema(example = "start_fee")]
+    #[schema(value_type = crate::codes::ClaimTriggerCode, example = "start_fee")]
     pub trigger: String,
     #[schema(example = 500_000)]
     pub amount_ore: u64,
     /// `pending`, `approved`, `rejected` or `paid`.
-    #[schema(example = "pending")]
+    #[schema(value_type = crate::codes::ClaimStatusCode, example = "pending")]
     pub status: String,
     /// The contract terms the amount was computed from, as they were then.
     #[schema(value_type = Object)]

@@ -13,16 +13,23 @@ from jobbtorg_api_client.api.participants import create_participant, enrol_parti
 from jobbtorg_api_client.api.providers import create_contract, create_provider
 from jobbtorg_api_client.api.referrals import accept_referral, create_referral
 from jobbtorg_api_client.models import (
+    ActivityProviderKindCode,
     ActivityRequest,
-    ContactDto,
+    Contact,
     CreateContractRequest,
     CreateParticipantRequest,
     CreatePlanRequest,
     CreateProviderRequest,
     CreateReferralRequest,
     EnrolRequest,
+    OrganisationKindCode,
+    ParticipantStatusCode,
+    PlanStatusCode,
     Problem,
-    ResultStepDto,
+    ProcurementFormCode,
+    ReferralStatusCode,
+    ResultStep,
+    ResultStepTriggerCode,
 )
 from jobbtorg_api_client.types import Response
 
@@ -81,8 +88,8 @@ def main() -> None:
             body=CreateProviderRequest(
                 org_number=org_number(201),
                 name="Pythonvägen AB",
-                kind="lou",
-                contacts=[ContactDto(name="Referral desk", email="desk@example.se")],
+                kind=OrganisationKindCode.LOU,
+                contacts=[Contact(name="Referral desk", email="desk@example.se")],
             ),
         ),
         201,
@@ -94,7 +101,7 @@ def main() -> None:
             client=purchaser,
             body=CreateContractRequest(
                 reference="SDK-PY-1",
-                procurement_form="lou_framework",
+                procurement_form=ProcurementFormCode.LOU_FRAMEWORK,
                 valid_from=TODAY - datetime.timedelta(days=30),
                 valid_to=TODAY + datetime.timedelta(days=365),
                 activity_types=["work_training"],
@@ -102,7 +109,7 @@ def main() -> None:
                 job_centres=["jarva"],
                 capacity=10,
                 start_fee_ore=500_000,
-                result_steps=[ResultStepDto(trigger="employment_or_studies_started", amount_ore=1_500_000)],
+                result_steps=[ResultStep(trigger=ResultStepTriggerCode.EMPLOYMENT_OR_STUDIES_STARTED, amount_ore=1_500_000)],
             ),
         ),
         201,
@@ -124,14 +131,14 @@ def main() -> None:
         ),
         201,
     )
-    equal("status after intake", participant.status, "referred")
+    equal("status after intake", participant.status, ParticipantStatusCode.REFERRED)
     participant, _ = check(
         "enrol",
         enrol_participant.sync_detailed(
             participant.id, client=coach, if_match=etag, body=EnrolRequest(arrived_on=TODAY, coach_id="coach-py")
         ),
     )
-    equal("status after enrolment", participant.status, "enrolled")
+    equal("status after enrolment", participant.status, ParticipantStatusCode.ENROLLED)
 
     plan, etag = check(
         "create plan",
@@ -153,7 +160,7 @@ def main() -> None:
             body=ActivityRequest(
                 activity_type="work_training",
                 description="Work training at a care home",
-                provider_kind="external",
+                provider_kind=ActivityProviderKindCode.EXTERNAL,
                 starts_on=TODAY,
                 ends_on=TODAY + datetime.timedelta(days=60),
                 hours_per_week=25,
@@ -163,7 +170,7 @@ def main() -> None:
     activity_id = plan.activities[0].id
     plan, etag = check("submit plan", submit_plan.sync_detailed(plan.id, client=coach, if_match=etag))
     plan, _ = check("approve plan", approve_plan.sync_detailed(plan.id, client=officer, if_match=etag))
-    equal("plan status", plan.status, "approved")
+    equal("plan status", plan.status, PlanStatusCode.APPROVED)
 
     referral, etag = check(
         "send referral",
@@ -176,10 +183,10 @@ def main() -> None:
         ),
         201,
     )
-    equal("referral status", referral.status, "sent")
+    equal("referral status", referral.status, ReferralStatusCode.SENT)
     staff = client(token("--role", "provider_staff", "--provider", referral.provider_id, "--sub", "staff-py"))
     accepted, _ = check("accept referral", accept_referral.sync_detailed(referral.id, client=staff, if_match=etag))
-    equal("referral status after accept", accepted.status, "accepted")
+    equal("referral status after accept", accepted.status, ReferralStatusCode.ACCEPTED)
 
     stale = accept_referral.sync_detailed(referral.id, client=staff, if_match=etag)
     equal("stale accept status", stale.status_code, 412)

@@ -54,7 +54,7 @@ pub struct ActivityRequest {
     #[schema(example = "Work training at the city's depot", min_length = 1, max_length = 2000)]
     pub description: String,
     /// `own_regime`, `arbetsformedlingen` or `external`.
-    #[schema(example = "own_regime")]
+    #[schema(value_type = crate::codes::ActivityProviderKindCode, example = "own_regime")]
     pub provider_kind: String,
     #[schema(example = "2026-12-01")]
     pub starts_on: NaiveDate,
@@ -87,7 +87,7 @@ pub struct ActivityFollowUpRequest {
     #[schema(example = "2027-03-01")]
     pub followed_up_on: NaiveDate,
     /// `completed` or `discontinued`.
-    #[schema(example = "completed")]
+    #[schema(value_type = crate::codes::ActivityFollowUpCode, example = "completed")]
     pub status: String,
     /// Required when discontinued (e.g. no results).
     #[schema(max_length = 2000)]
@@ -102,12 +102,14 @@ pub struct ActivityResponse {
     #[schema(example = "work_training")]
     pub activity_type: String,
     pub description: String,
+    #[schema(value_type = crate::codes::ActivityProviderKindCode)]
     pub provider_kind: String,
     pub starts_on: NaiveDate,
     pub ends_on: NaiveDate,
     pub hours_per_week: u32,
     pub expected_result: Option<String>,
     /// `planned`, `ongoing`, `completed` or `discontinued`.
+    #[schema(value_type = crate::codes::ActivityStatusCode)]
     pub status: String,
     pub follow_up_result: Option<String>,
     pub followed_up_on: Option<NaiveDate>,
@@ -121,6 +123,7 @@ pub struct ActivityResponse {
 pub struct DecisionResponse {
     pub id: String,
     /// `approved` or `returned`.
+    #[schema(value_type = crate::codes::PlanDecisionCode)]
     pub decision: String,
     pub decided_by: String,
     pub decided_at: DateTime<Utc>,
@@ -145,7 +148,7 @@ pub struct PlanResponse {
     pub plan_number: i32,
     pub version: i32,
     /// `draft`, `submitted`, `approved`, `returned`, `superseded`, `completed` or `cancelled`.
-    #[schema(example = "draft")]
+    #[schema(value_type = crate::codes::PlanStatusCode, example = "draft")]
     pub status: String,
     pub valid_from: NaiveDate,
     pub valid_to: NaiveDate,

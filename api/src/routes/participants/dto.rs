@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = Address)]
 pub struct AddressDto {
     #[schema(example = "Rinkebytorget 1")]
     pub street: Option<String>,
@@ -20,12 +21,13 @@ pub struct AddressDto {
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = Employment)]
 pub struct EmploymentDto {
     /// `permanent`, `fixed_term` or `hourly`.
-    #[schema(example = "permanent")]
+    #[schema(value_type = crate::codes::EmploymentFormCode, example = "permanent")]
     pub employment_form: String,
     /// `full_time` or `part_time`.
-    #[schema(example = "full_time")]
+    #[schema(value_type = crate::codes::EmploymentExtentCode, example = "full_time")]
     pub extent: String,
     pub wage_subsidy: bool,
     /// SSYK 2012 occupation code, 1-4 digits.
@@ -47,7 +49,7 @@ impl From<&EmploymentDetails> for EmploymentDto {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct InterruptionResponse {
     pub id: String,
-    #[schema(example = "sickness")]
+    #[schema(value_type = crate::codes::InterruptionReasonCode, example = "sickness")]
     pub reason: String,
     pub started_on: NaiveDate,
     /// The first day back; null while interrupted.
@@ -135,7 +137,7 @@ pub struct ParticipantResponse {
     pub language_needs: Option<String>,
     pub protected_identity: bool,
     /// `referred`, `enrolled`, `interrupted` or `exited`.
-    #[schema(example = "enrolled")]
+    #[schema(value_type = crate::codes::ParticipantStatusCode, example = "enrolled")]
     pub status: String,
     #[schema(example = "rinkeby-kista")]
     pub home_district_id: String,

@@ -348,7 +348,7 @@ pub async fn register_af(
 #[serde(deny_unknown_fields)]
 pub struct StartInterruptionRequest {
     /// `pregnancy`, `parental_leave`, `sickness` or `other`.
-    #[schema(example = "sickness")]
+    #[schema(value_type = crate::codes::InterruptionReasonCode, example = "sickness")]
     pub reason: String,
     #[schema(example = "2026-11-23")]
     pub started_on: NaiveDate,

@@ -23,6 +23,7 @@ use crate::state::AppState;
 /// The mapping (kartläggning/utredning), started on day one. Every part is optional text.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = Assessment)]
 pub struct AssessmentDto {
     #[schema(example = "Warehouse work 2015-2021.", max_length = 2000)]
     pub work_history: Option<String>,
@@ -170,7 +171,7 @@ pub struct GiveConsentRequest {
     )]
     pub shares: String,
     /// `provider`, `employer`, `public_agency`, `education` or `other`.
-    #[schema(example = "provider")]
+    #[schema(value_type = crate::codes::RecipientKindCode, example = "provider")]
     pub recipient_kind: String,
     /// The provider, when `recipient_kind` is `provider`.
     pub recipient_provider_id: Option<Uuid>,
@@ -182,6 +183,7 @@ pub struct GiveConsentRequest {
 pub struct ConsentResponse {
     pub id: String,
     pub shares: String,
+    #[schema(value_type = crate::codes::RecipientKindCode)]
     pub recipient_kind: String,
     pub recipient_provider_id: Option<String>,
     pub given_on: NaiveDate,

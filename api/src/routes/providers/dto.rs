@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = Contact)]
 pub struct ContactDto {
     #[schema(example = "Kundtjänst", max_length = 200)]
     pub name: String,
@@ -38,13 +39,13 @@ pub struct CreateProviderRequest {
     #[schema(example = "Arbetsvägen AB", max_length = 200)]
     pub name: String,
     /// `lou`, `lov`, `own_regime`, `iop`, `nonprofit`, `staffing_agency`, `education` or `public_agency`.
-    #[schema(example = "lou")]
+    #[schema(value_type = crate::codes::OrganisationKindCode, example = "lou")]
     pub kind: String,
     #[serde(default)]
     #[schema(max_items = 20)]
     pub contacts: Vec<ContactDto>,
     /// `active` (default), `suspended` or `ended`.
-    #[schema(example = "active")]
+    #[schema(value_type = Option<crate::codes::RegisterStatusCode>, example = "active")]
     pub status: Option<String>,
 }
 
@@ -54,11 +55,11 @@ pub struct CreateProviderRequest {
 pub struct UpdateProviderRequest {
     #[schema(example = "Arbetsvägen Stockholm AB", max_length = 200)]
     pub name: Option<String>,
-    #[schema(example = "lov")]
+    #[schema(value_type = Option<crate::codes::OrganisationKindCode>, example = "lov")]
     pub kind: Option<String>,
     #[schema(max_items = 20)]
     pub contacts: Option<Vec<ContactDto>>,
-    #[schema(example = "suspended")]
+    #[schema(value_type = Option<crate::codes::RegisterStatusCode>, example = "suspended")]
     pub status: Option<String>,
 }
 
@@ -70,9 +71,9 @@ pub struct ProviderResponse {
     pub org_number: String,
     #[schema(example = "Arbetsvägen AB")]
     pub name: String,
-    #[schema(example = "lou")]
+    #[schema(value_type = crate::codes::OrganisationKindCode, example = "lou")]
     pub kind: String,
-    #[schema(example = "active")]
+    #[schema(value_type = crate::codes::RegisterStatusCode, example = "active")]
     pub status: String,
     /// Contact persons: shown to the purchaser and to the provider's own staff only.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -103,9 +104,10 @@ pub struct ProviderList {
 
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = ResultStep)]
 pub struct ResultStepDto {
     /// `employment_or_studies_started`, `employment_sustained_3_months` or `employment_sustained_6_months`.
-    #[schema(example = "employment_or_studies_started")]
+    #[schema(value_type = crate::codes::ResultStepTriggerCode, example = "employment_or_studies_started")]
     pub trigger: String,
     /// The payment for the step, in öre.
     #[schema(example = 1_500_000, minimum = 1, maximum = 10_000_000_000_u64)]
@@ -120,7 +122,7 @@ pub struct CreateContractRequest {
     #[schema(example = "LOU-2026-014", max_length = 100)]
     pub reference: String,
     /// `lou_framework`, `lou_direct`, `lov`, `iop`, `grant` or `own_regime`.
-    #[schema(example = "lou_framework")]
+    #[schema(value_type = crate::codes::ProcurementFormCode, example = "lou_framework")]
     pub procurement_form: String,
     #[schema(example = "2026-01-01")]
     pub valid_from: NaiveDate,
@@ -146,7 +148,7 @@ pub struct CreateContractRequest {
     #[serde(default)]
     pub result_steps: Vec<ResultStepDto>,
     /// `active` (default), `suspended` or `ended`.
-    #[schema(example = "active")]
+    #[schema(value_type = Option<crate::codes::RegisterStatusCode>, example = "active")]
     pub status: Option<String>,
 }
 
@@ -156,6 +158,7 @@ pub struct CreateContractRequest {
 pub struct UpdateContractRequest {
     #[schema(max_length = 100)]
     pub reference: Option<String>,
+    #[schema(value_type = Option<crate::codes::ProcurementFormCode>)]
     pub procurement_form: Option<String>,
     pub valid_from: Option<NaiveDate>,
     pub valid_to: Option<NaiveDate>,
@@ -169,11 +172,12 @@ pub struct UpdateContractRequest {
     #[serde(default, deserialize_with = "crate::routes::participants::optional_whole_u64")]
     pub start_fee_ore: Option<u64>,
     pub result_steps: Option<Vec<ResultStepDto>>,
-    #[schema(example = "suspended")]
+    #[schema(value_type = Option<crate::codes::RegisterStatusCode>, example = "suspended")]
     pub status: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = AfProgramme)]
 pub struct AfProgrammeDto {
     #[schema(example = "af_rusta_och_matcha")]
     pub code: String,
@@ -182,6 +186,7 @@ pub struct AfProgrammeDto {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Remuneration)]
 pub struct RemunerationDto {
     #[schema(example = 500_000)]
     pub start_fee_ore: u64,
@@ -195,7 +200,7 @@ pub struct ContractResponse {
     pub provider_id: String,
     #[schema(example = "LOU-2026-014")]
     pub reference: String,
-    #[schema(example = "lou_framework")]
+    #[schema(value_type = crate::codes::ProcurementFormCode, example = "lou_framework")]
     pub procurement_form: String,
     pub valid_from: NaiveDate,
     pub valid_to: NaiveDate,
@@ -205,7 +210,7 @@ pub struct ContractResponse {
     #[schema(example = 25)]
     pub capacity: u32,
     pub remuneration: RemunerationDto,
-    #[schema(example = "active")]
+    #[schema(value_type = crate::codes::RegisterStatusCode, example = "active")]
     pub status: String,
     /// Allowed, but the city should not procure what Arbetsförmedlingen already offers.
     pub overlaps_af_programme: bool,

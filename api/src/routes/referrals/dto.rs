@@ -88,6 +88,7 @@ impl From<&ParticipantCard> for ReferralParticipant {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = ReferredActivity)]
 pub struct ReferredActivityDto {
     pub plan_id: Option<String>,
     pub activity_id: Option<String>,
@@ -98,15 +99,17 @@ pub struct ReferredActivityDto {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = LegalBasis)]
 pub struct LegalBasisDto {
     /// `consent` or `statutory`.
-    #[schema(example = "consent")]
+    #[schema(value_type = crate::codes::LegalBasisKindCode, example = "consent")]
     pub kind: String,
     pub consent_id: Option<String>,
     pub statutory_basis: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = ReferralOutcome)]
 pub struct OutcomeDto {
     /// A code of `/v1/exit-outcomes`.
     #[schema(example = "employment")]
@@ -120,7 +123,7 @@ pub struct ReferralResponse {
     pub id: String,
     /// `sent`, `accepted`, `declined`, `cancelled`, `expired`, `in_progress`, `completed` or
     /// `interrupted`. `expired` is computed: sent and unanswered after 5 working days.
-    #[schema(example = "sent")]
+    #[schema(value_type = crate::codes::ReferralStatusCode, example = "sent")]
     pub status: String,
     pub version: i32,
     pub participant: ReferralParticipant,
@@ -138,6 +141,7 @@ pub struct ReferralResponse {
     /// The last day to accept or decline before it expires.
     pub answer_by: NaiveDate,
     /// `no_capacity`, `not_eligible`, `participant_unreachable` or `other`.
+    #[schema(value_type = Option<crate::codes::DeclineReasonCode>)]
     pub decline_reason: Option<String>,
     pub decline_note: Option<String>,
     pub cancel_reason: Option<String>,
@@ -208,7 +212,7 @@ pub struct ReferralList {
 #[serde(deny_unknown_fields)]
 pub struct DeclineRequest {
     /// `no_capacity`, `not_eligible`, `participant_unreachable` or `other` (needs a note).
-    #[schema(example = "no_capacity")]
+    #[schema(value_type = crate::codes::DeclineReasonCode, example = "no_capacity")]
     pub reason: String,
     #[schema(max_length = 2000)]
     pub note: Option<String>,
@@ -266,7 +270,7 @@ pub struct ProgressLineRequest {
 #[serde(deny_unknown_fields)]
 pub struct ProgressReportRequest {
     /// `day` or `week`: what each line covers.
-    #[schema(example = "day")]
+    #[schema(value_type = crate::codes::GranularityCode, example = "day")]
     pub granularity: String,
     pub period_from: NaiveDate,
     pub period_to: NaiveDate,
@@ -290,7 +294,7 @@ pub struct ProgressLineResponse {
 pub struct ProgressReportResponse {
     pub id: String,
     pub referral_id: String,
-    #[schema(example = "day")]
+    #[schema(value_type = crate::codes::GranularityCode, example = "day")]
     pub granularity: String,
     pub period_from: NaiveDate,
     pub period_to: NaiveDate,
