@@ -39,6 +39,9 @@ ENDPOINTS = [
     ("GET /v1/referrals/{id}", "/v1/referrals/{referral}", ["provider_staff", "--provider", "{provider}"], "get_referral.sql", None),
     ("GET /v1/referrals?limit=50", "/v1/referrals?limit=50", ["provider_staff", "--provider", "{provider}"], "list_referrals.sql", None),
     ("POST /v1/referrals", "/v1/referrals", ["coach", "--jobbtorg", "jarva"], "create_referral.sql", "referral.lua"),
+    # Sixteen grouped aggregate queries per request; no pgbench floor is kept for them.
+    ("GET /v1/reports/key-figures?group_by=jobbtorg", "/v1/reports/key-figures?from=2026-01-01&to=2026-12-31&group_by=jobbtorg", ["analyst"], None, None),
+    ("GET /v1/reports/key-figures?group_by=provider", "/v1/reports/key-figures?from=2026-01-01&to=2026-12-31&group_by=provider", ["analyst"], None, None),
 ]
 SEEDED_PARTICIPANTS = 60
 

@@ -353,3 +353,44 @@ async fn only_admins_and_clients_that_read_the_feed_subscribe() {
     let response = app.post_as(&admin_token(), "/v1/webhook-subscriptions", &body).await;
     assert_eq!(response.status(), 201);
 }
+
+#[actix_web::test]
+async fn a_delivery_is_given_up_after_eight_attempts() {
+    let app = spawn_app_with(&[
+        ("WEBHOOK_ALLOW_LOOPBACK_HTTP", "true"),
+        ("WEBHOOK_POLL_MS", "20"),
+        ("WEBHOOK_RETRY_BASE_MS", "10"),
+    ])
+    .await;
+    let receiver = Receiver::start(usize::MAX).await;
+    let client = integration("af-integration");
+    let response = app
+        .post_as(&client, "/v1/webhook-subscriptions", &json!({"url": receiver.url()}))
+        .await;
+    let id = response.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    refer(&app, 104).await;
+    receiver.wait_for(8).await;
+    let mut delivery = Value::Null;
+    for _ in 0..100 {
+        let log: Value = app
+            .get_as(&client, &format!("/v1/webhook-subscriptions/{id}/deliveries"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        delivery = log["items"][0].clone();
+        if delivery["status"] == "failed" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(delivery["status"], "failed", "{delivery}");
+    assert_eq!(delivery["attempts"], 8);
+    assert!(delivery["next_attempt_at"].is_null());
+    // The last wait was 640 ms; nothing more comes after it.
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert_eq!(receiver.received.lock().unwrap().len(), 8);
+}

@@ -206,8 +206,11 @@ impl WebhookRepo {
     /// Turns events appended since each live subscription's cursor into pending deliveries.
     /// Returns how many were created.
     pub fn enqueue_new_events(conn: &mut DbConnection, now: NaiveDateTime) -> Result<usize, RepoError> {
+        let latest: Option<i64> = events::table.select(diesel::dsl::max(events::position)).first(conn)?;
+        // Only subscriptions behind the feed open a write transaction.
         let live: Vec<SubscriptionRow> = webhook_subscriptions::table
             .filter(webhook_subscriptions::deleted_at.is_null())
+            .filter(webhook_subscriptions::cursor_position.lt(latest.unwrap_or(0)))
             .select(SubscriptionRow::as_select())
             .load(conn)?;
         let mut created = 0;
