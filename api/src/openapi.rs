@@ -30,7 +30,12 @@ use crate::problem::{FieldError, Problem, PROBLEM_CONTENT_TYPE};
         contact(name = "Jobbtorg API team")
     ),
     servers((url = "/", description = "This server")),
-    components(schemas(Problem, FieldError)),
+    components(schemas(
+        Problem,
+        FieldError,
+        crate::webhooks::notification::WebhookNotification,
+        crate::webhooks::notification::WebhookEventRef
+    )),
     modifiers(&SharedComponents),
     tags(
         (name = "reference", description = "Seeded reference data identified by stable codes."),

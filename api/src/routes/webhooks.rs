@@ -188,8 +188,8 @@ fn check_event_types(errors: &mut FieldErrors, types: &[String]) {
 /// Subscribe to webhook notifications
 ///
 /// Each event the caller may read from `/v1/events` (of the given types) is POSTed to `url` as
-/// `{delivery_id, subscription_id, attempt, event: {id, position, type}}`: ids only, never
-/// personal data. The body is signed in `Jobbtorg-Signature: t=<unix seconds>,v1=<hex
+/// a `WebhookNotification` (`{delivery_id, subscription_id, attempt, event: {id, position,
+/// type}}`): ids only, never personal data. The body is signed in `Jobbtorg-Signature: t=<unix seconds>,v1=<hex
 /// HMAC-SHA256 of "<t>.<body>" with the secret>`. A delivery counts as made on any 2xx; other
 /// answers are retried with doubling waits, up to 8 attempts. The secret is in this response
 /// only. Admins and machine clients with `events:read`.

@@ -8,8 +8,8 @@ use domain::webhook::retry_factor;
 use persistence::repos::webhook::{Attempt, DueDelivery};
 use persistence::repos::WebhookRepo;
 use reqwest::Url;
-use serde_json::json;
 
+use super::notification::{WebhookEventRef, WebhookNotification};
 use super::signature::{sign, SIGNATURE_HEADER};
 use super::target::{check_url, PublicOnlyResolver};
 use crate::config::WebhookConfig;
@@ -67,17 +67,19 @@ async fn deliver(state: AppState, client: reqwest::Client, settings: WebhookConf
     let delivery = due.delivery;
     let attempt_number = delivery.attempts + 1;
     // Only ids: whoever receives it reads the event from the feed with its own token.
-    let body = json!({
-        "delivery_id": delivery.id,
-        "subscription_id": delivery.subscription_id,
-        "attempt": attempt_number,
-        "event": {
-            "id": delivery.event_id,
-            "position": delivery.event_position,
-            "type": delivery.event_type,
+    let notification = WebhookNotification {
+        delivery_id: delivery.id.clone(),
+        subscription_id: delivery.subscription_id.clone(),
+        attempt: attempt_number,
+        event: WebhookEventRef {
+            id: delivery.event_id.clone(),
+            position: delivery.event_position,
+            event_type: delivery.event_type.clone(),
         },
-    })
-    .to_string();
+    };
+    let Ok(body) = serde_json::to_string(&notification) else {
+        return;
+    };
     let sent_at = Utc::now();
     let outcome = send(&client, &settings, &due.url, &due.secret, &body, sent_at.timestamp()).await;
     let at = sent_at.naive_utc();

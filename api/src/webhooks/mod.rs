@@ -2,6 +2,7 @@
 //! subscription's secret, sent by every API node from the shared delivery log.
 
 pub mod dispatcher;
+pub mod notification;
 pub mod signature;
 pub mod target;
 

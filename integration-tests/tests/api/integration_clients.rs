@@ -33,6 +33,7 @@ async fn an_integration_client_gets_403_outside_its_scopes() {
         "/v1/providers".to_owned(),
         "/v1/referrals".to_owned(),
         "/v1/claims".to_owned(),
+        "/v1/reports/key-figures?from=2026-01-01&to=2026-06-30".to_owned(),
     ];
     for path in &reads {
         let status = app.get_as(&client, path).await.status().as_u16();

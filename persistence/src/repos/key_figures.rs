@@ -60,68 +60,87 @@ impl KeyFigureRepo {
 
 const TOTAL_KEY: &str = "total";
 
-/// How periods and referrals fall into groups. `None` puts everything in one group.
-fn grouping(group_by: Option<GroupBy>) -> String {
-    let centre = "(pr.centre IS NULL OR {t}.job_centre_code = pr.centre)";
-    let (periods, referrals) = match group_by {
-        Some(GroupBy::Jobbtorg) => (
-            "SELECT p.id AS period_id, p.job_centre_code AS group_key FROM participation_periods p CROSS JOIN params pr WHERE {pc}",
-            "SELECT r.id AS referral_id, r.job_centre_code AS group_key FROM referrals r CROSS JOIN params pr WHERE {rc}",
-        ),
-        Some(GroupBy::TargetGroup) => (
-            "SELECT p.id AS period_id, t.target_group_code AS group_key FROM participation_periods p \
-             JOIN period_target_groups t ON t.period_id = p.id CROSS JOIN params pr WHERE {pc}",
-            "SELECT r.id AS referral_id, t.target_group_code AS group_key FROM referrals r \
-             JOIN period_target_groups t ON t.period_id = r.period_id CROSS JOIN params pr WHERE {rc}",
-        ),
-        // A participation belongs to each provider the participant started an activity with.
-        Some(GroupBy::Provider) => (
-            "SELECT DISTINCT r.period_id AS period_id, r.provider_id AS group_key FROM referrals r \
-             CROSS JOIN params pr WHERE r.started_on IS NOT NULL AND {rc}",
-            "SELECT r.id AS referral_id, r.provider_id AS group_key FROM referrals r CROSS JOIN params pr WHERE {rc}",
-        ),
-        None => (
-            "SELECT p.id AS period_id, 'total' AS group_key FROM participation_periods p CROSS JOIN params pr WHERE {pc}",
-            "SELECT r.id AS referral_id, 'total' AS group_key FROM referrals r CROSS JOIN params pr WHERE {rc}",
-        ),
-    };
-    let fill = |sql: &str| {
-        sql.replace("{pc}", &centre.replace("{t}", "p"))
-            .replace("{rc}", &centre.replace("{t}", "r"))
-    };
-    format!(
-        "period_groups AS ({}), referral_groups AS ({})",
-        fill(periods),
-        fill(referrals)
-    )
+/// How periods and referrals fall into groups: a join (if any) and the key expression, filled
+/// into the queries' `{pg}`/`{pk}` (periods, alias `p`) and `{rg}`/`{rk}` (referrals, alias
+/// `r`). `None` puts everything in one group. Grouping by an expression of the row itself needs
+/// no join, which keeps the per-centre and total queries to one scan.
+struct Grouping {
+    period_join: &'static str,
+    period_key: &'static str,
+    referral_join: &'static str,
+    referral_key: &'static str,
 }
 
-const PERSONS: &str = "SELECT g.group_key,
-    COUNT(DISTINCT CASE WHEN p.enrolled_on BETWEEN pr.date_from AND pr.date_to THEN p.participant_id END) AS enrolled,
-    COUNT(DISTINCT CASE WHEN p.enrolled_on <= pr.date_to AND (p.exited_on IS NULL OR p.exited_on >= pr.date_from)
-        THEN p.participant_id END) AS active
-  FROM participation_periods p JOIN period_groups g ON g.period_id = p.id CROSS JOIN params pr
-  GROUP BY g.group_key";
+fn grouping(group_by: Option<GroupBy>) -> Grouping {
+    match group_by {
+        Some(GroupBy::Jobbtorg) => Grouping {
+            period_join: "",
+            period_key: "p.job_centre_code",
+            referral_join: "",
+            referral_key: "r.job_centre_code",
+        },
+        Some(GroupBy::TargetGroup) => Grouping {
+            period_join: "JOIN period_target_groups g ON g.period_id = p.id",
+            period_key: "g.target_group_code",
+            referral_join: "JOIN period_target_groups g ON g.period_id = r.period_id",
+            referral_key: "g.target_group_code",
+        },
+        // A participation belongs to each provider the participant started an activity with.
+        Some(GroupBy::Provider) => Grouping {
+            period_join: "JOIN (SELECT DISTINCT period_id, provider_id FROM referrals WHERE started_on IS NOT NULL) g \
+                          ON g.period_id = p.id",
+            period_key: "g.provider_id",
+            referral_join: "",
+            referral_key: "r.provider_id",
+        },
+        None => Grouping {
+            period_join: "",
+            period_key: "'total'",
+            referral_join: "",
+            referral_key: "'total'",
+        },
+    }
+}
 
-const EXITS: &str = "SELECT g.group_key, p.exit_outcome, p.exit_employment_form, p.exit_extent, p.exit_wage_subsidy,
+impl Grouping {
+    fn fill(&self, body: &str) -> String {
+        body.replace("{pg}", self.period_join)
+            .replace("{pk}", self.period_key)
+            .replace("{rg}", self.referral_join)
+            .replace("{rk}", self.referral_key)
+            .replace("{pc}", "(pr.centre IS NULL OR p.job_centre_code = pr.centre)")
+            .replace("{rc}", "(pr.centre IS NULL OR r.job_centre_code = pr.centre)")
+    }
+}
+
+// Grouped by column position: PostgreSQL refuses a constant (the total's key) in GROUP BY.
+const PERSONS: &str = "SELECT {pk} AS group_key,
+    COUNT(DISTINCT CASE WHEN p.enrolled_on BETWEEN pr.date_from AND pr.date_to THEN p.participant_id END) AS enrolled,
+    COUNT(DISTINCT p.participant_id) AS active
+  FROM participation_periods p {pg} CROSS JOIN params pr
+  WHERE {pc} AND p.enrolled_on <= pr.date_to AND (p.exited_on IS NULL OR p.exited_on >= pr.date_from)
+  GROUP BY 1";
+
+const EXITS: &str =
+    "SELECT {pk} AS group_key, p.exit_outcome, p.exit_employment_form, p.exit_extent, p.exit_wage_subsidy,
     COUNT(*) AS exits, COUNT(p.enrolled_on) AS enrolled_exits,
     CAST(COALESCE(SUM(DAYS(p.exited_on, p.enrolled_on)), 0) AS BIGINT) AS participation_days
-  FROM participation_periods p JOIN period_groups g ON g.period_id = p.id CROSS JOIN params pr
-  WHERE p.exited_on BETWEEN pr.date_from AND pr.date_to
-  GROUP BY g.group_key, p.exit_outcome, p.exit_employment_form, p.exit_extent, p.exit_wage_subsidy";
+  FROM participation_periods p {pg} CROSS JOIN params pr
+  WHERE {pc} AND p.exited_on BETWEEN pr.date_from AND pr.date_to
+  GROUP BY 1, 2, 3, 4, 5";
 
-const PLANS: &str = "SELECT g.group_key, COUNT(p.plan_approved_on) AS approved,
+const PLANS: &str = "SELECT {pk} AS group_key, COUNT(p.plan_approved_on) AS approved,
     COALESCE(SUM(CASE WHEN p.plan_approved_on IS NOT NULL OR p.plan_due_on < pr.today THEN 1 ELSE 0 END), 0) AS due,
     COALESCE(SUM(CASE WHEN p.plan_approved_on <= p.plan_due_on THEN 1 ELSE 0 END), 0) AS on_time
-  FROM participation_periods p JOIN period_groups g ON g.period_id = p.id CROSS JOIN params pr
-  WHERE p.enrolled_on BETWEEN pr.date_from AND pr.date_to
-  GROUP BY g.group_key";
+  FROM participation_periods p {pg} CROSS JOIN params pr
+  WHERE {pc} AND p.enrolled_on BETWEEN pr.date_from AND pr.date_to
+  GROUP BY 1";
 
 /// The median by row numbers, which both backends have: the middle row, or the mean of the two.
 const PLAN_MEDIANS: &str = ", plan_days AS (
-    SELECT g.group_key, DAYS(p.plan_approved_on, p.enrolled_on) AS days
-    FROM participation_periods p JOIN period_groups g ON g.period_id = p.id CROSS JOIN params pr
-    WHERE p.enrolled_on BETWEEN pr.date_from AND pr.date_to AND p.plan_approved_on IS NOT NULL),
+    SELECT {pk} AS group_key, DAYS(p.plan_approved_on, p.enrolled_on) AS days
+    FROM participation_periods p {pg} CROSS JOIN params pr
+    WHERE {pc} AND p.enrolled_on BETWEEN pr.date_from AND pr.date_to AND p.plan_approved_on IS NOT NULL),
   ranked AS (
     SELECT group_key, days, ROW_NUMBER() OVER (PARTITION BY group_key ORDER BY days) AS n,
       COUNT(*) OVER (PARTITION BY group_key) AS total
@@ -130,36 +149,34 @@ const PLAN_MEDIANS: &str = ", plan_days AS (
   FROM ranked WHERE n IN ((total + 1) / 2, (total + 2) / 2)
   GROUP BY group_key";
 
-const FOLLOW_UPS: &str = "SELECT g.group_key, f.months, COUNT(*) AS followed_up,
+const FOLLOW_UPS: &str = "SELECT {pk} AS group_key, f.months, COUNT(*) AS followed_up,
     COALESCE(SUM(CASE WHEN f.self_supporting THEN 1 ELSE 0 END), 0) AS self_supporting
-  FROM follow_ups f JOIN participation_periods p ON p.id = f.period_id
-    JOIN period_groups g ON g.period_id = p.id CROSS JOIN params pr
-  WHERE p.exited_on BETWEEN pr.date_from AND pr.date_to
-  GROUP BY g.group_key, f.months";
+  FROM follow_ups f JOIN participation_periods p ON p.id = f.period_id {pg} CROSS JOIN params pr
+  WHERE {pc} AND p.exited_on BETWEEN pr.date_from AND pr.date_to
+  GROUP BY 1, 2";
 
 const REFERRALS: &str =
-    "SELECT g.group_key, CASE WHEN r.status = 'declined' THEN r.decline_reason END AS decline_reason,
+    "SELECT {rk} AS group_key, CASE WHEN r.status = 'declined' THEN r.decline_reason END AS decline_reason,
     COUNT(*) AS referrals
-  FROM referrals r JOIN referral_groups g ON g.referral_id = r.id CROSS JOIN params pr
-  WHERE r.created_at >= pr.from_ts AND r.created_at < pr.to_ts
-  GROUP BY g.group_key, CASE WHEN r.status = 'declined' THEN r.decline_reason END";
+  FROM referrals r {rg} CROSS JOIN params pr
+  WHERE {rc} AND r.created_at >= pr.from_ts AND r.created_at < pr.to_ts
+  GROUP BY 1, 2";
 
 /// Hours over everyone in an activity in the period, so a participant left without hours
 /// (parked) lowers the figure.
-const HOURS: &str = "SELECT g.group_key, CAST(COALESCE(SUM(l.minutes), 0) AS BIGINT) AS minutes,
+const HOURS: &str = "SELECT {rk} AS group_key, CAST(COALESCE(SUM(l.minutes), 0) AS BIGINT) AS minutes,
     COUNT(DISTINCT r.participant_id) AS persons
-  FROM referrals r JOIN referral_groups g ON g.referral_id = r.id CROSS JOIN params pr
-    LEFT JOIN (SELECT pl.referral_id, SUM(pl.attended_minutes) AS minutes FROM progress_lines pl CROSS JOIN params pr
-      WHERE pl.line_date BETWEEN pr.date_from AND pr.date_to GROUP BY pl.referral_id) l ON l.referral_id = r.id
-  WHERE r.started_on <= pr.date_to AND (r.ended_on IS NULL OR r.ended_on >= pr.date_from)
-  GROUP BY g.group_key";
+  FROM referrals r {rg} CROSS JOIN params pr
+    LEFT JOIN (SELECT pl.referral_id, SUM(pl.attended_minutes) AS minutes FROM progress_lines pl CROSS JOIN params q
+      WHERE pl.line_date BETWEEN q.date_from AND q.date_to GROUP BY pl.referral_id) l ON l.referral_id = r.id
+  WHERE {rc} AND r.started_on <= pr.date_to AND (r.ended_on IS NULL OR r.ended_on >= pr.date_from)
+  GROUP BY 1";
 
-const PAYMENTS: &str = "SELECT g.group_key, CAST(SUM(c.amount_ore) AS BIGINT) AS paid_ore,
+const PAYMENTS: &str = "SELECT {rk} AS group_key, CAST(SUM(c.amount_ore) AS BIGINT) AS paid_ore,
     COUNT(DISTINCT r.participant_id) AS persons
-  FROM claims c JOIN referrals r ON r.id = c.referral_id JOIN referral_groups g ON g.referral_id = r.id
-    CROSS JOIN params pr
-  WHERE c.status = 'paid' AND c.paid_on BETWEEN pr.date_from AND pr.date_to
-  GROUP BY g.group_key";
+  FROM claims c JOIN referrals r ON r.id = c.referral_id {rg} CROSS JOIN params pr
+  WHERE {rc} AND c.status = 'paid' AND c.paid_on BETWEEN pr.date_from AND pr.date_to
+  GROUP BY 1";
 
 fn tally_by(
     conn: &mut DbConnection,
@@ -227,7 +244,7 @@ fn tally_by(
 
 /// Runs one figure query: the parameters, the grouping and the body, with this backend's
 /// markers and date arithmetic.
-fn run<R>(conn: &mut DbConnection, query: &KeyFigureQuery, grouping: &str, body: &str) -> Result<Vec<R>, RepoError>
+fn run<R>(conn: &mut DbConnection, query: &KeyFigureQuery, grouping: &Grouping, body: &str) -> Result<Vec<R>, RepoError>
 where
     R: QueryableByName<Pg> + QueryableByName<Sqlite> + 'static,
 {
@@ -235,7 +252,7 @@ where
     let joiner = if body.starts_with(',') { "" } else { " " };
     let sql = |marker: &dyn Fn(usize) -> String, days: &dyn Fn(&str, &str) -> String| {
         let params = format!(
-            "WITH params AS (SELECT {} AS date_from, {} AS date_to, {} AS today, {} AS from_ts, {} AS to_ts, {} AS centre), ",
+            "WITH params AS (SELECT {} AS date_from, {} AS date_to, {} AS today, {} AS from_ts, {} AS to_ts, {} AS centre)",
             marker(1),
             marker(2),
             marker(3),
@@ -243,7 +260,7 @@ where
             marker(5),
             marker(6)
         );
-        format!("{params}{grouping}{joiner}{}", with_days(body, days))
+        format!("{params}{joiner}{}", with_days(&grouping.fill(body), days))
     };
     let rows = match conn {
         DbConnection::Postgresql(pg) => {

@@ -38,7 +38,7 @@ pub struct KeyFigureParams {
     #[param(example = "2026-06-30", format = Date)]
     pub to: String,
     /// The breakdown; `jobbtorg` unless given.
-    #[param(example = "jobbtorg", pattern = "^(target_group|jobbtorg|provider)$")]
+    #[param(value_type = Option<KeyFigureGrouping>, example = "jobbtorg")]
     pub group_by: Option<String>,
 }
 
