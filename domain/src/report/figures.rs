@@ -1,6 +1,6 @@
 //! From one group's tallies to its key figures.
 
-use super::{count, measured, per_person, share, Figure};
+use super::{count, measured, per_person, share, Figure, MIN_PERSONS};
 use crate::participant::{EmploymentExtent, EmploymentForm, ExitOutcome};
 use crate::referral::DeclineReason;
 
@@ -115,35 +115,50 @@ impl KeyFigures {
             }
         };
 
+        // Exits by outcome, with the exits without one as a cell of their own: together they
+        // add up to the published number of exits.
+        let mut outcomes: Vec<(&'static str, i64)> = ExitOutcome::ALL
+            .iter()
+            .map(|o| (o.as_str(), with_outcome(o.as_str())))
+            .collect();
+        outcomes.push((NO_OUTCOME, exits_where(&|e| e.outcome.is_none())));
+        let mut outcomes = breakdown(&outcomes, false);
+        let without_outcome = outcomes.pop().map(|(_, figure)| figure).unwrap_or_else(Figure::empty);
+        let hidden = |cells: &[(&'static str, Figure<i64>)], code: &str| {
+            cells.iter().any(|(c, figure)| *c == code && figure.suppressed)
+        };
+        let work_hidden = hidden(&outcomes, ExitOutcome::Employment.as_str());
+        let studies_hidden = hidden(&outcomes, ExitOutcome::Studies.as_str());
+        let in_work = |keep: &dyn Fn(&ExitTally, &str) -> bool, codes: &[&'static str]| {
+            let cells: Vec<(&'static str, i64)> = codes
+                .iter()
+                .map(|code| (*code, in_work_where(&|e| keep(e, code))))
+                .collect();
+            breakdown(&cells, work_hidden)
+        };
+        let forms: Vec<&'static str> = EmploymentForm::ALL.iter().map(|f| f.as_str()).collect();
+        let extents: Vec<&'static str> = EmploymentExtent::ALL.iter().map(|x| x.as_str()).collect();
+        let reasons: Vec<(&'static str, i64)> = DeclineReason::ALL
+            .iter()
+            .map(|r| (r.as_str(), declined_for(r.as_str())))
+            .collect();
+        let declined_figure = count(declined);
+        let hide_if = |hide: bool, figure: Figure<f64>| if hide { Figure::suppressed() } else { figure };
+
         KeyFigures {
             participants_enrolled: count(tally.enrolled),
             participants_active: count(tally.active),
             exits: count(exits),
-            exits_by_outcome: ExitOutcome::ALL
-                .iter()
-                .map(|o| (o.as_str(), count(with_outcome(o.as_str()))))
-                .collect(),
-            work_by_employment_form: EmploymentForm::ALL
-                .iter()
-                .map(|f| {
-                    let code = f.as_str();
-                    (
-                        code,
-                        count(in_work_where(&|e| e.employment_form.as_deref() == Some(code))),
-                    )
-                })
-                .collect(),
-            work_by_extent: EmploymentExtent::ALL
-                .iter()
-                .map(|x| {
-                    let code = x.as_str();
-                    (code, count(in_work_where(&|e| e.extent.as_deref() == Some(code))))
-                })
-                .collect(),
-            work_with_wage_subsidy: count(in_work_where(&|e| e.wage_subsidy == Some(true))),
-            share_to_work: share(to_work, exits),
-            share_to_studies: share(to_studies, exits),
-            share_without_coded_outcome: share(exits_where(&|e| e.outcome.is_none()), exits),
+            work_by_employment_form: in_work(&|e, code| e.employment_form.as_deref() == Some(code), &forms),
+            work_by_extent: in_work(&|e, code| e.extent.as_deref() == Some(code), &extents),
+            work_with_wage_subsidy: hide_count_if(work_hidden, in_work_where(&|e| e.wage_subsidy == Some(true))),
+            share_to_work: hide_if(work_hidden, share(to_work, exits)),
+            share_to_studies: hide_if(studies_hidden, share(to_studies, exits)),
+            share_without_coded_outcome: hide_if(
+                without_outcome.suppressed,
+                share(exits_where(&|e| e.outcome.is_none()), exits),
+            ),
+            exits_by_outcome: outcomes,
             median_days_to_approved_plan: measured(tally.plans.median_days_to_approval, tally.plans.approved),
             share_plans_on_time: share(tally.plans.on_time, tally.plans.due),
             mean_participation_days: per_person(participation_days as f64, enrolled_exits),
@@ -156,20 +171,42 @@ impl KeyFigures {
                 tally.follow_up_8_months.followed_up,
             ),
             referrals_sent: count(tally.referrals_sent),
-            referrals_declined: count(declined),
+            referrals_declined: declined_figure,
             share_referrals_declined: share(declined, tally.referrals_sent),
-            referrals_declined_by_reason: DeclineReason::ALL
-                .iter()
-                .map(|r| (r.as_str(), count(declined_for(r.as_str()))))
-                .collect(),
+            referrals_declined_by_reason: breakdown(&reasons, declined_figure.suppressed),
             activity_hours_per_participant: per_person(
                 tally.delivered_minutes as f64 / 60.0,
                 tally.persons_in_activities,
             ),
             cost_per_participant_ore: cost_per(tally.active),
-            cost_per_participant_in_work_ore: cost_per(to_work),
+            // Payments over the persons in work would give their number away.
+            cost_per_participant_in_work_ore: hide_if(work_hidden, cost_per(to_work)),
             payments_ore: payments,
         }
+    }
+}
+
+/// The exits without a coded outcome, as a cell of the outcome breakdown (not published).
+const NO_OUTCOME: &str = "";
+
+/// The cells of a breakdown that adds up to a published total. Primary suppression hides the
+/// cells of 1–4 persons; but the total minus the shown cells would give their sum away, so when
+/// the hidden cells together hold fewer than `MIN_PERSONS`, or the total itself is hidden (and
+/// the shown cells would add up to it), every non-zero cell is hidden (secondary suppression).
+fn breakdown(cells: &[(&'static str, i64)], total_hidden: bool) -> Vec<(&'static str, Figure<i64>)> {
+    let hidden: i64 = cells.iter().map(|(_, n)| *n).filter(|n| count(*n).suppressed).sum();
+    let hide_all = total_hidden || (hidden > 0 && hidden < MIN_PERSONS);
+    cells
+        .iter()
+        .map(|(code, n)| (*code, hide_count_if(hide_all && *n > 0, *n)))
+        .collect()
+}
+
+fn hide_count_if(hide: bool, n: i64) -> Figure<i64> {
+    if hide {
+        Figure::suppressed()
+    } else {
+        count(n)
     }
 }
 
@@ -203,10 +240,9 @@ mod tests {
             enrolled: 12,
             active: 20,
             exits: vec![
-                exit(Some("employment"), Some("permanent"), Some("full_time"), false, 4),
+                exit(Some("employment"), Some("permanent"), Some("full_time"), false, 5),
                 exit(Some("employment"), Some("fixed_term"), Some("full_time"), true, 2),
-                exit(Some("studies"), None, None, false, 3),
-                exit(Some("moved"), None, None, false, 1),
+                exit(Some("studies"), None, None, false, 5),
             ],
             plans: PlanTally {
                 approved: 10,
@@ -238,19 +274,15 @@ mod tests {
     #[test]
     fn figures_from_a_tally() {
         let figures = KeyFigures::from_tally(&tally());
-        assert_eq!(figures.exits, Figure::shown(10));
-        assert_eq!(cell(&figures.exits_by_outcome, "employment"), Figure::shown(6));
-        assert_eq!(cell(&figures.exits_by_outcome, "studies"), Figure::suppressed());
+        assert_eq!(figures.exits, Figure::shown(12));
+        assert_eq!(cell(&figures.exits_by_outcome, "employment"), Figure::shown(7));
+        assert_eq!(cell(&figures.exits_by_outcome, "studies"), Figure::shown(5));
         assert_eq!(cell(&figures.exits_by_outcome, "deceased"), Figure::shown(0));
         assert_eq!(figures.exits_by_outcome.len(), ExitOutcome::ALL.len());
-        assert_eq!(cell(&figures.work_by_extent, "full_time"), Figure::shown(6));
-        assert_eq!(
-            cell(&figures.work_by_employment_form, "permanent"),
-            Figure::suppressed()
-        );
+        assert_eq!(cell(&figures.work_by_extent, "full_time"), Figure::shown(7));
         assert_eq!(figures.work_with_wage_subsidy, Figure::suppressed());
-        assert_eq!(figures.share_to_work, Figure::shown(0.6));
-        assert_eq!(figures.share_to_studies, Figure::suppressed());
+        assert_eq!(figures.share_to_work, Figure::shown(0.5833));
+        assert_eq!(figures.share_to_studies, Figure::shown(0.4167));
         assert_eq!(figures.share_without_coded_outcome, Figure::shown(0.0));
         assert_eq!(figures.mean_participation_days, Figure::shown(100.0));
         assert_eq!(figures.median_days_to_approved_plan, Figure::shown(4.5));
@@ -259,8 +291,13 @@ mod tests {
         assert_eq!(figures.self_supporting_after_8_months, Figure::suppressed());
         assert_eq!(figures.referrals_declined, Figure::shown(5));
         assert_eq!(figures.share_referrals_declined, Figure::shown(0.3333));
+        // Two hidden reasons hold five referrals together: the others can stay.
         assert_eq!(
             cell(&figures.referrals_declined_by_reason, "no_capacity"),
+            Figure::suppressed()
+        );
+        assert_eq!(
+            cell(&figures.referrals_declined_by_reason, "other"),
             Figure::suppressed()
         );
         assert_eq!(
@@ -270,7 +307,40 @@ mod tests {
         assert_eq!(figures.activity_hours_per_participant, Figure::shown(6.71));
         assert_eq!(figures.payments_ore, Figure::shown(6_000_000));
         assert_eq!(figures.cost_per_participant_ore, Figure::shown(300_000.0));
-        assert_eq!(figures.cost_per_participant_in_work_ore, Figure::shown(1_000_000.0));
+        assert_eq!(figures.cost_per_participant_in_work_ore, Figure::shown(857_142.86));
+    }
+
+    #[test]
+    fn a_hidden_cell_cannot_be_worked_out_from_the_total() {
+        // 7 in work: 5 permanent, 2 fixed-term. Shown permanent would give fixed-term away.
+        let figures = KeyFigures::from_tally(&tally());
+        assert_eq!(
+            cell(&figures.work_by_employment_form, "fixed_term"),
+            Figure::suppressed()
+        );
+        assert_eq!(
+            cell(&figures.work_by_employment_form, "permanent"),
+            Figure::suppressed()
+        );
+        assert_eq!(cell(&figures.work_by_employment_form, "hourly"), Figure::shown(0));
+
+        // 6 exits: 5 to work and 1 to studies. Showing work would give studies away; hiding
+        // work hides its share, its breakdowns and the cost per person in work too.
+        let mut few = tally();
+        few.exits = vec![
+            exit(Some("employment"), Some("permanent"), Some("full_time"), false, 5),
+            exit(Some("studies"), None, None, false, 1),
+        ];
+        let figures = KeyFigures::from_tally(&few);
+        assert_eq!(figures.exits, Figure::shown(6));
+        assert_eq!(cell(&figures.exits_by_outcome, "employment"), Figure::suppressed());
+        assert_eq!(cell(&figures.exits_by_outcome, "studies"), Figure::suppressed());
+        assert_eq!(cell(&figures.exits_by_outcome, "moved"), Figure::shown(0));
+        assert_eq!(figures.share_to_work, Figure::suppressed());
+        assert_eq!(cell(&figures.work_by_extent, "full_time"), Figure::suppressed());
+        assert_eq!(cell(&figures.work_by_extent, "part_time"), Figure::shown(0));
+        assert_eq!(figures.cost_per_participant_in_work_ore, Figure::suppressed());
+        assert_eq!(figures.share_without_coded_outcome, Figure::shown(0.0));
     }
 
     #[test]
@@ -279,10 +349,22 @@ mod tests {
         tally.exits.push(exit(None, None, None, false, 5));
         tally.persons_paid_for = 3;
         let figures = KeyFigures::from_tally(&tally);
-        assert_eq!(figures.share_without_coded_outcome, Figure::shown(0.3333));
+        assert_eq!(figures.share_without_coded_outcome, Figure::shown(0.2941));
+        assert_eq!(
+            figures.exits_by_outcome.len(),
+            ExitOutcome::ALL.len(),
+            "not a published cell"
+        );
         assert_eq!(figures.payments_ore, Figure::suppressed());
         assert_eq!(figures.cost_per_participant_ore, Figure::suppressed());
         assert_eq!(figures.cost_per_participant_in_work_ore, Figure::suppressed());
+
+        // Two exits without an outcome: hidden, and so is every outcome they hide among.
+        let mut two = self::tally();
+        two.exits.push(exit(None, None, None, false, 2));
+        let figures = KeyFigures::from_tally(&two);
+        assert_eq!(figures.share_without_coded_outcome, Figure::suppressed());
+        assert_eq!(cell(&figures.exits_by_outcome, "employment"), Figure::suppressed());
     }
 
     #[test]

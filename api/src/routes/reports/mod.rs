@@ -47,7 +47,9 @@ pub struct KeyFigureParams {
 /// Participants enrolled, exits by outcome, shares to work and studies, time to an approved
 /// plan, participation days, follow-ups, declined referrals, delivered activity hours and
 /// payments for a period, per job centre, target group or provider, and in total. A cell about
-/// 1–4 persons is `null` with `suppressed: true`. Send `Accept: text/csv` for a spreadsheet;
+/// 1–4 persons is `null` with `suppressed: true`, and so are the other non-zero cells of a
+/// breakdown when the total minus the shown cells would give the hidden ones away (with the
+/// shares and costs derived from them). Send `Accept: text/csv` for a spreadsheet;
 /// there a suppressed cell reads `..`. Analysts and the purchaser see every job centre, a job
 /// centre's manager their own.
 #[utoipa::path(
