@@ -61,6 +61,7 @@ pub fn document() -> OpenApiDocument {
         .configure(crate::routes::configure)
         .split_for_parts();
     add_standard_errors(&mut document);
+    crate::webhooks::notification::describe(&mut document);
     document
 }
 
