@@ -192,6 +192,15 @@ impl TestApp {
             .expect("request is sent")
     }
 
+    pub async fn delete_as(&self, token: &str, path: &str) -> reqwest::Response {
+        self.client
+            .delete(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request is sent")
+    }
+
     pub async fn patch_as(&self, token: &str, path: &str, if_match: &str, body: &Value) -> reqwest::Response {
         self.client
             .patch(self.url(path))

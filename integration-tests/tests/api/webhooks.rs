@@ -211,13 +211,7 @@ async fn deliveries_are_signed_id_only_retried_and_logged() {
         .await
         .unwrap();
     assert_eq!(others["items"], json!([]));
-    let deleted = app
-        .client
-        .delete(app.url(&location))
-        .bearer_auth(&other)
-        .send()
-        .await
-        .unwrap();
+    let deleted = app.delete_as(&other, &location).await;
     assert_problem(deleted, 404, "not_found").await;
     let admin_view: Value = app
         .get_as(&admin_token(), "/v1/webhook-subscriptions")
@@ -227,13 +221,7 @@ async fn deliveries_are_signed_id_only_retried_and_logged() {
         .unwrap();
     assert_eq!(admin_view["items"].as_array().unwrap().len(), 1);
 
-    let deleted = app
-        .client
-        .delete(app.url(&location))
-        .bearer_auth(&client)
-        .send()
-        .await
-        .unwrap();
+    let deleted = app.delete_as(&client, &location).await;
     assert_eq!(deleted.status(), 204);
     assert_problem(app.get_as(&client, &location).await, 404, "not_found").await;
     refer(&app, 102).await;
