@@ -32,6 +32,9 @@ pub struct Config {
     /// the limit off (`RATE_LIMIT_WRITES_PER_MINUTE`).
     pub writes_per_minute: u32,
     pub webhooks: WebhookConfig,
+    /// How often each node deletes expired idempotency keys, old rate-limit windows and old
+    /// webhook deliveries (`HOUSEKEEPING_INTERVAL_MS`).
+    pub housekeeping_interval: Duration,
 }
 
 /// How webhook deliveries are made (`WEBHOOK_*`).
@@ -92,6 +95,11 @@ impl Config {
         let writes_per_minute = parse_in_range(get("RATE_LIMIT_WRITES_PER_MINUTE", "600"), 0, 1_000_000)?;
         let (var, raw) = get("WEBHOOK_ALLOW_LOOPBACK_HTTP", "false");
         let allow_loopback_http = raw.parse().map_err(|_| invalid(var, &raw, "must be true or false"))?;
+        let housekeeping_interval = Duration::from_millis(parse_in_range(
+            get("HOUSEKEEPING_INTERVAL_MS", "600000"),
+            10,
+            86_400_000,
+        )?);
         let webhooks = WebhookConfig {
             allow_loopback_http,
             poll_interval: Duration::from_millis(parse_in_range(get("WEBHOOK_POLL_MS", "1000"), 10, 60_000)?),
@@ -109,6 +117,7 @@ impl Config {
             target_group_phase,
             writes_per_minute,
             webhooks,
+            housekeeping_interval,
             jwt_issuer,
             jwt_audience,
             jwt_keys,

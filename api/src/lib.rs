@@ -6,6 +6,7 @@ pub mod codes;
 pub mod concurrency;
 pub mod config;
 pub mod extract;
+pub mod housekeeping;
 pub mod idempotency;
 pub mod metrics;
 pub mod openapi;

@@ -47,8 +47,8 @@ pub enum StartupError {
 pub struct Application {
     server: Server,
     port: u16,
-    /// The webhook delivery loop; stopped with the server.
-    deliveries: tokio::task::JoinHandle<()>,
+    /// The webhook delivery loop and housekeeping; stopped with the server.
+    background: Vec<tokio::task::JoinHandle<()>>,
 }
 
 impl Application {
@@ -105,6 +105,7 @@ impl Application {
 
         let deliveries =
             crate::webhooks::spawn(state.get_ref().clone()).map_err(|e| StartupError::Webhooks(e.to_string()))?;
+        let background = vec![deliveries, crate::housekeeping::spawn(state.get_ref().clone())];
 
         let server = HttpServer::new(move || {
             App::new()
@@ -144,7 +145,7 @@ impl Application {
         Ok(Self {
             server,
             port: bound.port(),
-            deliveries,
+            background,
         })
     }
 
@@ -160,7 +161,9 @@ impl Application {
     /// Runs until SIGTERM/SIGINT (graceful) or a fatal error.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let stopped = self.server.await;
-        self.deliveries.abort();
+        for task in self.background {
+            task.abort();
+        }
         stopped
     }
 }

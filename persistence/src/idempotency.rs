@@ -162,3 +162,16 @@ pub fn release(conn: &mut DbConnection, subject: &str, key: &str) -> Result<(), 
     diesel::delete(keys::table.find((subject, key)).filter(keys::completed_at.is_null())).execute(conn)?;
     Ok(())
 }
+
+/// Deletes keys past their retention (completed or not); returns how many.
+pub fn purge_expired(conn: &mut DbConnection, now: NaiveDateTime) -> Result<usize, RepoError> {
+    let cutoff = now - Duration::hours(RETAINED_FOR_HOURS);
+    Ok(diesel::delete(
+        keys::table.filter(
+            keys::completed_at
+                .lt(cutoff)
+                .or(keys::completed_at.is_null().and(keys::created_at.lt(cutoff))),
+        ),
+    )
+    .execute(conn)?)
+}

@@ -82,3 +82,8 @@ fn take_once(
         Ok(true)
     })
 }
+
+/// Deletes the windows that ended before `cutoff`; they count nothing any more.
+pub fn purge_before(conn: &mut DbConnection, cutoff: NaiveDateTime) -> Result<usize, RepoError> {
+    Ok(diesel::delete(windows::table.filter(windows::window_start.lt(cutoff))).execute(conn)?)
+}

@@ -11,6 +11,7 @@ mod errors;
 mod events;
 mod health;
 mod helpers;
+mod housekeeping;
 mod integration_clients;
 mod key_figures;
 mod openapi;

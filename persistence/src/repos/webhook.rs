@@ -266,6 +266,16 @@ impl WebhookRepo {
         Ok(leased)
     }
 
+    /// Deletes delivered and failed deliveries made before `cutoff`; pending ones stay.
+    pub fn purge_finished_before(conn: &mut DbConnection, cutoff: NaiveDateTime) -> Result<usize, RepoError> {
+        Ok(diesel::delete(
+            webhook_deliveries::table
+                .filter(webhook_deliveries::status.ne(DeliveryStatus::Pending.as_str()))
+                .filter(webhook_deliveries::created_at.lt(cutoff)),
+        )
+        .execute(conn)?)
+    }
+
     /// Records an attempt: delivered on a 2xx, otherwise pending again at `retry_at` or failed.
     pub fn record_attempt(
         conn: &mut DbConnection,
