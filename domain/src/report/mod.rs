@@ -22,6 +22,25 @@ pub const MIN_PERSONS: i64 = 5;
 /// The longest period one report may cover, in days (ten years).
 pub const MAX_PERIOD_DAYS: i64 = 3_660;
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum PeriodError {
+    #[error("the period ends before it starts")]
+    EndsBeforeStart,
+    #[error("the period may be at most {MAX_PERIOD_DAYS} days")]
+    TooLong,
+}
+
+/// A report covers `from` to `to`, both included, at most `MAX_PERIOD_DAYS` days apart.
+pub fn check_period(from: chrono::NaiveDate, to: chrono::NaiveDate) -> Result<(), PeriodError> {
+    if to < from {
+        Err(PeriodError::EndsBeforeStart)
+    } else if (to - from).num_days() > MAX_PERIOD_DAYS {
+        Err(PeriodError::TooLong)
+    } else {
+        Ok(())
+    }
+}
+
 /// One published cell: a value, a suppressed value, or nothing to compute it from (no persons).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Figure<T> {
@@ -130,6 +149,21 @@ mod tests {
         assert_eq!(per_person(100.0, 6), Figure::shown(16.67));
         assert_eq!(measured(Some(3.5), 5), Figure::shown(3.5));
         assert_eq!(measured(Some(3.5), 2), Figure::suppressed());
+    }
+
+    #[test]
+    fn a_period_runs_forwards_and_at_most_ten_years() {
+        let day = |raw: &str| chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d").unwrap();
+        assert_eq!(check_period(day("2026-01-01"), day("2026-01-01")), Ok(()));
+        assert_eq!(
+            check_period(day("2026-01-02"), day("2026-01-01")),
+            Err(PeriodError::EndsBeforeStart)
+        );
+        assert_eq!(check_period(day("2016-01-01"), day("2026-01-01")), Ok(()));
+        assert_eq!(
+            check_period(day("2000-01-01"), day("2026-01-01")),
+            Err(PeriodError::TooLong)
+        );
     }
 
     #[test]

@@ -625,18 +625,32 @@ async fn key_figures_as_csv_have_the_json_columns_and_two_dots_for_suppressed_ce
 }
 
 #[actix_web::test]
-async fn a_bad_period_or_breakdown_is_400() {
+async fn a_malformed_query_is_400_and_an_impossible_period_422() {
     let app = spawn_app().await;
     for query in [
-        "from=2026-06-30&to=2026-01-01",
         "from=2026-01-01&to=2026-13-01",
         "from=2026-01-01",
-        "from=2000-01-01&to=2026-01-01",
         "from=2026-01-01&to=2026-06-30&group_by=district",
     ] {
         let response = app
             .get_as(&analyst(), &format!("/v1/reports/key-figures?{query}"))
             .await;
         assert_problem(response, 400, "invalid_query").await;
+    }
+    for (query, code) in [
+        ("from=2026-06-30&to=2026-01-01", "before_from"),
+        ("from=2000-01-01&to=2026-01-01", "period_too_long"),
+    ] {
+        let response = app
+            .get_as(&analyst(), &format!("/v1/reports/key-figures?{query}"))
+            .await;
+        let problem = assert_problem(response, 422, "validation_failed").await;
+        assert_eq!(
+            (
+                problem["errors"][0]["field"].as_str(),
+                problem["errors"][0]["code"].as_str()
+            ),
+            (Some("to"), Some(code))
+        );
     }
 }

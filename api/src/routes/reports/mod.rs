@@ -8,7 +8,7 @@ use actix_web::http::header;
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use domain::access::{Action, ListScope};
-use domain::report::{GroupBy, KeyFigures, MAX_PERIOD_DAYS, MIN_PERSONS};
+use domain::report::{check_period, GroupBy, KeyFigures, PeriodError, MIN_PERSONS};
 use persistence::repos::key_figures::KeyFigureQuery;
 use persistence::repos::KeyFigureRepo;
 use serde::Deserialize;
@@ -18,7 +18,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 pub use dto::{CountFigure, KeyFigureGroup, KeyFigureGrouping, KeyFigureReport, KeyFigureSet, RateFigure};
 
 use crate::auth::Authenticated;
-use crate::problem::ApiError;
+use crate::problem::{ApiError, FieldErrors};
 use crate::routes::paging::query_enum;
 use crate::routes::participants::{scope_for, today};
 use crate::state::AppState;
@@ -62,6 +62,7 @@ pub struct KeyFigureParams {
             (KeyFigureReport = "application/json"),
             (String = "text/csv", example = "group,label,participants_enrolled,…\r\njarva,Jobbtorg Järva,12,…\r\n"),
         )),
+        (status = 422, response = crate::openapi::UnprocessableResponse),
     )
 )]
 #[get("/reports/key-figures")]
@@ -77,14 +78,15 @@ pub async fn key_figures(
     };
     let params = params.into_inner();
     let (from, to) = (query_date(&params.from, "from")?, query_date(&params.to, "to")?);
-    if to < from {
-        return Err(ApiError::InvalidQuery("to must not be before from".into()));
-    }
-    if (to - from).num_days() > MAX_PERIOD_DAYS {
-        return Err(ApiError::InvalidQuery(format!(
-            "the period may be at most {MAX_PERIOD_DAYS} days"
-        )));
-    }
+    check_period(from, to).map_err(|error| {
+        let code = match error {
+            PeriodError::EndsBeforeStart => "before_from",
+            PeriodError::TooLong => "period_too_long",
+        };
+        let mut errors = FieldErrors::default();
+        errors.add("to", code, error.to_string());
+        ApiError::Validation(errors.into_vec())
+    })?;
     let group_by =
         query_enum(params.group_by, "group_by", GroupBy::parse, &GroupBy::codes())?.unwrap_or(GroupBy::Jobbtorg);
     let query = KeyFigureQuery {
