@@ -8,6 +8,8 @@ use domain::claim::{ClaimStatus, ClaimTrigger};
 use domain::participant::{EmploymentExtent, EmploymentForm, InterruptionReason, ParticipantStatus, RecipientKind};
 use domain::provider::{OrganisationKind, ProcurementForm, ProviderStatus};
 use domain::referral::{DeclineReason, Granularity, ReferralStatus};
+use domain::report::GroupBy;
+use domain::webhook::DeliveryStatus;
 use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 use utoipa::openapi::RefOr;
 
@@ -120,4 +122,12 @@ code_schema! {
 code_schema! {
     /// How a contract was procured.
     ProcurementFormCode => codes(ProcurementForm::ALL, ProcurementForm::as_str)
+}
+code_schema! {
+    /// What the key figures are broken down by.
+    KeyFigureGrouping => codes(GroupBy::ALL, GroupBy::as_str)
+}
+code_schema! {
+    /// Where a webhook delivery stands.
+    WebhookDeliveryStatus => codes(DeliveryStatus::ALL, DeliveryStatus::as_str)
 }

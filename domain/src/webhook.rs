@@ -25,6 +25,43 @@ pub fn retry_factor(attempts: u32) -> Option<u32> {
     (attempts < MAX_ATTEMPTS).then(|| 1 << attempts.saturating_sub(1).min(6))
 }
 
+/// A subscription names at most this many event types.
+pub const MAX_EVENT_TYPES: usize = 50;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EventTypeRefusal {
+    #[error("at most {MAX_EVENT_TYPES} event types")]
+    TooMany,
+    #[error("{0:?} is not an event type such as participant.enrolled")]
+    Malformed(String),
+}
+
+impl EventTypeRefusal {
+    pub fn code(&self) -> &'static str {
+        match self {
+            EventTypeRefusal::TooMany => "too_many",
+            EventTypeRefusal::Malformed(_) => "invalid_format",
+        }
+    }
+}
+
+/// Event types are dotted lower-case words, `resource.happening`.
+pub fn check_event_types(types: &[String]) -> Result<(), EventTypeRefusal> {
+    if types.len() > MAX_EVENT_TYPES {
+        return Err(EventTypeRefusal::TooMany);
+    }
+    let well_formed = |t: &str| {
+        t.len() <= 100
+            && t.contains('.')
+            && t.split('.')
+                .all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+    };
+    match types.iter().find(|t| !well_formed(t)) {
+        Some(bad) => Err(EventTypeRefusal::Malformed(bad.clone())),
+        None => Ok(()),
+    }
+}
+
 /// The host of a target URL as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TargetHost {
@@ -198,6 +235,24 @@ mod tests {
             check_target("https", &public, true, false),
             Err(TargetRefusal::Credentials)
         );
+    }
+
+    #[test]
+    fn event_types_are_dotted_lower_case_words() {
+        let types = |raw: &[&str]| raw.iter().map(|t| (*t).to_owned()).collect::<Vec<_>>();
+        assert_eq!(
+            check_event_types(&types(&["participant.enrolled", "referral.accepted"])),
+            Ok(())
+        );
+        assert_eq!(check_event_types(&[]), Ok(()));
+        for bad in ["participant", "Participant.enrolled", "participant..enrolled", "a.b c"] {
+            assert!(
+                matches!(check_event_types(&types(&[bad])), Err(EventTypeRefusal::Malformed(_))),
+                "{bad}"
+            );
+        }
+        let many = vec!["a.b".to_owned(); MAX_EVENT_TYPES + 1];
+        assert_eq!(check_event_types(&many), Err(EventTypeRefusal::TooMany));
     }
 
     #[test]

@@ -31,15 +31,7 @@ fn take_once(
     limit: i32,
 ) -> Result<bool, RepoError> {
     tx::write(conn, |conn| {
-        let counted = diesel::update(
-            windows::table
-                .filter(windows::actor_subject.eq(subject))
-                .filter(windows::window_start.eq(window_start))
-                .filter(windows::requests.lt(limit)),
-        )
-        .set(windows::requests.eq(windows::requests + 1))
-        .execute(conn)?;
-        if counted == 1 {
+        if count_one(conn, subject, window_start, limit)? {
             return Ok(true);
         }
         // The row may have been committed by a concurrent first request after the update's
@@ -52,17 +44,7 @@ fn take_once(
             .optional()?;
         match requests {
             Some(requests) if requests >= limit => return Ok(false),
-            Some(_) => {
-                let counted = diesel::update(
-                    windows::table
-                        .filter(windows::actor_subject.eq(subject))
-                        .filter(windows::window_start.eq(window_start))
-                        .filter(windows::requests.lt(limit)),
-                )
-                .set(windows::requests.eq(windows::requests + 1))
-                .execute(conn)?;
-                return Ok(counted == 1);
-            }
+            Some(_) => return count_one(conn, subject, window_start, limit),
             None => {}
         }
         // A new window: forget this subject's old ones.
@@ -81,6 +63,24 @@ fn take_once(
             .execute(conn)?;
         Ok(true)
     })
+}
+
+/// Adds one request to the window if it holds fewer than `limit`; whether it did.
+fn count_one(
+    conn: &mut DbConnection,
+    subject: &str,
+    window_start: NaiveDateTime,
+    limit: i32,
+) -> Result<bool, RepoError> {
+    let counted = diesel::update(
+        windows::table
+            .filter(windows::actor_subject.eq(subject))
+            .filter(windows::window_start.eq(window_start))
+            .filter(windows::requests.lt(limit)),
+    )
+    .set(windows::requests.eq(windows::requests + 1))
+    .execute(conn)?;
+    Ok(counted == 1)
 }
 
 /// Deletes the windows that ended before `cutoff`; they count nothing any more.

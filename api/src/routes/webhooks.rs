@@ -5,6 +5,7 @@ use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use domain::access::Action;
 use domain::access::Role;
+use domain::webhook::{check_event_types, DeliveryStatus};
 use persistence::repos::webhook::{DeliveryRow, Subscription};
 use persistence::repos::WebhookRepo;
 use serde::{Deserialize, Serialize};
@@ -22,7 +23,6 @@ use crate::webhooks::signature::new_secret;
 use crate::webhooks::target;
 
 const URL_MAX: usize = 2048;
-const EVENT_TYPES_MAX: usize = 50;
 
 pub fn configure(config: &mut ServiceConfig) {
     config
@@ -81,15 +81,6 @@ pub struct WebhookSubscriptionList {
     pub next_cursor: Option<String>,
 }
 
-/// Where a delivery stands.
-#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum WebhookDeliveryStatus {
-    Pending,
-    Delivered,
-    Failed,
-}
-
 /// One notification and how its attempts went.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct WebhookDeliveryResponse {
@@ -99,7 +90,8 @@ pub struct WebhookDeliveryResponse {
     pub event_position: i64,
     #[schema(example = "participant.enrolled")]
     pub event_type: String,
-    pub status: WebhookDeliveryStatus,
+    #[schema(value_type = crate::codes::WebhookDeliveryStatus, example = "delivered")]
+    pub status: String,
     pub attempts: i32,
     /// When the next attempt is due, while pending.
     pub next_attempt_at: Option<DateTime<Utc>>,
@@ -115,19 +107,15 @@ pub struct WebhookDeliveryResponse {
 
 impl From<&DeliveryRow> for WebhookDeliveryResponse {
     fn from(row: &DeliveryRow) -> Self {
-        let status = match row.status.as_str() {
-            "delivered" => WebhookDeliveryStatus::Delivered,
-            "failed" => WebhookDeliveryStatus::Failed,
-            _ => WebhookDeliveryStatus::Pending,
-        };
+        let pending = row.status == DeliveryStatus::Pending.as_str();
         WebhookDeliveryResponse {
             id: row.id.clone(),
             event_id: row.event_id.clone(),
             event_position: row.event_position,
             event_type: row.event_type.clone(),
-            status,
+            status: row.status.clone(),
             attempts: row.attempts,
-            next_attempt_at: matches!(status, WebhookDeliveryStatus::Pending).then(|| row.next_attempt_at.and_utc()),
+            next_attempt_at: pending.then(|| row.next_attempt_at.and_utc()),
             last_attempt_at: row.last_attempt_at.map(|t| t.and_utc()),
             last_status_code: row.last_status_code,
             last_error: row.last_error.clone(),
@@ -158,31 +146,6 @@ pub struct PageQuery {
 fn owner_filter(caller: &Authenticated) -> Result<Option<String>, ApiError> {
     scope_for(&caller.0, Action::ManageWebhooks)?;
     Ok((caller.0.role() != Role::Admin).then(|| caller.0.subject().to_owned()))
-}
-
-fn check_event_types(errors: &mut FieldErrors, types: &[String]) {
-    if types.len() > EVENT_TYPES_MAX {
-        errors.add(
-            "event_types",
-            "too_many",
-            format!("at most {EVENT_TYPES_MAX} event types"),
-        );
-    }
-    let well_formed = |t: &str| {
-        let parts: Vec<&str> = t.split('.').collect();
-        t.len() <= 100
-            && parts.len() >= 2
-            && parts
-                .iter()
-                .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
-    };
-    if let Some(bad) = types.iter().find(|t| !well_formed(t)) {
-        errors.add(
-            "event_types",
-            "invalid_format",
-            format!("{bad:?} is not an event type such as participant.enrolled"),
-        );
-    }
 }
 
 /// Subscribe to webhook notifications
@@ -217,7 +180,9 @@ pub async fn create_subscription(
     let body = body.into_inner();
     let mut errors = FieldErrors::default();
     let event_types = body.event_types.unwrap_or_default();
-    check_event_types(&mut errors, &event_types);
+    if let Err(refusal) = check_event_types(&event_types) {
+        errors.add("event_types", refusal.code(), refusal.to_string());
+    }
     if body.url.len() > URL_MAX {
         errors.add("url", "too_long", format!("at most {URL_MAX} characters"));
     } else if let Err(refusal) = target::check(&body.url, state.config.webhooks.allow_loopback_http).await {

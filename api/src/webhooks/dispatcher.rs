@@ -117,10 +117,11 @@ async fn send(
     let url = Url::parse(raw_url).map_err(|_| (None, "invalid URL".to_owned()))?;
     // A literal address never reaches the resolver, so it is checked here again.
     check_url(&url, settings.allow_loopback_http).map_err(|refusal| (None, refusal.to_string()))?;
+    let signature = sign(secret, timestamp, body).map_err(|_| (None, "cannot sign".to_owned()))?;
     let response = client
         .post(url)
         .header(reqwest::header::CONTENT_TYPE, "application/json")
-        .header(SIGNATURE_HEADER, sign(secret, timestamp, body))
+        .header(SIGNATURE_HEADER, signature)
         .body(body.to_owned())
         .send()
         .await

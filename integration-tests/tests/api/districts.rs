@@ -1,8 +1,6 @@
 //! The admin's district endpoints exercise the write machinery: idempotent creation, If-Match on
 //! change, and the audit record and event written with each change.
 
-use diesel::prelude::*;
-use diesel::sql_types::BigInt;
 use serde_json::{json, Value};
 
 use crate::helpers::{admin_token, assert_problem, etag_of, spawn_app, TestApp};
@@ -22,25 +20,12 @@ async fn post_with_key(app: &TestApp, key: &str, body: &Value) -> reqwest::Respo
         .unwrap()
 }
 
-#[derive(QueryableByName)]
-struct Count {
-    #[diesel(sql_type = BigInt)]
-    n: i64,
-}
-
-fn count(app: &TestApp, sql: &str) -> i64 {
-    diesel::sql_query(sql).get_result::<Count>(&mut app.db()).unwrap().n
-}
-
 fn audit_rows(app: &TestApp) -> i64 {
-    count(
-        app,
-        "SELECT COUNT(*) AS n FROM access_log WHERE resource_type = 'district'",
-    )
+    app.count("SELECT COUNT(*) AS n FROM access_log WHERE resource_type = 'district'")
 }
 
 fn event_rows(app: &TestApp) -> i64 {
-    count(app, "SELECT COUNT(*) AS n FROM events WHERE resource_type = 'district'")
+    app.count("SELECT COUNT(*) AS n FROM events WHERE resource_type = 'district'")
 }
 
 #[tokio::test]
@@ -271,14 +256,12 @@ async fn a_change_writes_its_audit_record_and_event_and_a_failed_one_writes_neit
     assert_eq!(response.status().as_u16(), 200);
     assert_eq!(audit_rows(&app), 1);
     assert_eq!(event_rows(&app), 1);
-    let audited = count(
-        &app,
+    let audited = app.count(
         "SELECT COUNT(*) AS n FROM access_log WHERE resource_id = 'farsta' AND action = 'district.updated' \
          AND actor_subject = 'test-admin' AND actor_role = 'admin' AND request_id = 'req-farsta-1'",
     );
     assert_eq!(audited, 1, "who, what, which and the request id are recorded");
-    let evented = count(
-        &app,
+    let evented = app.count(
         "SELECT COUNT(*) AS n FROM events WHERE event_type = 'district.updated' AND resource_id = 'farsta' \
          AND resource_version = 2 AND jobbtorg_code = 'sydvast' AND district_code = 'farsta'",
     );

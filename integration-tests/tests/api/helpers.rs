@@ -168,6 +168,18 @@ impl TestApp {
             .unwrap()
     }
 
+    /// A `SELECT COUNT(*) AS n …` on the server's database.
+    pub fn count(&self, sql: &str) -> i64 {
+        #[derive(diesel::QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        diesel::RunQueryDsl::get_result::<Count>(diesel::sql_query(sql), &mut self.db())
+            .expect("the count runs")
+            .n
+    }
+
     /// GET without a token.
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client.get(self.url(path)).send().await.expect("request is sent")

@@ -5,20 +5,8 @@ use std::time::Duration;
 
 use chrono::{NaiveDateTime, Utc};
 use diesel::connection::SimpleConnection;
-use diesel::sql_types::BigInt;
-use diesel::{QueryableByName, RunQueryDsl};
 
-use crate::helpers::{spawn_app_with, TestApp};
-
-#[derive(QueryableByName)]
-struct Count {
-    #[diesel(sql_type = BigInt)]
-    n: i64,
-}
-
-fn count(app: &TestApp, sql: &str) -> i64 {
-    diesel::sql_query(sql).get_result::<Count>(&mut app.db()).unwrap().n
-}
+use crate::helpers::spawn_app_with;
 
 fn ago(duration: chrono::Duration) -> String {
     let at: NaiveDateTime = (Utc::now() - duration).naive_utc();
@@ -52,9 +40,9 @@ async fn expired_keys_old_windows_and_old_deliveries_are_deleted() {
 
     let remaining = || {
         (
-            count(&app, "SELECT COUNT(*) AS n FROM idempotency_keys"),
-            count(&app, "SELECT COUNT(*) AS n FROM rate_limit_windows"),
-            count(&app, "SELECT COUNT(*) AS n FROM webhook_deliveries"),
+            app.count("SELECT COUNT(*) AS n FROM idempotency_keys"),
+            app.count("SELECT COUNT(*) AS n FROM rate_limit_windows"),
+            app.count("SELECT COUNT(*) AS n FROM webhook_deliveries"),
         )
     };
     for _ in 0..100 {
@@ -65,14 +53,11 @@ async fn expired_keys_old_windows_and_old_deliveries_are_deleted() {
     }
     assert_eq!(remaining(), (1, 1, 1), "keys, windows, deliveries left");
     assert_eq!(
-        count(
-            &app,
-            "SELECT COUNT(*) AS n FROM idempotency_keys WHERE idempotency_key = 'fresh'"
-        ),
+        app.count("SELECT COUNT(*) AS n FROM idempotency_keys WHERE idempotency_key = 'fresh'"),
         1
     );
     assert_eq!(
-        count(&app, "SELECT COUNT(*) AS n FROM webhook_deliveries WHERE id = 'd3'"),
+        app.count("SELECT COUNT(*) AS n FROM webhook_deliveries WHERE id = 'd3'"),
         1
     );
 }

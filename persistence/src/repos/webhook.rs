@@ -46,13 +46,6 @@ pub struct DeliveryRow {
     pub created_at: NaiveDateTime,
 }
 
-impl DeliveryRow {
-    pub fn status(&self) -> Result<DeliveryStatus, RepoError> {
-        DeliveryStatus::parse(&self.status)
-            .ok_or_else(|| RepoError::Unexpected(format!("delivery status {}", self.status)))
-    }
-}
-
 /// A leased delivery with what is needed to send it.
 #[derive(Debug, Clone)]
 pub struct DueDelivery {

@@ -124,15 +124,6 @@ impl From<&KeyFigures> for KeyFigureSet {
     }
 }
 
-/// What the figures are broken down by.
-#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum KeyFigureGrouping {
-    TargetGroup,
-    Jobbtorg,
-    Provider,
-}
-
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct KeyFigureGroup {
     /// The job centre or target group code, or the provider's id.
@@ -150,7 +141,8 @@ pub struct KeyFigureReport {
     pub from: chrono::NaiveDate,
     #[schema(example = "2026-06-30")]
     pub to: chrono::NaiveDate,
-    pub group_by: KeyFigureGrouping,
+    #[schema(value_type = crate::codes::KeyFigureGrouping, example = "jobbtorg")]
+    pub group_by: &'static str,
     /// Cells about fewer persons than this are suppressed.
     #[schema(example = 5)]
     pub min_persons: i64,

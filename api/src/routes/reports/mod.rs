@@ -15,7 +15,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-pub use dto::{CountFigure, KeyFigureGroup, KeyFigureGrouping, KeyFigureReport, KeyFigureSet, RateFigure};
+pub use dto::{CountFigure, KeyFigureGroup, KeyFigureReport, KeyFigureSet, RateFigure};
 
 use crate::auth::Authenticated;
 use crate::problem::{ApiError, FieldErrors};
@@ -38,7 +38,7 @@ pub struct KeyFigureParams {
     #[param(example = "2026-06-30", format = Date)]
     pub to: String,
     /// The breakdown; `jobbtorg` unless given.
-    #[param(value_type = Option<KeyFigureGrouping>, example = "jobbtorg")]
+    #[param(value_type = Option<crate::codes::KeyFigureGrouping>, example = "jobbtorg")]
     pub group_by: Option<String>,
 }
 
@@ -100,7 +100,7 @@ pub async fn key_figures(
     let report = KeyFigureReport {
         from,
         to,
-        group_by: grouping(group_by),
+        group_by: group_by.as_str(),
         min_persons: MIN_PERSONS,
         groups: groups
             .iter()
@@ -128,14 +128,6 @@ pub async fn key_figures(
 fn query_date(raw: &str, name: &str) -> Result<NaiveDate, ApiError> {
     NaiveDate::parse_from_str(raw, "%Y-%m-%d")
         .map_err(|_| ApiError::InvalidQuery(format!("{name} must be a date, YYYY-MM-DD")))
-}
-
-fn grouping(group_by: GroupBy) -> KeyFigureGrouping {
-    match group_by {
-        GroupBy::TargetGroup => KeyFigureGrouping::TargetGroup,
-        GroupBy::Jobbtorg => KeyFigureGrouping::Jobbtorg,
-        GroupBy::Provider => KeyFigureGrouping::Provider,
-    }
 }
 
 /// CSV when the caller asks for it before JSON; JSON otherwise.
