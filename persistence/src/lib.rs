@@ -14,6 +14,7 @@ pub mod repos;
 pub mod rows;
 pub mod schema;
 pub mod tx;
+pub mod versioned;
 
 pub use error::RepoError;
 pub use pool::{Backend, DatabaseUrl, DbConnection, DbPool};

@@ -15,6 +15,7 @@ use crate::pool::DbConnection;
 use crate::rows::participant::stored_uuid;
 use crate::rows::reference::stored_code;
 use crate::schema::{activity_plans, participation_periods, plan_activities, plan_decisions};
+use crate::versioned::{self, VersionedRow};
 
 pub const ACTIVITY_PLAN: &str = "activity_plan";
 
@@ -222,24 +223,14 @@ impl PlanRepo {
         event_type: &str,
     ) -> Result<ActivityPlan, RepoError> {
         let mut next = after.clone();
-        next.version = before.version + 1;
+        next.version = versioned::advance(conn, VersionedRow::ActivityPlan(&before.id.to_string()), before.version)?;
         let created_at: NaiveDateTime = activity_plans::table
             .find(before.id.to_string())
             .select(activity_plans::created_at)
             .first(conn)?;
-        let updated = diesel::update(
-            activity_plans::table
-                .find(before.id.to_string())
-                .filter(activity_plans::version.eq(before.version)),
-        )
-        .set(plan_row(&next, created_at, acting.now))
-        .execute(conn)?;
-        if updated == 0 {
-            let current = Self::get(conn, before.id)?;
-            return Err(RepoError::StaleVersion {
-                current: current.version,
-            });
-        }
+        diesel::update(activity_plans::table.find(before.id.to_string()))
+            .set(plan_row(&next, created_at, acting.now))
+            .execute(conn)?;
         diesel::delete(plan_activities::table.filter(plan_activities::plan_id.eq(before.id.to_string())))
             .execute(conn)?;
         write_parts(conn, &next)?;

@@ -15,6 +15,7 @@ use crate::journal::{self, Change};
 use crate::pool::DbConnection;
 use crate::rows::participant::{corrupt, stored_uuid};
 use crate::schema::claims;
+use crate::versioned::{self, VersionedRow};
 
 pub const CLAIM: &str = "claim";
 
@@ -212,19 +213,10 @@ impl ClaimRepo {
         event_type: &str,
     ) -> Result<Claim, RepoError> {
         let mut next = after.clone();
-        next.version = before.version + 1;
-        let updated = diesel::update(
-            claims::table
-                .find(before.id.to_string())
-                .filter(claims::version.eq(before.version)),
-        )
-        .set(row(&next, acting.now))
-        .execute(conn)?;
-        if updated == 0 {
-            return Err(RepoError::StaleVersion {
-                current: Self::get(conn, before.id, &ListScope::Everything)?.version,
-            });
-        }
+        next.version = versioned::advance(conn, VersionedRow::Claim(&before.id.to_string()), before.version)?;
+        diesel::update(claims::table.find(before.id.to_string()))
+            .set(row(&next, acting.now))
+            .execute(conn)?;
         record(conn, acting, &before.snapshot(), &next, None, event_type)?;
         Self::get(conn, before.id, &ListScope::Everything)
     }

@@ -20,6 +20,7 @@ use crate::pool::DbConnection;
 use crate::rows::participant::{corrupt, stored_uuid};
 use crate::rows::reference::stored_code;
 use crate::schema::{contract_coverage, contract_result_steps, contracts, referrals};
+use crate::versioned::{self, VersionedRow};
 
 pub const CONTRACT: &str = "contract";
 
@@ -189,23 +190,14 @@ impl ContractRepo {
         overlaps_af_programme: bool,
     ) -> Result<Contract, RepoError> {
         let mut next = after.clone();
-        next.version = before.version + 1;
+        next.version = versioned::advance(conn, VersionedRow::Contract(&before.id.to_string()), before.version)?;
         let created_at: NaiveDateTime = contracts::table
             .find(before.id.to_string())
             .select(contracts::created_at)
             .first(conn)?;
-        let updated = diesel::update(
-            contracts::table
-                .find(before.id.to_string())
-                .filter(contracts::version.eq(before.version)),
-        )
-        .set(row(&next, overlaps_af_programme, created_at, acting.now))
-        .execute(conn)?;
-        if updated == 0 {
-            return Err(RepoError::StaleVersion {
-                current: Self::get(conn, before.id)?.version,
-            });
-        }
+        diesel::update(contracts::table.find(before.id.to_string()))
+            .set(row(&next, overlaps_af_programme, created_at, acting.now))
+            .execute(conn)?;
         let id = before.id.to_string();
         diesel::delete(contract_coverage::table.filter(contract_coverage::contract_id.eq(&id))).execute(conn)?;
         diesel::delete(contract_result_steps::table.filter(contract_result_steps::contract_id.eq(&id)))

@@ -16,6 +16,7 @@ use crate::pool::DbConnection;
 use crate::rows::participant::{contact_of, stored_uuid, FollowUpRow, InterruptionRow, ParticipantRow, PeriodRow};
 use crate::rows::reference::stored_code;
 use crate::schema::{follow_ups, interruptions, participants, participation_periods as periods, period_target_groups};
+use crate::versioned::{self, VersionedRow};
 
 pub const PARTICIPANT: &str = "participant";
 
@@ -113,6 +114,7 @@ impl ParticipantRepo {
     ) -> Result<Participant, RepoError> {
         let id = match existing {
             Some(id) => {
+                versioned::bump(conn, VersionedRow::Participant(&id.to_string()))?;
                 let before = load(conn, &id.to_string())?;
                 diesel::update(periods::table.filter(periods::participant_id.eq(id.to_string())))
                     .set(periods::is_current.eq(false))
@@ -214,6 +216,7 @@ impl ParticipantRepo {
         }
         let after = decide(before.clone())?;
         let changes = changed_fields(&before.snapshot(), &after.snapshot());
+        versioned::advance(conn, VersionedRow::Participant(&id.to_string()), expected_version)?;
         save(conn, acting, &after)?;
         let saved = load(conn, &id.to_string())?;
         record_change(conn, acting, &saved, event_type, &changes)?;
@@ -425,13 +428,14 @@ fn person_row(participant: &Participant, acting: &ActingContext) -> ParticipantR
         language_needs: participant.language_needs.clone(),
         protected_identity: participant.protected_identity,
         pseudonym: participant.pseudonym.clone(),
-        version: participant.version + 1,
+        version: participant.version,
         created_at: acting.now,
         updated_at: acting.now,
     }
 }
 
-/// Writes the person, the current period, and new or changed interruptions and follow-ups.
+/// Writes the person, the current period, and new or changed interruptions and follow-ups; the
+/// version has moved on already (`versioned::advance`).
 fn save(conn: &mut DbConnection, acting: &ActingContext, after: &Participant) -> Result<(), RepoError> {
     let id = after.id.to_string();
     let row = person_row(after, acting);
@@ -446,7 +450,6 @@ fn save(conn: &mut DbConnection, acting: &ActingContext, after: &Participant) ->
             participants::city.eq(&row.city),
             participants::language_needs.eq(&row.language_needs),
             participants::protected_identity.eq(row.protected_identity),
-            participants::version.eq(row.version),
             participants::updated_at.eq(acting.now),
         ))
         .execute(conn)?;

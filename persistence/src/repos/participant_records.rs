@@ -13,6 +13,7 @@ use crate::error::RepoError;
 use crate::pool::DbConnection;
 use crate::rows::participant::stored_uuid;
 use crate::schema::{assessments, consents, participants};
+use crate::versioned::{self, VersionedRow};
 
 #[derive(Debug, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = assessments, treat_none_as_null = true)]
@@ -57,23 +58,21 @@ impl ConsentRow {
     }
 }
 
-/// Bumps the participant's version after a change to one of its parts and records it.
-fn touch(
+/// Records a change to one of the participant's parts; the version has moved on already
+/// (`versioned::advance` or `bump`, the first write of the change) to `version`.
+fn touched(
     conn: &mut DbConnection,
     acting: &ActingContext,
     participant: &Participant,
+    version: i32,
     event_type: &str,
     changes: &[(&'static str, Option<String>, Option<String>)],
 ) -> Result<Participant, RepoError> {
-    let id = participant.id.to_string();
-    diesel::update(participants::table.find(&id))
-        .set((
-            participants::version.eq(participant.version + 1),
-            participants::updated_at.eq(acting.now),
-        ))
+    diesel::update(participants::table.find(participant.id.to_string()))
+        .set(participants::updated_at.eq(acting.now))
         .execute(conn)?;
     let touched = Participant {
-        version: participant.version + 1,
+        version,
         ..participant.clone()
     };
     record_change(conn, acting, &touched, event_type, changes)?;
@@ -125,6 +124,7 @@ impl ParticipantRepo {
         assessment: &Assessment,
     ) -> Result<(Participant, Assessment), RepoError> {
         let participant = checked(conn, id, scope, Some(expected_version))?;
+        let version = versioned::advance(conn, VersionedRow::Participant(&id.to_string()), expected_version)?;
         let before = Self::assessment(conn, id)?;
         let row = AssessmentRow {
             participant_id: id.to_string(),
@@ -134,7 +134,7 @@ impl ParticipantRepo {
             sfi_test_result: assessment.sfi_test_result.clone(),
             guidance_notes: assessment.guidance_notes.clone(),
             parties_involved: assessment.parties_involved.clone(),
-            version: participant.version + 1,
+            version,
             updated_at: acting.now,
             updated_by: acting.subject.clone(),
         };
@@ -146,7 +146,14 @@ impl ParticipantRepo {
             diesel::insert_into(assessments::table).values(&row).execute(conn)?;
         }
         let changes = changed_fields(&before.snapshot(), &assessment.snapshot());
-        let participant = touch(conn, acting, &participant, "participant.assessment_updated", &changes)?;
+        let participant = touched(
+            conn,
+            acting,
+            &participant,
+            version,
+            "participant.assessment_updated",
+            &changes,
+        )?;
         Ok((participant, Self::assessment(conn, id)?))
     }
 
@@ -169,6 +176,7 @@ impl ParticipantRepo {
         consent: &Consent,
     ) -> Result<Participant, RepoError> {
         let participant = checked(conn, id, scope, None)?;
+        let version = versioned::bump(conn, VersionedRow::Participant(&id.to_string()))?;
         diesel::insert_into(consents::table)
             .values(ConsentRow {
                 id: consent.id.to_string(),
@@ -187,7 +195,14 @@ impl ParticipantRepo {
             None,
             Some(format!("{} to {}", consent.id, consent.recipient_kind.as_str())),
         )];
-        touch(conn, acting, &participant, "participant.consent_given", &change)
+        touched(
+            conn,
+            acting,
+            &participant,
+            version,
+            "participant.consent_given",
+            &change,
+        )
     }
 
     /// Withdraws a consent by the rule `decide`, at the participant's `expected_version`.
@@ -205,6 +220,7 @@ impl ParticipantRepo {
         F: FnOnce(Consent) -> Result<Consent, E>,
     {
         let participant = checked(conn, id, scope, Some(expected_version))?;
+        let version = versioned::advance(conn, VersionedRow::Participant(&id.to_string()), expected_version)?;
         let consent = Self::consents(conn, id)?
             .into_iter()
             .find(|c| c.id == consent_id)
@@ -222,7 +238,14 @@ impl ParticipantRepo {
                 withdrawn.withdrawn_on.map(|d| d.to_string()).unwrap_or_default()
             )),
         )];
-        let participant = touch(conn, acting, &participant, "participant.consent_withdrawn", &change)?;
+        let participant = touched(
+            conn,
+            acting,
+            &participant,
+            version,
+            "participant.consent_withdrawn",
+            &change,
+        )?;
         Ok((participant, withdrawn))
     }
 }

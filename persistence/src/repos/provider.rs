@@ -16,6 +16,7 @@ use crate::pool::DbConnection;
 use crate::rows::participant::{corrupt, stored_uuid};
 use crate::rows::reference::stored_code;
 use crate::schema::{af_programme_target_groups, af_programmes, provider_contacts, providers};
+use crate::versioned::{self, VersionedRow};
 
 pub const PROVIDER: &str = "provider";
 
@@ -131,23 +132,14 @@ impl ProviderRepo {
         after: &Provider,
     ) -> Result<Provider, RepoError> {
         let mut next = after.clone();
-        next.version = before.version + 1;
+        next.version = versioned::advance(conn, VersionedRow::Provider(&before.id.to_string()), before.version)?;
         let created_at: NaiveDateTime = providers::table
             .find(before.id.to_string())
             .select(providers::created_at)
             .first(conn)?;
-        let updated = diesel::update(
-            providers::table
-                .find(before.id.to_string())
-                .filter(providers::version.eq(before.version)),
-        )
-        .set(row(&next, created_at, acting.now))
-        .execute(conn)?;
-        if updated == 0 {
-            return Err(RepoError::StaleVersion {
-                current: Self::get(conn, before.id)?.version,
-            });
-        }
+        diesel::update(providers::table.find(before.id.to_string()))
+            .set(row(&next, created_at, acting.now))
+            .execute(conn)?;
         diesel::delete(provider_contacts::table.filter(provider_contacts::provider_id.eq(before.id.to_string())))
             .execute(conn)?;
         write_contacts(conn, &next)?;

@@ -13,6 +13,7 @@ use crate::rows::reference::{
     TargetGroupRow,
 };
 use crate::schema::{activity_types, districts, exit_outcomes, job_centres, target_groups};
+use crate::versioned::{self, VersionedRow};
 
 /// Read access to the seeded reference data.
 pub struct ReferenceRepo;
@@ -142,23 +143,14 @@ impl ReferenceRepo {
         expected_version: i32,
         changes: &DistrictChanges,
     ) -> Result<District, RepoError> {
-        let updated = diesel::update(
-            districts::table
-                .filter(districts::code.eq(code.as_str()))
-                .filter(districts::version.eq(expected_version)),
-        )
-        .set(DistrictChangeset {
-            name: changes.name.as_ref().map(ReferenceName::as_str),
-            job_centre_code: changes.job_centre_code.as_ref().map(Code::as_str),
-            version: expected_version + 1,
-        })
-        .execute(conn)?;
-        if updated == 0 {
-            let current = Self::district(conn, code)?;
-            return Err(RepoError::StaleVersion {
-                current: current.version,
-            });
-        }
+        let version = versioned::advance(conn, VersionedRow::District(code.as_str()), expected_version)?;
+        diesel::update(districts::table.filter(districts::code.eq(code.as_str())))
+            .set(DistrictChangeset {
+                name: changes.name.as_ref().map(ReferenceName::as_str),
+                job_centre_code: changes.job_centre_code.as_ref().map(Code::as_str),
+                version,
+            })
+            .execute(conn)?;
         let district = Self::district(conn, code)?;
         record_district_change(conn, acting, &district, "district.updated")?;
         Ok(district)

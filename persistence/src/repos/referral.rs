@@ -20,6 +20,7 @@ use crate::pool::DbConnection;
 use crate::rows::participant::{corrupt, employment, stored_uuid};
 use crate::rows::reference::stored_code;
 use crate::schema::{participants, progress_lines, progress_reports, referrals};
+use crate::versioned::{self, VersionedRow};
 
 pub const REFERRAL: &str = "referral";
 
@@ -353,23 +354,14 @@ impl ReferralRepo {
         event_type: &str,
     ) -> Result<Referral, RepoError> {
         let mut next = after.clone();
-        next.version = before.version + 1;
+        next.version = versioned::advance(conn, VersionedRow::Referral(&before.id.to_string()), before.version)?;
         let created_at: NaiveDateTime = referrals::table
             .find(before.id.to_string())
             .select(referrals::created_at)
             .first(conn)?;
-        let updated = diesel::update(
-            referrals::table
-                .find(before.id.to_string())
-                .filter(referrals::version.eq(before.version)),
-        )
-        .set(row(&next, created_at, acting.now))
-        .execute(conn)?;
-        if updated == 0 {
-            return Err(RepoError::StaleVersion {
-                current: Self::get(conn, before.id, &ListScope::Everything)?.version,
-            });
-        }
+        diesel::update(referrals::table.find(before.id.to_string()))
+            .set(row(&next, created_at, acting.now))
+            .execute(conn)?;
         record(conn, acting, &before.snapshot(), &next, event_type)?;
         Self::get(conn, before.id, &ListScope::Everything)
     }
