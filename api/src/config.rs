@@ -8,6 +8,7 @@ use domain::reference::Phase;
 use persistence::DatabaseUrl;
 
 use crate::auth::KeyConfig;
+use crate::clock::Clock;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/jobbtorg.db";
 pub const DEFAULT_BIND_ADDR: &str = "127.0.0.1:8080";
@@ -35,6 +36,8 @@ pub struct Config {
     /// How often each node deletes expired idempotency keys, old rate-limit windows and old
     /// webhook deliveries (`HOUSEKEEPING_INTERVAL_MS`).
     pub housekeeping_interval: Duration,
+    /// The server's clock; set to start at `CLOCK_START` in development and tests only.
+    pub clock: Clock,
 }
 
 /// How webhook deliveries are made (`WEBHOOK_*`).
@@ -92,6 +95,7 @@ impl Config {
         let (_, jwt_issuer) = get("JWT_ISSUER", "jobbtorg-dev");
         let (_, jwt_audience) = get("JWT_AUDIENCE", "jobbtorg-api");
         let jwt_keys = jwt_keys(&lookup)?;
+        let clock = clock(&lookup, jwt_keys.as_ref())?;
         let writes_per_minute = parse_in_range(get("RATE_LIMIT_WRITES_PER_MINUTE", "600"), 0, 1_000_000)?;
         let (var, raw) = get("WEBHOOK_ALLOW_LOOPBACK_HTTP", "false");
         let allow_loopback_http = raw.parse().map_err(|_| invalid(var, &raw, "must be true or false"))?;
@@ -121,8 +125,27 @@ impl Config {
             jwt_issuer,
             jwt_audience,
             jwt_keys,
+            clock,
         })
     }
+}
+
+/// `CLOCK_START` (an RFC 3339 instant) sets the clock; refused where tokens come from a real
+/// identity provider, so production always runs on the system's time.
+fn clock(lookup: &impl Fn(&str) -> Option<String>, keys: Option<&KeyConfig>) -> Result<Clock, ConfigError> {
+    let Some(raw) = lookup("CLOCK_START") else {
+        return Ok(Clock::system());
+    };
+    if matches!(keys, Some(KeyConfig::Jwks { .. })) {
+        return Err(invalid(
+            "CLOCK_START",
+            &raw,
+            "a set clock is for development and tests; it is refused with JWT_JWKS_PATH/JWT_JWKS_URL",
+        ));
+    }
+    let start = chrono::DateTime::parse_from_rfc3339(raw.trim())
+        .map_err(|e| invalid("CLOCK_START", &raw, format!("must be an RFC 3339 instant: {e}")))?;
+    Ok(Clock::starting_at(start.to_utc()))
 }
 
 fn jwt_keys(lookup: &impl Fn(&str) -> Option<String>) -> Result<Option<KeyConfig>, ConfigError> {
@@ -245,6 +268,28 @@ mod tests {
             })
         ));
         assert!(config_with(&[]).unwrap().jwt_keys.is_none());
+    }
+
+    #[test]
+    fn the_clock_may_be_set_with_a_secret_but_not_with_a_key_set() {
+        let secret = "s".repeat(MIN_HS256_SECRET_BYTES);
+        let set = config_with(&[
+            ("JWT_HS256_SECRET", &secret),
+            ("CLOCK_START", "2026-12-02T00:30:00+01:00"),
+        ])
+        .unwrap();
+        assert!(set.clock.is_set());
+        assert_eq!(set.clock.today().to_string(), "2026-12-02");
+        assert!(!config_with(&[]).unwrap().clock.is_set());
+        let error = config_with(&[
+            ("JWT_JWKS_URL", "https://idp/jwks.json"),
+            ("CLOCK_START", "2026-12-02T00:30:00+01:00"),
+        ])
+        .unwrap_err();
+        assert_eq!(error.variable, "CLOCK_START");
+        assert!(error.reason.contains("refused"), "{error}");
+        let error = config_with(&[("JWT_HS256_SECRET", &secret), ("CLOCK_START", "tomorrow")]).unwrap_err();
+        assert_eq!(error.variable, "CLOCK_START");
     }
 
     #[test]

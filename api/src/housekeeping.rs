@@ -2,7 +2,7 @@
 //! deleted, so the tables do not grow without end. Every delete is safe to run on several nodes
 //! at once.
 
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use persistence::repos::WebhookRepo;
 use persistence::{idempotency, rate_limit};
 
@@ -29,7 +29,7 @@ pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
 }
 
 async fn round(state: &AppState) -> Result<(), ApiError> {
-    let now = Utc::now().naive_utc();
+    let now = state.config.clock.now_naive();
     let (keys, windows, deliveries) = state
         .db(move |conn| {
             Ok((

@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod cli;
+pub mod clock;
 pub mod codes;
 pub mod concurrency;
 pub mod config;

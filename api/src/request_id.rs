@@ -18,9 +18,33 @@ tokio::task_local! {
     static REQUEST_ID: String;
 }
 
+std::thread_local! {
+    /// The request a blocking database thread is working for (the task-local does not cross
+    /// `web::block`); set by [`on_this_thread`].
+    static BLOCKING_REQUEST_ID: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
 /// The id of the request being served, or `-` outside a request.
 pub fn current() -> String {
-    REQUEST_ID.try_with(Clone::clone).unwrap_or_else(|_| "-".to_owned())
+    REQUEST_ID
+        .try_with(Clone::clone)
+        .ok()
+        .or_else(|| BLOCKING_REQUEST_ID.with(|id| id.borrow().clone()))
+        .unwrap_or_else(|| "-".to_owned())
+}
+
+/// Runs `work` on this (blocking) thread as part of request `id`, so its log lines and errors
+/// name the request.
+pub fn on_this_thread<T>(id: String, work: impl FnOnce() -> T) -> T {
+    struct Reset;
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            BLOCKING_REQUEST_ID.with(|slot| slot.borrow_mut().take());
+        }
+    }
+    BLOCKING_REQUEST_ID.with(|slot| *slot.borrow_mut() = Some(id));
+    let _reset = Reset;
+    work()
 }
 
 fn is_sane(candidate: &str) -> bool {
@@ -75,5 +99,12 @@ mod tests {
         assert!(!is_sane("has space"));
         assert!(!is_sane("new\nline"));
         assert!(!is_sane(&"a".repeat(MAX_LEN + 1)));
+    }
+
+    #[test]
+    fn a_blocking_thread_names_its_request_while_it_works_for_it() {
+        assert_eq!(current(), "-");
+        assert_eq!(on_this_thread("req-7".to_owned(), current), "req-7");
+        assert_eq!(current(), "-");
     }
 }

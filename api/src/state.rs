@@ -23,9 +23,12 @@ impl AppState {
         T: Send + 'static,
     {
         let pool = self.pool.clone();
+        let request_id = crate::request_id::current();
         web::block(move || {
-            let mut conn: PooledConnection = pool.get().map_err(RepoError::from)?;
-            work(&mut conn)
+            crate::request_id::on_this_thread(request_id, || {
+                let mut conn: PooledConnection = pool.get().map_err(RepoError::from)?;
+                work(&mut conn)
+            })
         })
         .await
         .map_err(ApiError::internal)?

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use actix_web::dev::Payload;
 use actix_web::http::{header, Method};
 use actix_web::{web, FromRequest, HttpRequest};
+use chrono::{DateTime, NaiveDate, Utc};
 use domain::access::{can, Action, Actor, ResourceScope};
 use persistence::audit::ActingContext;
 
@@ -12,20 +13,30 @@ use super::verifier::{AuthError, TokenVerifier};
 use crate::problem::ApiError;
 use crate::state::AppState;
 
-/// The authenticated caller of a request. Extracting it fails with 401 when no valid bearer
-/// token is present.
+/// The authenticated caller of a request, and the one clock reading the request works with.
+/// Extracting it fails with 401 when no valid bearer token is present.
 #[derive(Debug, Clone)]
-pub struct Authenticated(pub Actor);
+pub struct Authenticated(pub Actor, DateTime<Utc>);
 
 impl Authenticated {
-    /// Who is acting, for the audit record and events of a change made now.
+    /// Who is acting, for the audit record and events of the change this request makes.
     pub fn acting(&self) -> ActingContext {
         ActingContext {
             subject: self.0.subject().to_owned(),
             role: self.0.role().as_str().to_owned(),
             request_id: crate::request_id::current(),
-            now: chrono::Utc::now().naive_utc(),
+            now: self.1.naive_utc(),
         }
+    }
+
+    /// The instant the request is served at, from the server's clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.1
+    }
+
+    /// Today in Stockholm, for every date rule of this request.
+    pub fn today(&self) -> NaiveDate {
+        domain::shared::city_date(self.1)
     }
 }
 
@@ -38,19 +49,19 @@ impl FromRequest for Authenticated {
             .app_data::<web::Data<Arc<TokenVerifier>>>()
             .map(|data| Arc::clone(data.get_ref()));
         let token = bearer_token(req);
-        let limited_state = is_write(req.method())
-            .then(|| req.app_data::<web::Data<AppState>>().cloned())
-            .flatten();
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let clock = state.as_ref().map(|s| s.config.clock).unwrap_or_default();
+        let limited_state = state.filter(|_| is_write(req.method()));
         Box::pin(async move {
             let verifier = verifier.ok_or_else(|| ApiError::internal("no token verifier configured"))?;
             let token = token.map_err(ApiError::Unauthorized)?;
             let caller = verifier
                 .verify(&token)
                 .await
-                .map(Authenticated)
+                .map(|actor| Authenticated(actor, clock.now()))
                 .map_err(ApiError::Unauthorized)?;
             if let Some(state) = limited_state {
-                within_write_limit(&state, caller.0.subject()).await?;
+                within_write_limit(&state, caller.0.subject(), caller.now()).await?;
             }
             Ok(caller)
         })
@@ -63,13 +74,13 @@ fn is_write(method: &Method) -> bool {
 
 /// 429 when `subject` has used this minute's write requests (`RATE_LIMIT_WRITES_PER_MINUTE`,
 /// counted in the database so every node shares it; 0 turns it off).
-async fn within_write_limit(state: &AppState, subject: &str) -> Result<(), ApiError> {
+async fn within_write_limit(state: &AppState, subject: &str, now: DateTime<Utc>) -> Result<(), ApiError> {
     let limit = state.config.writes_per_minute;
     if limit == 0 {
         return Ok(());
     }
     use chrono::Timelike;
-    let now = chrono::Utc::now().naive_utc();
+    let now = now.naive_utc();
     let window_start = now.with_second(0).and_then(|t| t.with_nanosecond(0)).unwrap_or(now);
     let into_minute = now.second();
     let subject = subject.to_owned();

@@ -24,7 +24,7 @@ use crate::auth::Authenticated;
 use crate::concurrency::{etag, IfMatch};
 use crate::problem::{ApiError, FieldErrors};
 use crate::routes::paging::{path_id, query_enum, query_uuid, Page};
-use crate::routes::participants::{scope_for, today};
+use crate::routes::participants::scope_for;
 use crate::state::AppState;
 
 pub fn configure(config: &mut ServiceConfig) {
@@ -395,8 +395,9 @@ pub async fn mark_claim_paid(
     body: web::Json<MarkPaidRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    let today = caller.today();
     let paid_on = body.paid_on;
-    if paid_on > today() {
+    if paid_on > today {
         let mut errors = FieldErrors::default();
         errors.add("paid_on", "in_future", "the payment date may not be in the future");
         return Err(ApiError::Validation(errors.into_vec()));

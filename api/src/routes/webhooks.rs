@@ -198,7 +198,7 @@ pub async fn create_subscription(
         url: body.url,
         secret: new_secret().map_err(ApiError::internal)?,
         event_types,
-        created_at: Utc::now().naive_utc(),
+        created_at: caller.now().naive_utc(),
     };
     idempotency::run(&state, caller.0.subject(), key, fingerprint, move |conn| {
         WebhookRepo::insert(conn, &subscription)?;
@@ -287,7 +287,7 @@ pub async fn delete_subscription(
 ) -> Result<HttpResponse, ApiError> {
     let owner = owner_filter(&caller)?;
     let id = path_id(&path, "webhook subscription")?;
-    let now = Utc::now().naive_utc();
+    let now = caller.now().naive_utc();
     state
         .db(move |conn| {
             persistence::tx::write(conn, |conn| {

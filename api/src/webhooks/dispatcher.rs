@@ -3,7 +3,6 @@
 
 use std::time::Duration;
 
-use chrono::Utc;
 use domain::webhook::retry_factor;
 use persistence::repos::webhook::{Attempt, DueDelivery};
 use persistence::repos::WebhookRepo;
@@ -42,7 +41,7 @@ pub fn spawn(state: AppState) -> Result<tokio::task::JoinHandle<()>, reqwest::Er
 }
 
 async fn round(state: &AppState, client: &reqwest::Client, settings: &WebhookConfig) -> Result<(), ApiError> {
-    let now = Utc::now().naive_utc();
+    let now = state.config.clock.now_naive();
     // Long enough for the attempt to finish before another node may take the delivery over.
     let lease_until = now + chrono::Duration::from_std(settings.timeout * 2).unwrap_or_default();
     let due = state
@@ -80,7 +79,7 @@ async fn deliver(state: AppState, client: reqwest::Client, settings: WebhookConf
     let Ok(body) = serde_json::to_string(&notification) else {
         return;
     };
-    let sent_at = Utc::now();
+    let sent_at = state.config.clock.now();
     let outcome = send(&client, &settings, &due.url, &due.secret, &body, sent_at.timestamp()).await;
     let at = sent_at.naive_utc();
     let delivered = outcome.is_ok();

@@ -1,5 +1,6 @@
 //! Value types shared by the resources.
 
+mod city_date;
 mod code;
 mod code_enum;
 mod org_number;
@@ -7,6 +8,7 @@ mod personnummer;
 mod text;
 mod working_days;
 
+pub use city_date::{city_date, CITY_TIME_ZONE};
 pub use code::{Code, InvalidCode};
 pub use org_number::{OrgNumber, OrgNumberError};
 pub use personnummer::{age_on, Personnummer, PersonnummerError};

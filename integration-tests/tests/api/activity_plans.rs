@@ -8,7 +8,7 @@ use crate::helpers::{assert_problem, etag_of, spawn_app, TestApp, TestToken};
 use crate::participants::{coach, intake_body, officer, personnummer, refer};
 
 fn today() -> NaiveDate {
-    Utc::now().date_naive()
+    domain::shared::city_date(Utc::now())
 }
 
 async fn post(app: &TestApp, token: &str, path: &str, version: &str, body: Value) -> reqwest::Response {

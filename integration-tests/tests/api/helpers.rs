@@ -22,6 +22,8 @@ pub struct TestApp {
     pub database_url: String,
     pub client: reqwest::Client,
     server: ServerHandle,
+    /// The environment the server was started with, for a restart.
+    vars: HashMap<String, String>,
     _database: TestDatabase,
 }
 
@@ -135,21 +137,27 @@ async fn spawn(overrides: &[(&str, &str)], via_port: Option<u16>) -> TestApp {
             vars.insert((*key).to_owned(), (*value).to_owned());
         }
     }
-    let config = Config::from_lookup(|name| vars.get(name).cloned()).expect("test configuration is valid");
-    let app = Application::build(config, true).await.expect("server starts");
-    let port = app.port();
-    let server = app.handle();
-    tokio::spawn(app.run_until_stopped());
+    let (address, server) = start_server(&vars).await;
     TestApp {
-        address: format!("http://127.0.0.1:{port}"),
+        address,
         database_url: vars["DATABASE_URL"].clone(),
         client: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap(),
         server,
+        vars,
         _database: database,
     }
+}
+
+async fn start_server(vars: &HashMap<String, String>) -> (String, ServerHandle) {
+    let config = Config::from_lookup(|name| vars.get(name).cloned()).expect("test configuration is valid");
+    let app = Application::build(config, true).await.expect("server starts");
+    let port = app.port();
+    let server = app.handle();
+    tokio::spawn(app.run_until_stopped());
+    (format!("http://127.0.0.1:{port}"), server)
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -157,6 +165,15 @@ pub async fn spawn_app() -> TestApp {
 }
 
 impl TestApp {
+    /// Stops the server and starts it again on the same database with its clock set to start
+    /// at `instant` (RFC 3339): time passes without waiting.
+    pub async fn restart_at(&mut self, instant: &str) {
+        self.server.stop(true).await;
+        self.vars.insert("CLOCK_START".to_owned(), instant.to_owned());
+        let (address, server) = start_server(&self.vars).await;
+        (self.address, self.server) = (address, server);
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }

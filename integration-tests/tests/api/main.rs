@@ -6,6 +6,7 @@
 
 mod activity_plans;
 mod auth;
+mod city_clock;
 mod districts;
 mod errors;
 mod events;

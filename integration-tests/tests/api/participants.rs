@@ -21,7 +21,7 @@ pub fn personnummer(birth: NaiveDate, serial: u32) -> String {
 }
 
 fn today() -> NaiveDate {
-    Utc::now().date_naive()
+    domain::shared::city_date(Utc::now())
 }
 
 fn years_ago(years: i32, days_more: i64) -> NaiveDate {

@@ -10,7 +10,7 @@ use crate::helpers::{assert_problem, etag_of, spawn_app, TestApp, TestToken};
 use crate::participants::{coach, officer, refer};
 
 fn today() -> NaiveDate {
-    Utc::now().date_naive()
+    domain::shared::city_date(Utc::now())
 }
 
 fn purchaser() -> String {

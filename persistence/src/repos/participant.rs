@@ -395,7 +395,7 @@ fn load(conn: &mut DbConnection, id: &str) -> Result<Participant, RepoError> {
     let (contact, address) = contact_of(&person);
     Ok(Participant {
         id: stored_uuid(&person.id)?,
-        personnummer: Personnummer::parse(&person.personnummer, chrono::Utc::now().date_naive())
+        personnummer: Personnummer::from_stored(&person.personnummer)
             .map_err(|_| RepoError::Unexpected("stored personnummer is not valid".into()))?,
         first_name: person.first_name,
         last_name: person.last_name,

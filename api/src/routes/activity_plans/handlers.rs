@@ -23,7 +23,7 @@ use crate::auth::Authenticated;
 use crate::concurrency::{etag, IfMatch};
 use crate::idempotency::{self, IdempotencyKey};
 use crate::problem::{ApiError, FieldErrors};
-use crate::routes::participants::{scope_for, today};
+use crate::routes::participants::scope_for;
 use crate::state::AppState;
 
 const TEXT_MAX: usize = 2000;
@@ -108,7 +108,7 @@ fn decision(caller: &Authenticated, plan: &ActivityPlan, kind: DecisionKind, rea
         id: Uuid::now_v7(),
         kind,
         decided_by: caller.0.subject().to_owned(),
-        decided_at: chrono::Utc::now().naive_utc(),
+        decided_at: caller.now().naive_utc(),
         reason,
         plan_version: plan.version,
         content_hash: content_hash(plan),
@@ -141,6 +141,7 @@ pub async fn create_plan(
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    let today = caller.today();
     let scope = scope_for(&caller.0, Action::ManageParticipation)?;
     let participant_id = crate::routes::participants::participant_id(&path)?;
     let fingerprint = idempotency::fingerprint(&req, &*body)?;
@@ -155,7 +156,7 @@ pub async fn create_plan(
         let participant = ParticipantRepo::get(conn, participant_id, &scope)
             .map_err(|e| ApiError::from(e).for_resource("participant"))?;
         let plans = PlanRepo::for_participant(conn, participant_id)?;
-        may_draft_new_plan(participant.current.status, &plans, today()).map_err(draft_refusal)?;
+        may_draft_new_plan(participant.current.status, &plans, today).map_err(draft_refusal)?;
         let plan = ActivityPlan {
             id: Uuid::now_v7(),
             participant_id,
@@ -172,11 +173,11 @@ pub async fn create_plan(
             activities: Vec::new(),
             decisions: Vec::new(),
         }
-        .draft(participant.last_participation_day(today()))
+        .draft(participant.last_participation_day(today))
         .map_err(plan_error)?;
         let saved = PlanRepo::insert(conn, &acting, &plan, &participant, "activity_plan.drafted")?;
         idempotency::created(
-            &PlanResponse::new(&saved, &participant, today()),
+            &PlanResponse::new(&saved, &participant, today),
             Some(etag(saved.version)),
             Some(format!("/v1/activity-plans/{}", saved.id)),
         )
@@ -202,6 +203,7 @@ pub async fn list_participant_plans(
     path: web::Path<String>,
     state: web::Data<AppState>,
 ) -> Result<web::Json<PlanList>, ApiError> {
+    let today = caller.today();
     let scope = scope_for(&caller.0, Action::ReadParticipant)?;
     let participant_id = crate::routes::participants::participant_id(&path)?;
     let acting = caller.acting();
@@ -218,7 +220,7 @@ pub async fn list_participant_plans(
     Ok(web::Json(PlanList {
         items: plans
             .iter()
-            .map(|p| PlanResponse::new(p, &participant, today()))
+            .map(|p| PlanResponse::new(p, &participant, today))
             .collect(),
         next_cursor: None,
     }))
@@ -243,6 +245,7 @@ pub async fn get_plan(
     path: web::Path<String>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    let today = caller.today();
     let scope = scope_for(&caller.0, Action::ReadParticipant)?;
     let id = super::plan_id(&path)?;
     let acting = caller.acting();
@@ -255,7 +258,7 @@ pub async fn get_plan(
             })
         })
         .await?;
-    Ok(super::plan_response(&plan, &participant, StatusCode::OK))
+    Ok(super::plan_response(&plan, &participant, today, StatusCode::OK))
 }
 
 /// Change a draft or returned plan
@@ -281,6 +284,7 @@ pub async fn update_plan(
     body: web::Json<UpdatePlanRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    let today = caller.today();
     let body = body.into_inner();
     let mut errors = FieldErrors::default();
     let goal = body
@@ -307,7 +311,7 @@ pub async fn update_plan(
         },
         &state,
         move |plan, participant| {
-            plan.edit(changes, participant.last_participation_day(today()))
+            plan.edit(changes, participant.last_participation_day(today))
                 .map_err(plan_error)
         },
         None,
@@ -511,14 +515,15 @@ pub async fn approve_plan(
     if_match: IfMatch,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    let today = caller.today();
     let decider = caller.clone();
-    let after: AfterSave = Box::new(|conn, approved, participant, acting| {
+    let after: AfterSave = Box::new(move |conn, approved, participant, acting| {
         if let Some(previous) = approved.revision_of {
             let old = PlanRepo::get(conn, previous)?;
             let superseded = old.clone().supersede().map_err(plan_error)?;
             PlanRepo::save(conn, acting, &old, &superseded, participant, "activity_plan.superseded")?;
         }
-        PlanRepo::mark_period_plan_approved(conn, approved.period_id, today())?;
+        PlanRepo::mark_period_plan_approved(conn, approved.period_id, today)?;
         Ok(())
     });
     change_plan(
@@ -611,6 +616,7 @@ pub async fn revise_plan(
     if_match: IfMatch,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    let today = caller.today();
     let scope = scope_for(&caller.0, Action::ManageParticipation)?;
     let id = super::plan_id(&path)?;
     let acting = caller.acting();
@@ -631,7 +637,7 @@ pub async fn revise_plan(
             })
         })
         .await?;
-    let mut response = super::plan_response(&draft, &participant, StatusCode::CREATED);
+    let mut response = super::plan_response(&draft, &participant, today, StatusCode::CREATED);
     if let Ok(location) = actix_web::http::header::HeaderValue::from_str(&format!("/v1/activity-plans/{}", draft.id)) {
         response
             .headers_mut()
@@ -670,6 +676,7 @@ pub async fn follow_up_activity(
     body: web::Json<ActivityFollowUpRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    let today = caller.today();
     let (raw_plan, raw_activity) = path.into_inner();
     let activity_id = Uuid::parse_str(&raw_activity).map_err(|_| ApiError::NotFound { resource: "activity" })?;
     let body = body.into_inner();
@@ -681,7 +688,7 @@ pub async fn follow_up_activity(
         ActivityStatus::parse(&body.status).ok_or("use completed or discontinued"),
     );
     let discontinued_reason = optional(&mut errors, "discontinued_reason", body.discontinued_reason);
-    if body.followed_up_on > today() {
+    if body.followed_up_on > today {
         errors.add("followed_up_on", "in_future", "may not be in the future");
     }
     let follow_up = errors.finish(|| {
@@ -745,6 +752,7 @@ pub async fn list_plans(
     query: web::Query<PlanQuery>,
     state: web::Data<AppState>,
 ) -> Result<web::Json<PlanList>, ApiError> {
+    let today = caller.today();
     let scope = scope_for(&caller.0, Action::ReadParticipant)?;
     let query = query.into_inner();
     let status = query
@@ -784,7 +792,7 @@ pub async fn list_plans(
         .flatten();
     let items = plans
         .iter()
-        .map(|p| PlanResponse::with_groups(p, introduction.contains(&p.period_id), today()))
+        .map(|p| PlanResponse::with_groups(p, introduction.contains(&p.period_id), today))
         .collect();
     Ok(web::Json(PlanList { items, next_cursor }))
 }

@@ -5,6 +5,7 @@ mod handlers;
 
 use actix_web::http::header;
 use actix_web::HttpResponse;
+use chrono::NaiveDate;
 use domain::activity_plan::{ActivityPlan, PlanError, PlanRuleError};
 use domain::participant::Participant;
 use persistence::audit::ActingContext;
@@ -18,7 +19,7 @@ pub use dto::PlanResponse;
 use crate::auth::Authenticated;
 use crate::concurrency::{etag, IfMatch};
 use crate::problem::{ApiError, FieldErrors};
-use crate::routes::participants::{scope_for, today};
+use crate::routes::participants::scope_for;
 use crate::state::AppState;
 
 pub fn configure(config: &mut ServiceConfig) {
@@ -78,11 +79,12 @@ pub(crate) fn plan_error(error: PlanError) -> ApiError {
 pub(crate) fn plan_response(
     plan: &ActivityPlan,
     participant: &Participant,
+    today: NaiveDate,
     status: actix_web::http::StatusCode,
 ) -> HttpResponse {
     HttpResponse::build(status)
         .insert_header((header::ETAG, etag(plan.version)))
-        .json(PlanResponse::new(plan, participant, today()))
+        .json(PlanResponse::new(plan, participant, today))
 }
 
 /// The plan and its participant if the caller may `action` it; 404 otherwise.
@@ -120,6 +122,7 @@ pub(crate) async fn change_plan<F>(
 where
     F: FnOnce(ActivityPlan, &Participant) -> Result<ActivityPlan, ApiError> + Send + 'static,
 {
+    let today = caller.today();
     let scope = scope_for(&caller.0, step.action)?;
     let id = plan_id(raw_id)?;
     let event_type = step.event;
@@ -142,7 +145,12 @@ where
             })
         })
         .await?;
-    Ok(plan_response(&saved, &participant, actix_web::http::StatusCode::OK))
+    Ok(plan_response(
+        &saved,
+        &participant,
+        today,
+        actix_web::http::StatusCode::OK,
+    ))
 }
 
 /// Cancels the participant's open plans; called when the participant exits.
@@ -150,10 +158,11 @@ pub(crate) fn cancel_open_plans(
     conn: &mut DbConnection,
     acting: &ActingContext,
     participant: &Participant,
+    today: NaiveDate,
 ) -> Result<(), ApiError> {
     for plan in PlanRepo::for_participant(conn, participant.id)?
         .into_iter()
-        .filter(|p| p.status_on(today()).is_open())
+        .filter(|p| p.status_on(today).is_open())
     {
         let cancelled = plan.clone().cancel().map_err(plan_error)?;
         PlanRepo::save(conn, acting, &plan, &cancelled, participant, "activity_plan.cancelled")?;

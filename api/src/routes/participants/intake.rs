@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::dto::AddressDto;
-use super::{participant_response, scope_for, today, ParticipantResponse};
+use super::{participant_response, scope_for, ParticipantResponse};
 use crate::auth::Authenticated;
 use crate::concurrency::etag;
 use crate::idempotency::{self, IdempotencyKey};
@@ -197,7 +197,7 @@ pub async fn create_participant(
 ) -> Result<HttpResponse, ApiError> {
     let scope = scope_for(&caller.0, Action::CreateParticipant)?;
     let fingerprint = idempotency::fingerprint(&req, &*body)?;
-    let today = today();
+    let today = caller.today();
     let intake = body.into_inner().parse(today)?;
     if scope != ListScope::District(intake.district.clone()) {
         return Err(ApiError::Forbidden);
@@ -284,12 +284,13 @@ pub async fn search_participants(
     body: web::Json<SearchParticipantsRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    let today = caller.today();
     let scope = scope_for(&caller.0, Action::ReadParticipant)?;
     let mut errors = FieldErrors::default();
     let personnummer = errors.check(
         "personal_identity_number",
         "invalid",
-        Personnummer::parse(&body.personal_identity_number, today()),
+        Personnummer::parse(&body.personal_identity_number, today),
     );
     let personnummer = errors.finish(|| personnummer)?;
     let acting = caller.acting();
@@ -306,5 +307,5 @@ pub async fn search_participants(
         })
         .await
         .map_err(|e| e.for_resource("participant"))?;
-    Ok(participant_response(&participant, &caller.0, StatusCode::OK))
+    Ok(participant_response(&participant, &caller, StatusCode::OK))
 }

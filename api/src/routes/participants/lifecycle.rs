@@ -19,7 +19,7 @@ use uuid::Uuid;
 
 use super::dto::{present, whole_number, AddressDto, EmploymentDto};
 use super::intake::{optional_text, CONTACT_MAX, NAME_MAX, TEXT_MAX};
-use super::{participant_id, participant_response, rule_error, scope_for, today, ParticipantResponse};
+use super::{participant_id, participant_response, rule_error, scope_for, ParticipantResponse};
 use crate::auth::Authenticated;
 use crate::concurrency::IfMatch;
 use crate::problem::{ApiError, FieldErrors};
@@ -55,7 +55,7 @@ where
 }
 
 fn respond(caller: &Authenticated, participant: &Participant) -> HttpResponse {
-    participant_response(participant, &caller.0, StatusCode::OK)
+    participant_response(participant, caller, StatusCode::OK)
 }
 
 fn coach_id(errors: &mut FieldErrors, raw: &str) -> Option<String> {
@@ -214,6 +214,7 @@ pub async fn enrol_participant(
     body: web::Json<EnrolRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    let today = caller.today();
     let mut errors = FieldErrors::default();
     let coach = coach_id(&mut errors, &body.coach_id);
     let coach = errors.finish(|| coach)?;
@@ -225,7 +226,7 @@ pub async fn enrol_participant(
         Action::ManageParticipation,
         "participant.enrolled",
         &state,
-        move |p| p.enrol(arrived_on, coach, today()),
+        move |p| p.enrol(arrived_on, coach, today),
     )
     .await?;
     Ok(respond(&caller, &participant))
@@ -321,6 +322,7 @@ pub async fn register_af(
     body: web::Json<RegisterAfRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    let today = caller.today();
     let registered_on = body.registered_on;
     let participant = change(
         &caller,
@@ -329,7 +331,7 @@ pub async fn register_af(
         Action::RecordAfRegistration,
         "participant.af_registered",
         &state,
-        move |p| p.register_af(registered_on, today()),
+        move |p| p.register_af(registered_on, today),
     )
     .await?;
     Ok(HttpResponse::Ok()
@@ -382,6 +384,7 @@ pub async fn start_interruption(
     body: web::Json<StartInterruptionRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    let today = caller.today();
     let body = body.into_inner();
     let mut errors = FieldErrors::default();
     let reason = errors.check(
@@ -399,7 +402,7 @@ pub async fn start_interruption(
         Action::ManageParticipation,
         "participant.interrupted",
         &state,
-        move |p| p.interrupt(Uuid::now_v7(), reason, started_on, note, today()),
+        move |p| p.interrupt(Uuid::now_v7(), reason, started_on, note, today),
     )
     .await?;
     Ok(respond(&caller, &participant))
@@ -443,6 +446,7 @@ pub async fn end_interruption(
     body: web::Json<EndInterruptionRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    let today = caller.today();
     let (raw_id, raw_interruption) = path.into_inner();
     let interruption = Uuid::parse_str(&raw_interruption).map_err(|_| ApiError::NotFound {
         resource: "interruption",
@@ -455,7 +459,7 @@ pub async fn end_interruption(
         Action::ManageParticipation,
         "participant.resumed",
         &state,
-        move |p| p.resume(interruption, ended_on, today()),
+        move |p| p.resume(interruption, ended_on, today),
     )
     .await?;
     Ok(respond(&caller, &participant))
@@ -549,6 +553,7 @@ pub async fn exit_participant(
     body: web::Json<ExitRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    let today = caller.today();
     let body = body.into_inner();
     let mut errors = FieldErrors::default();
     let record = outcome_record(&mut errors, &body.outcome, body.employment, body.reason);
@@ -563,9 +568,9 @@ pub async fn exit_participant(
             tx::write(conn, |conn| {
                 let exited =
                     ParticipantRepo::change(conn, &acting, id, &scope, if_match.0, "participant.exited", |p| {
-                        p.exit(exited_on, record, today()).map_err(rule_error)
+                        p.exit(exited_on, record, today).map_err(rule_error)
                     })?;
-                cancel_open_plans(conn, &acting, &exited)?;
+                cancel_open_plans(conn, &acting, &exited, today)?;
                 Ok(exited)
             })
         })
@@ -614,6 +619,7 @@ pub async fn record_follow_up(
     body: web::Json<FollowUpRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    let today = caller.today();
     let body = body.into_inner();
     let mut errors = FieldErrors::default();
     let details = employment(&mut errors, "employment", body.employment);
@@ -632,7 +638,7 @@ pub async fn record_follow_up(
             tx::write(conn, |conn| {
                 let participant =
                     ParticipantRepo::change(conn, &acting, id, &scope, if_match.0, "participant.followed_up", |p| {
-                        p.record_follow_up(Uuid::now_v7(), months, on, self_supporting, details, today())
+                        p.record_follow_up(Uuid::now_v7(), months, on, self_supporting, details, today)
                             .map_err(rule_error)
                     })?;
                 crate::routes::claims::raise_confirmed_claims(conn, &acting, &participant)?;

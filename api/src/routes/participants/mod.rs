@@ -9,7 +9,6 @@ mod records;
 
 use actix_web::http::header;
 use actix_web::HttpResponse;
-use chrono::NaiveDate;
 use domain::access::{list_scope, Action, Actor, ListScope};
 use domain::participant::{Participant, ParticipantError};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -48,11 +47,6 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(records::withdraw_consent);
 }
 
-/// Today in Sweden's calendar terms; dates in the API are calendar dates.
-pub fn today() -> NaiveDate {
-    chrono::Utc::now().date_naive()
-}
-
 /// The caller's reach for `action`; 403 when the role may not do it at all.
 pub fn scope_for(actor: &Actor, action: Action) -> Result<ListScope, ApiError> {
     list_scope(actor, action).ok_or(ApiError::Forbidden)
@@ -67,12 +61,12 @@ pub(crate) fn participant_id(raw: &str) -> Result<Uuid, ApiError> {
 
 pub(crate) fn participant_response(
     participant: &Participant,
-    viewer: &Actor,
+    caller: &crate::auth::Authenticated,
     status: actix_web::http::StatusCode,
 ) -> HttpResponse {
     HttpResponse::build(status)
         .insert_header((header::ETAG, etag(participant.version)))
-        .json(ParticipantResponse::for_viewer(participant, viewer, today()))
+        .json(ParticipantResponse::for_viewer(participant, &caller.0, caller.today()))
 }
 
 /// The participant rule errors as problems: a forbidden transition is 409 naming the current

@@ -17,7 +17,7 @@ use super::dto::{
     AccessLogEntry, AccessLogList, AddressDto, FollowUpResponse, HistoryEntry, HistoryList, InterruptionResponse,
     ParticipantExport, ParticipantList, ParticipantListItem,
 };
-use super::{participant_id, participant_response, scope_for, today, ParticipantResponse};
+use super::{participant_id, participant_response, scope_for, ParticipantResponse};
 use crate::auth::Authenticated;
 use crate::problem::ApiError;
 use crate::routes::events::{DEFAULT_LIMIT, MAX_LIMIT};
@@ -98,7 +98,7 @@ pub async fn list_participants(
 ) -> Result<web::Json<ParticipantList>, ApiError> {
     let scope = scope_for(&caller.0, Action::ReadParticipant)?;
     let (filter, cursor, limit) = query.into_inner().into_filter()?;
-    let (acting, today) = (caller.acting(), today());
+    let (acting, today) = (caller.acting(), caller.today());
     let page = state
         .db(move |conn| {
             tx::write(conn, |conn| {
@@ -140,7 +140,7 @@ pub async fn get_participant(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let participant = read_audited(&caller, &path, "participant.read", &state).await?;
-    Ok(participant_response(&participant, &caller.0, StatusCode::OK))
+    Ok(participant_response(&participant, &caller, StatusCode::OK))
 }
 
 async fn read_audited(
@@ -265,6 +265,7 @@ pub async fn export_participant(
     path: web::Path<String>,
     state: web::Data<AppState>,
 ) -> Result<web::Json<ParticipantExport>, ApiError> {
+    let today = caller.today();
     let participant = read_audited(&caller, &path, "participant.export", &state).await?;
     let id = participant.id.to_string();
     let (history_rows, access_rows) = state
@@ -276,8 +277,8 @@ pub async fn export_participant(
         })
         .await?;
     Ok(web::Json(ParticipantExport {
-        exported_at: chrono::Utc::now(),
-        participant: ParticipantResponse::for_viewer(&participant, &caller.0, today()),
+        exported_at: caller.now(),
+        participant: ParticipantResponse::for_viewer(&participant, &caller.0, today),
         address: (!participant.protected_identity).then(|| AddressDto {
             street: participant.address.street.clone(),
             postal_code: participant.address.postal_code.clone(),

@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::intake::{optional_text, TEXT_MAX};
-use super::{participant_id, scope_for, today};
+use super::{participant_id, scope_for};
 use crate::auth::Authenticated;
 use crate::concurrency::{etag, IfMatch};
 use crate::idempotency::{self, IdempotencyKey};
@@ -192,8 +192,8 @@ pub struct ConsentResponse {
     pub active: bool,
 }
 
-impl From<&Consent> for ConsentResponse {
-    fn from(c: &Consent) -> Self {
+impl ConsentResponse {
+    fn new(c: &Consent, today: NaiveDate) -> Self {
         Self {
             id: c.id.to_string(),
             shares: c.shares.clone(),
@@ -201,7 +201,7 @@ impl From<&Consent> for ConsentResponse {
             recipient_provider_id: c.recipient_provider.map(|p| p.to_string()),
             given_on: c.given_on,
             withdrawn_on: c.withdrawn_on,
-            active: c.is_active_on(today()),
+            active: c.is_active_on(today),
         }
     }
 }
@@ -259,6 +259,7 @@ pub async fn give_consent(
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    let today = caller.today();
     let scope = scope_for(&caller.0, Action::UpdateParticipant)?;
     let id = participant_id(&path)?;
     let fingerprint = idempotency::fingerprint(&req, &*body)?;
@@ -277,7 +278,7 @@ pub async fn give_consent(
         kind,
         body.recipient_provider_id,
         body.given_on,
-        today(),
+        today,
     )
     .map_err(consent_error)?;
     let acting = caller.acting();
@@ -286,7 +287,7 @@ pub async fn give_consent(
             .map_err(|e| ApiError::from(e).for_resource("participant"))?;
         let location = format!("/v1/participants/{id}/consents/{}", consent.id);
         idempotency::created(
-            &ConsentResponse::from(&consent),
+            &ConsentResponse::new(&consent, today),
             Some(etag(participant.version)),
             Some(location),
         )
@@ -310,6 +311,7 @@ pub async fn list_consents(
     path: web::Path<String>,
     state: web::Data<AppState>,
 ) -> Result<web::Json<ConsentList>, ApiError> {
+    let today = caller.today();
     let scope = scope_for(&caller.0, Action::ReadParticipant)?;
     let id = participant_id(&path)?;
     let acting = caller.acting();
@@ -324,7 +326,7 @@ pub async fn list_consents(
         .await
         .map_err(|e| e.for_resource("participant"))?;
     Ok(web::Json(ConsentList {
-        items: consents.iter().map(ConsentResponse::from).collect(),
+        items: consents.iter().map(|c| ConsentResponse::new(c, today)).collect(),
     }))
 }
 
@@ -357,6 +359,7 @@ pub async fn withdraw_consent(
     body: web::Json<WithdrawConsentRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    let today = caller.today();
     let scope = scope_for(&caller.0, Action::UpdateParticipant)?;
     let (raw_id, raw_consent) = path.into_inner();
     let id = participant_id(&raw_id)?;
@@ -367,7 +370,7 @@ pub async fn withdraw_consent(
         .db(move |conn| {
             tx::write(conn, |conn| {
                 ParticipantRepo::withdraw_consent(conn, &acting, id, &scope, if_match.0, consent_id, |c| {
-                    c.withdraw(on, today()).map_err(consent_error)
+                    c.withdraw(on, today).map_err(consent_error)
                 })
             })
         })
@@ -376,6 +379,6 @@ pub async fn withdraw_consent(
     Ok(with_etag(
         StatusCode::OK,
         participant.version,
-        &ConsentResponse::from(&consent),
+        &ConsentResponse::new(&consent, today),
     ))
 }

@@ -23,7 +23,7 @@ use crate::concurrency::{etag, IfMatch};
 use crate::idempotency::{self, IdempotencyKey};
 use crate::problem::{ApiError, FieldErrors};
 use crate::routes::paging::{path_id, Page};
-use crate::routes::participants::{today, HistoryList};
+use crate::routes::participants::HistoryList;
 use crate::state::AppState;
 
 const REFERENCE_MAX: usize = 100;
@@ -418,7 +418,7 @@ pub async fn contract_capacity(
     state: web::Data<AppState>,
 ) -> Result<web::Json<CapacityResponse>, ApiError> {
     let (contract, provider_status) = visible_contract(&caller, &path, &state).await?;
-    let today = today();
+    let today = caller.today();
     let id = contract.id;
     let usage = state
         .db(move |conn| Ok(ContractRepo::usage(conn, &[id], today)?))

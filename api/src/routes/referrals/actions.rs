@@ -22,7 +22,7 @@ use crate::problem::{ApiError, FieldErrors};
 use crate::routes::activity_plans::plan_error;
 use crate::routes::claims::raise_due_claims;
 use crate::routes::paging::path_id;
-use crate::routes::participants::{outcome_record, scope_for, today};
+use crate::routes::participants::{outcome_record, scope_for};
 use crate::state::AppState;
 
 const TEXT_MAX: usize = 2000;
@@ -107,7 +107,7 @@ where
     let scope = scope_for(&caller.0, action)?;
     let id = path_id(raw_id, "referral")?;
     let acting = caller.acting();
-    let today = today();
+    let today = caller.today();
     let (saved, card) = state
         .db(move |conn| {
             tx::write(conn, |conn| {
@@ -129,7 +129,7 @@ where
         })
         .await
         .map_err(|e| e.for_resource("referral"))?;
-    Ok(referral_response(&saved, &card, StatusCode::OK))
+    Ok(referral_response(&saved, &card, today, StatusCode::OK))
 }
 
 fn reason_text(field: &str, raw: &str) -> Result<String, ApiError> {

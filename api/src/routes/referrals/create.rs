@@ -21,7 +21,7 @@ use crate::auth::Authenticated;
 use crate::concurrency::etag;
 use crate::idempotency::{self, IdempotencyKey};
 use crate::problem::{ApiError, FieldErrors};
-use crate::routes::participants::{scope_for, today};
+use crate::routes::participants::scope_for;
 use crate::state::AppState;
 
 const TEXT_MAX: usize = 2000;
@@ -285,7 +285,7 @@ pub async fn create_referral(
     let fingerprint = idempotency::fingerprint(&req, &*body)?;
     let command = parse(body.into_inner())?;
     let acting = caller.acting();
-    let today = today();
+    let today = caller.today();
     idempotency::run(&state, caller.0.subject(), key, fingerprint, move |conn| {
         let participant = ParticipantRepo::get(conn, command.participant_id, &scope)
             .map_err(|e| ApiError::from(e).for_resource("participant"))?;

@@ -10,6 +10,7 @@ mod read;
 
 use actix_web::http::{header, StatusCode};
 use actix_web::HttpResponse;
+use chrono::NaiveDate;
 use domain::access::ListScope;
 use domain::referral::{Referral, ReferralError};
 use persistence::repos::referral::ParticipantCard;
@@ -22,7 +23,6 @@ pub use dto::ReferralResponse;
 
 use crate::concurrency::etag;
 use crate::problem::{ApiError, FieldErrors};
-use crate::routes::participants::today;
 
 pub fn configure(config: &mut ServiceConfig) {
     config
@@ -60,10 +60,15 @@ fn load_for_change(conn: &mut DbConnection, id: Uuid, scope: &ListScope, if_matc
     Ok(referral)
 }
 
-fn referral_response(referral: &Referral, card: &ParticipantCard, status: StatusCode) -> HttpResponse {
+fn referral_response(
+    referral: &Referral,
+    card: &ParticipantCard,
+    today: NaiveDate,
+    status: StatusCode,
+) -> HttpResponse {
     HttpResponse::build(status)
         .insert_header((header::ETAG, etag(referral.version)))
-        .json(ReferralResponse::new(referral, card, today()))
+        .json(ReferralResponse::new(referral, card, today))
 }
 
 /// Referral rule errors as problems: a step not allowed now is 409 naming the status; a date or

@@ -17,7 +17,7 @@ use crate::auth::Authenticated;
 use crate::concurrency::{etag, IfMatch};
 use crate::problem::{ApiError, FieldErrors};
 use crate::routes::paging::path_id;
-use crate::routes::participants::{scope_for, today};
+use crate::routes::participants::scope_for;
 use crate::state::AppState;
 
 const MAX_HOURS: f64 = 168.0;
@@ -131,7 +131,7 @@ pub async fn report_progress(
         comment,
     } = parse(body.into_inner())?;
     let acting = caller.acting();
-    let today = today();
+    let today = caller.today();
     let (referral, report) = state
         .db(move |conn| {
             tx::write(conn, |conn| {

@@ -15,7 +15,7 @@ use super::{card_of, referral_response};
 use crate::auth::Authenticated;
 use crate::problem::ApiError;
 use crate::routes::paging::{path_id, query_enum, query_uuid, Page};
-use crate::routes::participants::{history_entries, scope_for, today, HistoryList};
+use crate::routes::participants::{history_entries, scope_for, HistoryList};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -66,7 +66,7 @@ pub async fn list_referrals(
         provider_id: query_uuid(query.provider_id, "provider_id")?,
         contract_id: query_uuid(query.contract_id, "contract_id")?,
     };
-    let (acting, today) = (caller.acting(), today());
+    let (acting, today) = (caller.acting(), caller.today());
     let (referrals, cards) = state
         .db(move |conn| {
             tx::write(conn, |conn| {
@@ -110,6 +110,7 @@ pub async fn get_referral(
     path: web::Path<String>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    let today = caller.today();
     let scope = scope_for(&caller.0, Action::ReadReferral)?;
     let id = path_id(&path, "referral")?;
     let acting = caller.acting();
@@ -124,7 +125,7 @@ pub async fn get_referral(
         })
         .await
         .map_err(|e| e.for_resource("referral"))?;
-    Ok(referral_response(&referral, &card, StatusCode::OK))
+    Ok(referral_response(&referral, &card, today, StatusCode::OK))
 }
 
 /// Field-level history of a referral

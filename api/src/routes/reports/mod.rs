@@ -20,7 +20,7 @@ pub use dto::{CountFigure, KeyFigureGroup, KeyFigureReport, KeyFigureSet, RateFi
 use crate::auth::Authenticated;
 use crate::problem::{ApiError, FieldErrors};
 use crate::routes::paging::query_enum;
-use crate::routes::participants::{scope_for, today};
+use crate::routes::participants::scope_for;
 use crate::state::AppState;
 
 pub fn configure(config: &mut ServiceConfig) {
@@ -72,6 +72,7 @@ pub async fn key_figures(
     params: web::Query<KeyFigureParams>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    let today = caller.today();
     let job_centre = match scope_for(&caller.0, Action::ReadKeyFigures)? {
         ListScope::Jobbtorg(code) => Some(code.as_str().to_owned()),
         _ => None,
@@ -92,7 +93,7 @@ pub async fn key_figures(
     let query = KeyFigureQuery {
         from,
         to,
-        today: today(),
+        today,
         group_by,
         job_centre,
     };
