@@ -35,10 +35,13 @@ docs-test:
 test-unit:
 	$(CARGO) test --workspace --exclude integration-tests
 
+# The crash test starts the server binary itself, so it is built first.
 test-sqlite:
+	$(CARGO) build -p jobbtorg-api
 	TEST_BACKEND=sqlite $(CARGO) test -p integration-tests
 
 test-postgres:
+	$(CARGO) build -p jobbtorg-api
 	TEST_BACKEND=postgres $(CARGO) test -p integration-tests
 
 # Outside CI an unreachable PostgreSQL is skipped, loudly; in CI (CI=true) it is a failure.

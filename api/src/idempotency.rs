@@ -1,6 +1,7 @@
 //! `Idempotency-Key` for creating `POST`s: a retry with the same key and body gets the first
-//! response again; the same key with another body is 422; a retry while the first is still
-//! running is 409. The stored response commits in the same transaction as the work.
+//! response again; the same key with another body (or from a caller of another reach) is 422.
+//! The key is claimed, and the response stored, in the request's one transaction
+//! (`write_request::create`): a concurrent retry waits for the first and replays it.
 
 use std::future::{ready, Ready};
 
@@ -8,13 +9,12 @@ use actix_web::dev::Payload;
 use actix_web::http::header::{self, HeaderName};
 use actix_web::http::StatusCode;
 use actix_web::{FromRequest, HttpRequest, HttpResponse};
-use persistence::idempotency::{self, Claim, StoredResponse};
-use persistence::{tx, DbConnection};
+use domain::access::{Actor, IntegrationScope};
+use persistence::idempotency::StoredResponse;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::problem::ApiError;
-use crate::state::AppState;
 
 pub const HEADER: HeaderName = HeaderName::from_static("idempotency-key");
 pub const REPLAYED_HEADER: HeaderName = HeaderName::from_static("idempotent-replayed");
@@ -80,65 +80,31 @@ pub fn created(
     })
 }
 
-/// Runs `work` in one write transaction, honouring the idempotency key when there is one.
-pub async fn run<F>(
-    state: &AppState,
-    subject: &str,
-    key: IdempotencyKey,
-    fingerprint: String,
-    work: F,
-) -> Result<HttpResponse, ApiError>
-where
-    F: FnOnce(&mut DbConnection) -> Result<StoredResponse, ApiError> + Send + 'static,
-{
-    let Some(key) = key.0 else {
-        let response = state.db(move |conn| tx::write(conn, work)).await?;
-        return Ok(to_http(&response, false));
-    };
-    let subject = subject.to_owned();
-    let now = chrono::Utc::now().naive_utc();
-    let (claim_subject, claim_key) = (subject.clone(), key.clone());
-    let claim = state
-        .db(move |conn| Ok(idempotency::claim(conn, &claim_subject, &claim_key, &fingerprint, now)?))
-        .await?;
-    match claim {
-        Claim::Replay(stored) => return Ok(to_http(&stored, true)),
-        Claim::InProgress => return Err(ApiError::IdempotencyInProgress),
-        Claim::Mismatch => return Err(ApiError::IdempotencyKeyReused),
-        Claim::Claimed => {}
-    }
-    let (work_subject, work_key) = (subject.clone(), key.clone());
-    let outcome = state
-        .db(move |conn| {
-            tx::write(conn, |conn| {
-                let response = work(conn)?;
-                idempotency::complete(
-                    conn,
-                    &work_subject,
-                    &work_key,
-                    &response,
-                    chrono::Utc::now().naive_utc(),
-                )?;
-                Ok(response)
-            })
-        })
-        .await;
-    match outcome {
-        Ok(response) => Ok(to_http(&response, false)),
-        Err(error) => {
-            // The work changed nothing; free the key so a corrected retry can use it.
-            if let Err(release_error) = state
-                .db(move |conn| Ok(idempotency::release(conn, &subject, &key)?))
-                .await
-            {
-                log::warn!("could not release an idempotency key: {release_error}");
-            }
-            Err(error)
-        }
-    }
+/// The request's fingerprint bound to the caller's reach, so a stored answer is replayed only
+/// to a caller who may see what it says.
+pub fn with_reach(fingerprint: &str, actor: &Actor) -> String {
+    let scopes: Vec<&str> = IntegrationScope::ALL
+        .into_iter()
+        .filter(|scope| actor.has_scope(*scope))
+        .map(IntegrationScope::as_str)
+        .collect();
+    let reach = [
+        actor.role().as_str(),
+        actor.jobbtorg().map_or("", |c| c.as_str()),
+        actor.district().map_or("", |c| c.as_str()),
+        &actor.provider().map(|p| p.uuid().to_string()).unwrap_or_default(),
+        &scopes.join(" "),
+    ]
+    .join("\n");
+    let mut hasher = Sha256::new();
+    hasher.update(fingerprint);
+    hasher.update(b"\n");
+    hasher.update(reach);
+    hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn to_http(stored: &StoredResponse, replayed: bool) -> HttpResponse {
+/// The stored response as sent, marked when it is a replay.
+pub fn replay(stored: &StoredResponse, replayed: bool) -> HttpResponse {
     let status = StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK);
     let mut response = HttpResponse::build(status);
     response.content_type("application/json");

@@ -42,6 +42,13 @@ pub struct Metrics {
 
 impl Default for Metrics {
     fn default() -> Self {
+        Self::new(Counter::default())
+    }
+}
+
+impl Metrics {
+    /// The metrics, with `write_commits` counted by the write requests (`AppState`).
+    pub fn new(write_commits: Counter) -> Self {
         let requests = Family::<RequestLabels, Counter>::default();
         // 0.5 ms to about 16 s.
         let durations = Family::<RouteLabels, Histogram>::new_with_constructor(|| {
@@ -58,6 +65,11 @@ impl Default for Metrics {
             "http_request_duration_seconds",
             "HTTP request latency by route template",
             durations.clone(),
+        );
+        registry.register(
+            "jobbtorg_write_request_commits",
+            "Write requests committed; each commits its work, journal, idempotency record and rate-limit count once",
+            write_commits,
         );
         registry.register(
             "db_pool_connections",

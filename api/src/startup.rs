@@ -85,13 +85,15 @@ impl Application {
             yaml: openapi::to_yaml(&document).map_err(StartupError::OpenApi)?,
         });
         let route_table = web::Data::new(RouteTable::from_document(&document));
-        let metrics = web::Data::new(Metrics::default());
+        let write_commits = prometheus_client::metrics::counter::Counter::default();
+        let metrics = web::Data::new(Metrics::new(write_commits.clone()));
         let workers = config.http_workers;
         let request_timeout = config.request_timeout;
         let addr = config.bind_addr;
         let state = web::Data::new(AppState {
             pool,
             config: Arc::new(config),
+            write_commits,
         });
 
         let listener = TcpListener::bind(addr).map_err(|cause| StartupError::Bind {

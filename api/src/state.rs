@@ -5,6 +5,7 @@ use std::sync::Arc;
 use actix_web::web;
 use persistence::pool::PooledConnection;
 use persistence::{DbConnection, DbPool, RepoError};
+use prometheus_client::metrics::counter::Counter;
 
 use crate::config::Config;
 use crate::problem::ApiError;
@@ -13,6 +14,8 @@ use crate::problem::ApiError;
 pub struct AppState {
     pub pool: DbPool,
     pub config: Arc<Config>,
+    /// Write requests committed (`jobbtorg_write_request_commits_total`): one each.
+    pub write_commits: Counter,
 }
 
 impl AppState {

@@ -8,9 +8,6 @@ use crate::error::RepoError;
 use crate::pool::DbConnection;
 use crate::schema::idempotency_keys as keys;
 
-/// A claim not completed within this time is taken to be abandoned (its request died before
-/// committing) and may be claimed again.
-const ABANDONED_AFTER_SECONDS: i64 = 60;
 /// Completed keys are honoured this long.
 const RETAINED_FOR_HOURS: i64 = 24;
 
@@ -29,7 +26,7 @@ pub enum Claim {
     Claimed,
     /// The same request was completed before: send this.
     Replay(StoredResponse),
-    /// The same key is being used by a request that has not finished.
+    /// Another request with the same key took it over (after expiry) at the same moment.
     InProgress,
     /// The key was used with another request body.
     Mismatch,
@@ -56,8 +53,11 @@ struct KeyRow {
     completed_at: Option<NaiveDateTime>,
 }
 
-/// Claims `key` for `subject`. Runs outside any transaction: a failed insert would abort a
-/// PostgreSQL transaction.
+/// Claims `key` for `subject`, inside the request's write transaction: the key, the work and
+/// the stored response commit together or not at all, so a key is never seen half-used and a
+/// request killed mid-way leaves nothing behind. A concurrent request with the same key waits
+/// at the insert (PostgreSQL) until the first commits (then it replays) or rolls back (then it
+/// claims the key itself).
 pub fn claim(
     conn: &mut DbConnection,
     subject: &str,
@@ -65,20 +65,29 @@ pub fn claim(
     request_hash: &str,
     now: NaiveDateTime,
 ) -> Result<Claim, RepoError> {
-    let inserted = diesel::insert_into(keys::table)
-        .values(NewKeyRow {
-            actor_subject: subject,
-            idempotency_key: key,
-            request_hash,
-            created_at: now,
-        })
-        .execute(conn);
-    match inserted {
-        Ok(_) => return Ok(Claim::Claimed),
-        Err(e) => match RepoError::from(e) {
-            RepoError::Conflict { .. } => {}
-            other => return Err(other),
-        },
+    let row = NewKeyRow {
+        actor_subject: subject,
+        idempotency_key: key,
+        request_hash,
+        created_at: now,
+    };
+    let primary_key = (keys::actor_subject, keys::idempotency_key);
+    // `ON CONFLICT DO NOTHING` on both: a failed insert would abort a PostgreSQL transaction.
+    // Diesel builds it per backend, not for the multi-backend connection.
+    let inserted = match conn {
+        DbConnection::Postgresql(pg) => diesel::insert_into(keys::table)
+            .values(row)
+            .on_conflict(primary_key)
+            .do_nothing()
+            .execute(pg)?,
+        DbConnection::Sqlite(sqlite) => diesel::insert_into(keys::table)
+            .values(row)
+            .on_conflict(primary_key)
+            .do_nothing()
+            .execute(sqlite)?,
+    };
+    if inserted == 1 {
+        return Ok(Claim::Claimed);
     }
     let existing: KeyRow = keys::table
         .find((subject, key))
@@ -87,8 +96,9 @@ pub fn claim(
     let expired = existing
         .completed_at
         .is_some_and(|at| at < now - Duration::hours(RETAINED_FOR_HOURS));
-    let abandoned =
-        existing.completed_at.is_none() && existing.created_at < now - Duration::seconds(ABANDONED_AFTER_SECONDS);
+    // A row without a response was left by an earlier version that claimed keys in a
+    // transaction of their own; nothing of its work committed.
+    let abandoned = existing.completed_at.is_none();
     if expired || abandoned {
         return take_over(conn, subject, key, request_hash, now, existing.created_at);
     }
@@ -154,12 +164,6 @@ pub fn complete(
             keys::completed_at.eq(Some(now)),
         ))
         .execute(conn)?;
-    Ok(())
-}
-
-/// Gives a claim up after the work failed, so a corrected retry may use the key.
-pub fn release(conn: &mut DbConnection, subject: &str, key: &str) -> Result<(), RepoError> {
-    diesel::delete(keys::table.find((subject, key)).filter(keys::completed_at.is_null())).execute(conn)?;
     Ok(())
 }
 

@@ -1,7 +1,7 @@
 //! Write-request counting per token subject and fixed one-minute window, in the database so
 //! that every API node shares the count.
 
-use chrono::{Duration, NaiveDateTime};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::error::RepoError;
@@ -11,58 +11,49 @@ use crate::tx;
 
 /// Counts one request of `subject` in the window starting at `window_start`; `false` when the
 /// window already holds `limit` requests (the request is not counted then).
+///
+/// Runs inside the request's own write transaction, last before its commit: the window's row is
+/// locked only from here to the commit, and a refused request rolls back with everything else.
 pub fn take(
     conn: &mut DbConnection,
     subject: &str,
     window_start: NaiveDateTime,
     limit: i32,
 ) -> Result<bool, RepoError> {
-    match take_once(conn, subject, window_start, limit) {
-        // Two first requests of a window raced to insert it: the row exists now, count again.
-        Err(RepoError::Conflict { .. }) => take_once(conn, subject, window_start, limit),
-        other => other,
-    }
+    // A window's first request makes its row; a concurrent first one waits for it (PostgreSQL)
+    // and then finds it, instead of failing the transaction with a unique violation. The same
+    // `ON CONFLICT DO NOTHING` on both, but diesel builds it per backend, not for the
+    // multi-backend connection.
+    let window = (
+        windows::actor_subject.eq(subject),
+        windows::window_start.eq(window_start),
+        windows::requests.eq(0),
+    );
+    let key = (windows::actor_subject, windows::window_start);
+    match conn {
+        DbConnection::Postgresql(pg) => diesel::insert_into(windows::table)
+            .values(window)
+            .on_conflict(key)
+            .do_nothing()
+            .execute(pg)?,
+        DbConnection::Sqlite(sqlite) => diesel::insert_into(windows::table)
+            .values(window)
+            .on_conflict(key)
+            .do_nothing()
+            .execute(sqlite)?,
+    };
+    count_one(conn, subject, window_start, limit)
 }
 
-fn take_once(
+/// Counts one request in a transaction of its own: for a write request whose work failed (its
+/// transaction rolled back) or that never reached the database.
+pub fn take_alone(
     conn: &mut DbConnection,
     subject: &str,
     window_start: NaiveDateTime,
     limit: i32,
 ) -> Result<bool, RepoError> {
-    tx::write(conn, |conn| {
-        if count_one(conn, subject, window_start, limit)? {
-            return Ok(true);
-        }
-        // The row may have been committed by a concurrent first request after the update's
-        // snapshot (PostgreSQL, read committed): read it again before calling the window full.
-        let requests: Option<i32> = windows::table
-            .filter(windows::actor_subject.eq(subject))
-            .filter(windows::window_start.eq(window_start))
-            .select(windows::requests)
-            .first(conn)
-            .optional()?;
-        match requests {
-            Some(requests) if requests >= limit => return Ok(false),
-            Some(_) => return count_one(conn, subject, window_start, limit),
-            None => {}
-        }
-        // A new window: forget this subject's old ones.
-        diesel::delete(
-            windows::table
-                .filter(windows::actor_subject.eq(subject))
-                .filter(windows::window_start.lt(window_start - Duration::minutes(1))),
-        )
-        .execute(conn)?;
-        diesel::insert_into(windows::table)
-            .values((
-                windows::actor_subject.eq(subject),
-                windows::window_start.eq(window_start),
-                windows::requests.eq(1),
-            ))
-            .execute(conn)?;
-        Ok(true)
-    })
+    tx::write(conn, |conn| take(conn, subject, window_start, limit))
 }
 
 /// Adds one request to the window if it holds fewer than `limit`; whether it did.

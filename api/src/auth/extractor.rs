@@ -3,7 +3,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use actix_web::dev::Payload;
-use actix_web::http::{header, Method};
+use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpRequest};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::access::{can, Action, Actor, ResourceScope};
@@ -49,9 +49,10 @@ impl FromRequest for Authenticated {
             .app_data::<web::Data<Arc<TokenVerifier>>>()
             .map(|data| Arc::clone(data.get_ref()));
         let token = bearer_token(req);
-        let state = req.app_data::<web::Data<AppState>>().cloned();
-        let clock = state.as_ref().map(|s| s.config.clock).unwrap_or_default();
-        let limited_state = state.filter(|_| is_write(req.method()));
+        let clock = req
+            .app_data::<web::Data<AppState>>()
+            .map(|state| state.config.clock)
+            .unwrap_or_default();
         Box::pin(async move {
             let verifier = verifier.ok_or_else(|| ApiError::internal("no token verifier configured"))?;
             let token = token.map_err(ApiError::Unauthorized)?;
@@ -60,39 +61,7 @@ impl FromRequest for Authenticated {
                 .await
                 .map(|actor| Authenticated(actor, clock.now()))
                 .map_err(ApiError::Unauthorized)?;
-            if let Some(state) = limited_state {
-                within_write_limit(&state, caller.0.subject(), caller.now()).await?;
-            }
             Ok(caller)
-        })
-    }
-}
-
-fn is_write(method: &Method) -> bool {
-    matches!(*method, Method::POST | Method::PUT | Method::PATCH | Method::DELETE)
-}
-
-/// 429 when `subject` has used this minute's write requests (`RATE_LIMIT_WRITES_PER_MINUTE`,
-/// counted in the database so every node shares it; 0 turns it off).
-async fn within_write_limit(state: &AppState, subject: &str, now: DateTime<Utc>) -> Result<(), ApiError> {
-    let limit = state.config.writes_per_minute;
-    if limit == 0 {
-        return Ok(());
-    }
-    use chrono::Timelike;
-    let now = now.naive_utc();
-    let window_start = now.with_second(0).and_then(|t| t.with_nanosecond(0)).unwrap_or(now);
-    let into_minute = now.second();
-    let subject = subject.to_owned();
-    let limit = i32::try_from(limit).unwrap_or(i32::MAX);
-    let allowed = state
-        .db(move |conn| Ok(persistence::rate_limit::take(conn, &subject, window_start, limit)?))
-        .await?;
-    if allowed {
-        Ok(())
-    } else {
-        Err(ApiError::TooManyRequests {
-            retry_after: 60 - into_minute,
         })
     }
 }

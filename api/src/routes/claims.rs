@@ -13,7 +13,7 @@ use domain::shared::clean_text;
 use persistence::audit::ActingContext;
 use persistence::repos::claim::{Claim, ClaimFilter};
 use persistence::repos::{ClaimRepo, ContractRepo, ReferralRepo};
-use persistence::{tx, DbConnection};
+use persistence::DbConnection;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use utoipa::{IntoParams, ToSchema};
@@ -266,30 +266,27 @@ async fn decide(
         ClaimAction::Reject => "claim.rejected",
         ClaimAction::MarkPaid => "claim.paid",
     };
-    let saved = state
-        .db(move |conn| {
-            tx::write(conn, |conn| {
-                let before = ClaimRepo::get(conn, id, &scope)?;
-                if before.version != if_match.0 {
-                    return Err(ApiError::PreconditionFailed {
-                        current_version: before.version,
-                    });
-                }
-                let mut after = before.clone();
-                after.status = before.status.apply(action).map_err(|e| ApiError::Conflict {
-                    code: "invalid_transition",
-                    detail: format!("{e}; current status: {}.", before.status.as_str()),
-                })?;
-                if action != ClaimAction::MarkPaid {
-                    after.decided_by = Some(acting.subject.clone());
-                    after.decided_at = Some(acting.now);
-                }
-                change(&mut after);
-                Ok(ClaimRepo::save(conn, &acting, &before, &after, event)?)
-            })
-        })
-        .await
-        .map_err(|e| e.for_resource("claim"))?;
+    let saved = crate::write_request::change(state, caller, move |conn| {
+        let before = ClaimRepo::get(conn, id, &scope)?;
+        if before.version != if_match.0 {
+            return Err(ApiError::PreconditionFailed {
+                current_version: before.version,
+            });
+        }
+        let mut after = before.clone();
+        after.status = before.status.apply(action).map_err(|e| ApiError::Conflict {
+            code: "invalid_transition",
+            detail: format!("{e}; current status: {}.", before.status.as_str()),
+        })?;
+        if action != ClaimAction::MarkPaid {
+            after.decided_by = Some(acting.subject.clone());
+            after.decided_at = Some(acting.now);
+        }
+        change(&mut after);
+        Ok(ClaimRepo::save(conn, &acting, &before, &after, event)?)
+    })
+    .await
+    .map_err(|e| e.for_resource("claim"))?;
     Ok(claim_response(&saved))
 }
 

@@ -200,7 +200,7 @@ pub async fn create_subscription(
         event_types,
         created_at: caller.now().naive_utc(),
     };
-    idempotency::run(&state, caller.0.subject(), key, fingerprint, move |conn| {
+    crate::write_request::create(&state, &caller, key, fingerprint, move |conn| {
         WebhookRepo::insert(conn, &subscription)?;
         log::info!("webhook subscription {} created", subscription.id);
         idempotency::created(
@@ -288,15 +288,12 @@ pub async fn delete_subscription(
     let owner = owner_filter(&caller)?;
     let id = path_id(&path, "webhook subscription")?;
     let now = caller.now().naive_utc();
-    state
-        .db(move |conn| {
-            persistence::tx::write(conn, |conn| {
-                WebhookRepo::get(conn, id, owner.as_deref())?;
-                Ok(WebhookRepo::delete(conn, id, now)?)
-            })
-        })
-        .await
-        .map_err(|e: ApiError| e.for_resource("webhook subscription"))?;
+    crate::write_request::change(&state, &caller, move |conn| {
+        WebhookRepo::get(conn, id, owner.as_deref())?;
+        Ok(WebhookRepo::delete(conn, id, now)?)
+    })
+    .await
+    .map_err(|e: ApiError| e.for_resource("webhook subscription"))?;
     log::info!("webhook subscription {id} deleted");
     Ok(HttpResponse::NoContent().finish())
 }

@@ -133,18 +133,21 @@ async fn idempotency_same_key_other_body_is_422() {
 }
 
 #[tokio::test]
-async fn idempotency_concurrent_duplicate_is_409() {
+async fn a_key_left_without_a_response_is_taken_over_at_once() {
     let app = spawn_app().await;
-    // The claim a first request holds while its work is still running.
+    // What a request that died between claiming its key and committing its work left behind
+    // when the claim was a transaction of its own; claims now commit only with the work.
     let fingerprint = jobbtorg_api::idempotency::fingerprint_of("POST", "/v1/districts", &hagersten_alvsjo()).unwrap();
     let now = chrono::Utc::now().naive_utc();
     let claim = persistence::idempotency::claim(&mut app.db(), "test-admin", "create-3", &fingerprint, now).unwrap();
     assert_eq!(claim, persistence::idempotency::Claim::Claimed);
 
-    let duplicate = post_with_key(&app, "create-3", &hagersten_alvsjo()).await;
-    assert_eq!(duplicate.headers()["retry-after"], "5");
-    assert_problem(duplicate, 409, "idempotency_in_progress").await;
-    assert_eq!(event_rows(&app), 0, "the duplicate did no work");
+    let retry = post_with_key(&app, "create-3", &hagersten_alvsjo()).await;
+    assert_eq!(retry.status().as_u16(), 201, "no lock-out after a crash");
+    assert_eq!(event_rows(&app), 1);
+    let replay = post_with_key(&app, "create-3", &hagersten_alvsjo()).await;
+    assert_eq!(replay.headers()["idempotent-replayed"], "true");
+    assert_eq!(event_rows(&app), 1);
 }
 
 #[tokio::test]
@@ -157,8 +160,8 @@ async fn idempotency_racing_duplicates_create_one_district() {
     );
     let mut statuses = [first.status().as_u16(), second.status().as_u16()];
     statuses.sort_unstable();
-    // The second saw the first either still running (409) or finished (201, replayed).
-    assert!(statuses == [201, 409] || statuses == [201, 201], "{statuses:?}");
+    // The second waited for the first's transaction and replayed its answer.
+    assert_eq!(statuses, [201, 201]);
     assert_eq!(event_rows(&app), 1, "exactly one district was created");
 }
 

@@ -969,3 +969,29 @@ async fn consents_are_given_listed_and_withdrawn_once() {
     assert_eq!(list["items"].as_array().unwrap().len(), 1);
     assert_eq!(list["items"][0]["withdrawn_on"], today().to_string());
 }
+
+#[tokio::test]
+async fn an_idempotent_replay_goes_only_to_a_caller_of_the_same_reach() {
+    let app = spawn_app().await;
+    let p = refer(&app, 992).await;
+    let path = format!("/v1/participants/{}/consents", p["id"].as_str().unwrap());
+    let body = json!({"shares": "CV", "recipient_kind": "employer", "given_on": today()});
+    let post = |token: String| {
+        app.client
+            .post(app.url(&path))
+            .bearer_auth(token)
+            .header("Idempotency-Key", "consent-1")
+            .json(&body)
+            .send()
+    };
+    let first = post(coach("jarva", "coach-anna")).await.unwrap();
+    assert_eq!(first.status().as_u16(), 201);
+    let again = post(coach("jarva", "coach-anna")).await.unwrap();
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
+
+    // The same subject with a token for another job centre may not see this participant: it
+    // gets no stored answer about them.
+    let elsewhere = post(coach("sydost", "coach-anna")).await.unwrap();
+    assert!(elsewhere.headers().get("idempotent-replayed").is_none());
+    assert_problem(elsewhere, 422, "idempotency_key_reused").await;
+}

@@ -84,3 +84,57 @@ fn audit_record_and_event_commit_with_the_change_and_roll_back_with_it() {
         "both commit with the change"
     );
 }
+
+async fn write_commits(app: &crate::helpers::TestApp) -> u64 {
+    let text = app.get("/metrics").await.text().await.unwrap();
+    text.lines()
+        .find_map(|line| line.strip_prefix("jobbtorg_write_request_commits_total "))
+        .unwrap_or_else(|| panic!("no commit counter in {text}"))
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_write_request_commits_its_key_work_journal_response_and_count_once() {
+    // No background work that writes while the request is measured.
+    let app =
+        crate::helpers::spawn_app_with(&[("WEBHOOK_POLL_MS", "60000"), ("HOUSEKEEPING_INTERVAL_MS", "86400000")]).await;
+    let birth = chrono::NaiveDate::from_ymd_opt(1984, 3, 9).unwrap();
+    let body = crate::participants::intake_body(&crate::participants::personnummer(birth, 7));
+    let before = write_commits(&app).await;
+    let created = app
+        .client
+        .post(app.url("/v1/participants"))
+        .bearer_auth(crate::participants::officer("rinkeby-kista"))
+        .header("Idempotency-Key", "intake-once")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status().as_u16(), 201);
+    assert_eq!(
+        write_commits(&app).await - before,
+        1,
+        "one commit for the whole request"
+    );
+    // …and that one commit holds all of it.
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM participants"), 1);
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM idempotency_keys WHERE status_code = 201"),
+        1
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM events WHERE event_type = 'participant.referred'"),
+        1
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM access_log WHERE action = 'participant.referred'"),
+        1
+    );
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM field_history"), 1);
+    assert_eq!(
+        app.count("SELECT COALESCE(SUM(requests), 0) AS n FROM rate_limit_windows"),
+        1
+    );
+}

@@ -152,7 +152,7 @@ pub async fn create_plan(
     let wishes = optional(&mut errors, "wishes", body.wishes);
     let goal = errors.finish(|| goal)?;
     let acting = caller.acting();
-    idempotency::run(&state, caller.0.subject(), key, fingerprint, move |conn| {
+    crate::write_request::create(&state, &caller, key, fingerprint, move |conn| {
         let participant = ParticipantRepo::get(conn, participant_id, &scope)
             .map_err(|e| ApiError::from(e).for_resource("participant"))?;
         let plans = PlanRepo::for_participant(conn, participant_id)?;
@@ -620,23 +620,20 @@ pub async fn revise_plan(
     let scope = scope_for(&caller.0, Action::ManageParticipation)?;
     let id = super::plan_id(&path)?;
     let acting = caller.acting();
-    let (draft, participant) = state
-        .db(move |conn| {
-            tx::write(conn, |conn| {
-                let (plan, participant) = load_scoped(conn, id, &scope)?;
-                if plan.version != if_match.0 {
-                    return Err(ApiError::PreconditionFailed {
-                        current_version: plan.version,
-                    });
-                }
-                may_revise(&PlanRepo::for_participant(conn, participant.id)?).map_err(draft_refusal)?;
-                let number = PlanRepo::next_number(conn, participant.id)?;
-                let draft = plan.revise(Uuid::now_v7(), number, Uuid::now_v7).map_err(plan_error)?;
-                let saved = PlanRepo::insert(conn, &acting, &draft, &participant, "activity_plan.revised")?;
-                Ok((saved, participant))
-            })
-        })
-        .await?;
+    let (draft, participant) = crate::write_request::change(&state, &caller, move |conn| {
+        let (plan, participant) = load_scoped(conn, id, &scope)?;
+        if plan.version != if_match.0 {
+            return Err(ApiError::PreconditionFailed {
+                current_version: plan.version,
+            });
+        }
+        may_revise(&PlanRepo::for_participant(conn, participant.id)?).map_err(draft_refusal)?;
+        let number = PlanRepo::next_number(conn, participant.id)?;
+        let draft = plan.revise(Uuid::now_v7(), number, Uuid::now_v7).map_err(plan_error)?;
+        let saved = PlanRepo::insert(conn, &acting, &draft, &participant, "activity_plan.revised")?;
+        Ok((saved, participant))
+    })
+    .await?;
     let mut response = super::plan_response(&draft, &participant, today, StatusCode::CREATED);
     if let Ok(location) = actix_web::http::header::HeaderValue::from_str(&format!("/v1/activity-plans/{}", draft.id)) {
         response

@@ -10,7 +10,7 @@ use domain::activity_plan::{ActivityPlan, PlanError, PlanRuleError};
 use domain::participant::Participant;
 use persistence::audit::ActingContext;
 use persistence::repos::{ParticipantRepo, PlanRepo};
-use persistence::{tx, DbConnection};
+use persistence::DbConnection;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
@@ -127,24 +127,21 @@ where
     let id = plan_id(raw_id)?;
     let event_type = step.event;
     let acting = caller.acting();
-    let (saved, participant) = state
-        .db(move |conn| {
-            tx::write(conn, |conn| {
-                let (plan, participant) = load_scoped(conn, id, &scope)?;
-                if plan.version != if_match.0 {
-                    return Err(ApiError::PreconditionFailed {
-                        current_version: plan.version,
-                    });
-                }
-                let changed = decide(plan.clone(), &participant)?;
-                let saved = PlanRepo::save(conn, &acting, &plan, &changed, &participant, event_type)?;
-                if let Some(after) = after {
-                    after(conn, &saved, &participant, &acting)?;
-                }
-                Ok((saved, participant))
-            })
-        })
-        .await?;
+    let (saved, participant) = crate::write_request::change(state, caller, move |conn| {
+        let (plan, participant) = load_scoped(conn, id, &scope)?;
+        if plan.version != if_match.0 {
+            return Err(ApiError::PreconditionFailed {
+                current_version: plan.version,
+            });
+        }
+        let changed = decide(plan.clone(), &participant)?;
+        let saved = PlanRepo::save(conn, &acting, &plan, &changed, &participant, event_type)?;
+        if let Some(after) = after {
+            after(conn, &saved, &participant, &acting)?;
+        }
+        Ok((saved, participant))
+    })
+    .await?;
     Ok(plan_response(
         &saved,
         &participant,

@@ -8,7 +8,6 @@ use domain::participant::{intake_target_groups, Address, Contact, ParticipantSta
 use domain::shared::{clean_text, Code, Personnummer};
 use persistence::repos::participant::NewIntake;
 use persistence::repos::{ParticipantRepo, ReferenceRepo};
-use persistence::tx;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -203,7 +202,7 @@ pub async fn create_participant(
         return Err(ApiError::Forbidden);
     }
     let (acting, viewer, phase) = (caller.acting(), caller.0.clone(), state.config.target_group_phase);
-    idempotency::run(&state, caller.0.subject(), key, fingerprint, move |conn| {
+    crate::write_request::create(&state, &caller, key, fingerprint, move |conn| {
         let district = ReferenceRepo::district(conn, &intake.district).map_err(|_| {
             let mut errors = FieldErrors::default();
             errors.add("home_district_id", "unknown", "no district has this id");
@@ -294,18 +293,15 @@ pub async fn search_participants(
     );
     let personnummer = errors.finish(|| personnummer)?;
     let acting = caller.acting();
-    let participant = state
-        .db(move |conn| {
-            tx::write(conn, |conn| {
-                let id = ParticipantRepo::id_by_personnummer(conn, &personnummer)?.ok_or(ApiError::NotFound {
-                    resource: "participant",
-                })?;
-                let participant = ParticipantRepo::get(conn, id, &scope)?;
-                ParticipantRepo::audit_read(conn, &acting, "participant.search", &[id])?;
-                Ok(participant)
-            })
-        })
-        .await
-        .map_err(|e| e.for_resource("participant"))?;
+    let participant = crate::write_request::change(&state, &caller, move |conn| {
+        let id = ParticipantRepo::id_by_personnummer(conn, &personnummer)?.ok_or(ApiError::NotFound {
+            resource: "participant",
+        })?;
+        let participant = ParticipantRepo::get(conn, id, &scope)?;
+        ParticipantRepo::audit_read(conn, &acting, "participant.search", &[id])?;
+        Ok(participant)
+    })
+    .await
+    .map_err(|e| e.for_resource("participant"))?;
     Ok(participant_response(&participant, &caller, StatusCode::OK))
 }

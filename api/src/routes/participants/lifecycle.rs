@@ -12,7 +12,6 @@ use domain::participant::{
 };
 use domain::shared::clean_text;
 use persistence::repos::ParticipantRepo;
-use persistence::tx;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -42,16 +41,13 @@ where
     let scope = scope_for(&caller.0, action)?;
     let id = participant_id(raw_id)?;
     let acting = caller.acting();
-    state
-        .db(move |conn| {
-            tx::write(conn, |conn| {
-                ParticipantRepo::change(conn, &acting, id, &scope, if_match.0, event_type, |p| {
-                    decide(p).map_err(rule_error)
-                })
-            })
+    crate::write_request::change(state, caller, move |conn| {
+        ParticipantRepo::change(conn, &acting, id, &scope, if_match.0, event_type, |p| {
+            decide(p).map_err(rule_error)
         })
-        .await
-        .map_err(|e| e.for_resource("participant"))
+    })
+    .await
+    .map_err(|e| e.for_resource("participant"))
 }
 
 fn respond(caller: &Authenticated, participant: &Participant) -> HttpResponse {
@@ -563,19 +559,15 @@ pub async fn exit_participant(
     let id = participant_id(&path)?;
     let acting = caller.acting();
     // The exit and the cancellation of the participant's open plans commit together.
-    let participant = state
-        .db(move |conn| {
-            tx::write(conn, |conn| {
-                let exited =
-                    ParticipantRepo::change(conn, &acting, id, &scope, if_match.0, "participant.exited", |p| {
-                        p.exit(exited_on, record, today).map_err(rule_error)
-                    })?;
-                cancel_open_plans(conn, &acting, &exited, today)?;
-                Ok(exited)
-            })
-        })
-        .await
-        .map_err(|e| e.for_resource("participant"))?;
+    let participant = crate::write_request::change(&state, &caller, move |conn| {
+        let exited = ParticipantRepo::change(conn, &acting, id, &scope, if_match.0, "participant.exited", |p| {
+            p.exit(exited_on, record, today).map_err(rule_error)
+        })?;
+        cancel_open_plans(conn, &acting, &exited, today)?;
+        Ok(exited)
+    })
+    .await
+    .map_err(|e| e.for_resource("participant"))?;
     Ok(respond(&caller, &participant))
 }
 
@@ -633,19 +625,16 @@ pub async fn record_follow_up(
     let id = participant_id(&path)?;
     let acting = caller.acting();
     // A follow-up may confirm lasting work: the result steps it earns are claimed with it.
-    let participant = state
-        .db(move |conn| {
-            tx::write(conn, |conn| {
-                let participant =
-                    ParticipantRepo::change(conn, &acting, id, &scope, if_match.0, "participant.followed_up", |p| {
-                        p.record_follow_up(Uuid::now_v7(), months, on, self_supporting, details, today)
-                            .map_err(rule_error)
-                    })?;
-                crate::routes::claims::raise_confirmed_claims(conn, &acting, &participant)?;
-                Ok(participant)
-            })
-        })
-        .await
-        .map_err(|e| e.for_resource("participant"))?;
+    let participant = crate::write_request::change(&state, &caller, move |conn| {
+        let participant =
+            ParticipantRepo::change(conn, &acting, id, &scope, if_match.0, "participant.followed_up", |p| {
+                p.record_follow_up(Uuid::now_v7(), months, on, self_supporting, details, today)
+                    .map_err(rule_error)
+            })?;
+        crate::routes::claims::raise_confirmed_claims(conn, &acting, &participant)?;
+        Ok(participant)
+    })
+    .await
+    .map_err(|e| e.for_resource("participant"))?;
     Ok(respond(&caller, &participant))
 }

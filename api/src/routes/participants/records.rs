@@ -137,21 +137,18 @@ pub async fn put_assessment(
     let id = participant_id(&path)?;
     let assessment = body.into_inner().parse()?;
     let acting = caller.acting();
-    let (participant, saved) = state
-        .db(move |conn| {
-            tx::write(conn, |conn| {
-                Ok(ParticipantRepo::save_assessment(
-                    conn,
-                    &acting,
-                    id,
-                    &scope,
-                    if_match.0,
-                    &assessment,
-                )?)
-            })
-        })
-        .await
-        .map_err(|e| e.for_resource("participant"))?;
+    let (participant, saved) = crate::write_request::change(&state, &caller, move |conn| {
+        Ok(ParticipantRepo::save_assessment(
+            conn,
+            &acting,
+            id,
+            &scope,
+            if_match.0,
+            &assessment,
+        )?)
+    })
+    .await
+    .map_err(|e| e.for_resource("participant"))?;
     Ok(with_etag(
         StatusCode::OK,
         participant.version,
@@ -282,7 +279,7 @@ pub async fn give_consent(
     )
     .map_err(consent_error)?;
     let acting = caller.acting();
-    idempotency::run(&state, caller.0.subject(), key, fingerprint, move |conn| {
+    crate::write_request::create(&state, &caller, key, fingerprint, move |conn| {
         let participant = ParticipantRepo::add_consent(conn, &acting, id, &scope, &consent)
             .map_err(|e| ApiError::from(e).for_resource("participant"))?;
         let location = format!("/v1/participants/{id}/consents/{}", consent.id);
@@ -366,16 +363,13 @@ pub async fn withdraw_consent(
     let consent_id = Uuid::parse_str(&raw_consent).map_err(|_| ApiError::NotFound { resource: "consent" })?;
     let on = body.withdrawn_on;
     let acting = caller.acting();
-    let (participant, consent) = state
-        .db(move |conn| {
-            tx::write(conn, |conn| {
-                ParticipantRepo::withdraw_consent(conn, &acting, id, &scope, if_match.0, consent_id, |c| {
-                    c.withdraw(on, today).map_err(consent_error)
-                })
-            })
+    let (participant, consent) = crate::write_request::change(&state, &caller, move |conn| {
+        ParticipantRepo::withdraw_consent(conn, &acting, id, &scope, if_match.0, consent_id, |c| {
+            c.withdraw(on, today).map_err(consent_error)
         })
-        .await
-        .map_err(|e| e.for_resource("consent"))?;
+    })
+    .await
+    .map_err(|e| e.for_resource("consent"))?;
     Ok(with_etag(
         StatusCode::OK,
         participant.version,

@@ -8,7 +8,7 @@ use domain::provider::{overlapping_af_programmes, AfProgramme, Contract, Procure
 use domain::shared::{clean_text, Code};
 use persistence::repos::contract::CONTRACT;
 use persistence::repos::{ContractRepo, ProviderRepo, ReferenceRepo};
-use persistence::{tx, DbConnection};
+use persistence::DbConnection;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
@@ -191,7 +191,7 @@ pub async fn create_contract(
         })
     })?;
     let acting = caller.acting();
-    idempotency::run(&state, caller.0.subject(), key, fingerprint, move |conn| {
+    crate::write_request::create(&state, &caller, key, fingerprint, move |conn| {
         ProviderRepo::get(conn, provider_id).map_err(|e| ApiError::from(e).for_resource("provider"))?;
         check_terms(conn, &contract)?;
         if ContractRepo::id_by_reference(conn, &contract.reference)?.is_some() {
@@ -358,41 +358,38 @@ pub async fn update_contract(
     let new_status = body.status.map(|s| status(&mut errors, &s));
     errors.finish(|| Some(()))?;
     let acting = caller.acting();
-    let (saved, response) = state
-        .db(move |conn| {
-            tx::write(conn, |conn| {
-                let before = ContractRepo::get(conn, id)?;
-                if before.version != if_match.0 {
-                    return Err(ApiError::PreconditionFailed {
-                        current_version: before.version,
-                    });
-                }
-                let mut after = before.clone();
-                if let Some(Some(reference)) = reference {
-                    if reference != before.reference && ContractRepo::id_by_reference(conn, &reference)?.is_some() {
-                        return Err(reference_taken(&reference));
-                    }
-                    after.reference = reference;
-                }
-                after.procurement_form = form.flatten().unwrap_or(after.procurement_form);
-                after.valid_from = body.valid_from.unwrap_or(after.valid_from);
-                after.valid_to = body.valid_to.unwrap_or(after.valid_to);
-                after.activity_types = activity_types.unwrap_or(after.activity_types);
-                after.target_groups = target_groups.unwrap_or(after.target_groups);
-                after.job_centres = job_centres.unwrap_or(after.job_centres);
-                after.capacity = body.capacity.unwrap_or(after.capacity);
-                after.remuneration.start_fee_ore = body.start_fee_ore.unwrap_or(after.remuneration.start_fee_ore);
-                after.remuneration.steps = result_steps.unwrap_or(after.remuneration.steps);
-                after.status = new_status.flatten().unwrap_or(after.status);
-                check_terms(conn, &after)?;
-                let overlapping = af_overlap(conn, &after)?;
-                let saved = ContractRepo::save(conn, &acting, &before, &after, !overlapping.is_empty())?;
-                let response = contract_response(&saved, &overlapping);
-                Ok((saved, response))
-            })
-        })
-        .await
-        .map_err(|e| e.for_resource("contract"))?;
+    let (saved, response) = crate::write_request::change(&state, &caller, move |conn| {
+        let before = ContractRepo::get(conn, id)?;
+        if before.version != if_match.0 {
+            return Err(ApiError::PreconditionFailed {
+                current_version: before.version,
+            });
+        }
+        let mut after = before.clone();
+        if let Some(Some(reference)) = reference {
+            if reference != before.reference && ContractRepo::id_by_reference(conn, &reference)?.is_some() {
+                return Err(reference_taken(&reference));
+            }
+            after.reference = reference;
+        }
+        after.procurement_form = form.flatten().unwrap_or(after.procurement_form);
+        after.valid_from = body.valid_from.unwrap_or(after.valid_from);
+        after.valid_to = body.valid_to.unwrap_or(after.valid_to);
+        after.activity_types = activity_types.unwrap_or(after.activity_types);
+        after.target_groups = target_groups.unwrap_or(after.target_groups);
+        after.job_centres = job_centres.unwrap_or(after.job_centres);
+        after.capacity = body.capacity.unwrap_or(after.capacity);
+        after.remuneration.start_fee_ore = body.start_fee_ore.unwrap_or(after.remuneration.start_fee_ore);
+        after.remuneration.steps = result_steps.unwrap_or(after.remuneration.steps);
+        after.status = new_status.flatten().unwrap_or(after.status);
+        check_terms(conn, &after)?;
+        let overlapping = af_overlap(conn, &after)?;
+        let saved = ContractRepo::save(conn, &acting, &before, &after, !overlapping.is_empty())?;
+        let response = contract_response(&saved, &overlapping);
+        Ok((saved, response))
+    })
+    .await
+    .map_err(|e| e.for_resource("contract"))?;
     Ok(HttpResponse::build(StatusCode::OK)
         .insert_header((header::ETAG, etag(saved.version)))
         .json(response))

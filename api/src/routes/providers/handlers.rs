@@ -7,7 +7,6 @@ use domain::provider::{OrganisationKind, Provider, ProviderContact, ProviderStat
 use domain::shared::{clean_text, OrgNumber};
 use persistence::repos::provider::{ProviderFilter, PROVIDER};
 use persistence::repos::ProviderRepo;
-use persistence::tx;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
@@ -122,7 +121,7 @@ pub async fn create_provider(
     })?;
     let acting = caller.acting();
     let actor = caller.0.clone();
-    idempotency::run(&state, caller.0.subject(), key, fingerprint, move |conn| {
+    crate::write_request::create(&state, &caller, key, fingerprint, move |conn| {
         if ProviderRepo::id_by_org_number(conn, &provider.org_number)?.is_some() {
             return Err(ApiError::Conflict {
                 code: "org_number_taken",
@@ -282,33 +281,30 @@ pub async fn update_provider(
     let contacts = body.contacts.map(|c| contacts(&mut errors, c));
     errors.finish(|| Some(()))?;
     let acting = caller.acting();
-    let saved = state
-        .db(move |conn| {
-            tx::write(conn, |conn| {
-                let before = ProviderRepo::get(conn, id)?;
-                if before.version != if_match.0 {
-                    return Err(ApiError::PreconditionFailed {
-                        current_version: before.version,
-                    });
-                }
-                let mut after = before.clone();
-                if let Some(Some(name)) = name {
-                    after.name = name;
-                }
-                if let Some(Some(kind)) = kind {
-                    after.kind = kind;
-                }
-                if let Some(Some(status)) = new_status {
-                    after.status = status;
-                }
-                if let Some(contacts) = contacts {
-                    after.contacts = contacts;
-                }
-                Ok(ProviderRepo::save(conn, &acting, &before, &after)?)
-            })
-        })
-        .await
-        .map_err(|e| e.for_resource("provider"))?;
+    let saved = crate::write_request::change(&state, &caller, move |conn| {
+        let before = ProviderRepo::get(conn, id)?;
+        if before.version != if_match.0 {
+            return Err(ApiError::PreconditionFailed {
+                current_version: before.version,
+            });
+        }
+        let mut after = before.clone();
+        if let Some(Some(name)) = name {
+            after.name = name;
+        }
+        if let Some(Some(kind)) = kind {
+            after.kind = kind;
+        }
+        if let Some(Some(status)) = new_status {
+            after.status = status;
+        }
+        if let Some(contacts) = contacts {
+            after.contacts = contacts;
+        }
+        Ok(ProviderRepo::save(conn, &acting, &before, &after)?)
+    })
+    .await
+    .map_err(|e| e.for_resource("provider"))?;
     Ok(provider_response(&caller.0, &saved, StatusCode::OK))
 }
 

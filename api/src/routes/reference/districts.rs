@@ -7,7 +7,7 @@ use domain::access::{Action, ResourceScope};
 use domain::reference::{DistrictChanges, NewDistrict, ReferenceName};
 use domain::shared::Code;
 use persistence::repos::ReferenceRepo;
-use persistence::{tx, DbConnection, RepoError};
+use persistence::{DbConnection, RepoError};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -162,7 +162,7 @@ pub async fn create_district(
     let fingerprint = idempotency::fingerprint(&req, &*body)?;
     let command = body.into_inner().into_command()?;
     let acting = caller.acting();
-    idempotency::run(&state, caller.0.subject(), key, fingerprint, move |conn| {
+    crate::write_request::create(&state, &caller, key, fingerprint, move |conn| {
         ensure_job_centre(conn, &command.job_centre_code)?;
         let district = ReferenceRepo::create_district(conn, &acting, &command).map_err(|e| match e {
             RepoError::Conflict { .. } => ApiError::Conflict {
@@ -213,19 +213,16 @@ pub async fn update_district(
     let code = district_code(&district_id)?;
     let changes = body.into_inner().into_changes()?;
     let acting = caller.acting();
-    let district = state
-        .db(move |conn| {
-            tx::write(conn, |conn| {
-                if let Some(job_centre) = &changes.job_centre_code {
-                    ensure_job_centre(conn, job_centre)?;
-                }
-                Ok(ReferenceRepo::update_district(
-                    conn, &acting, &code, if_match.0, &changes,
-                )?)
-            })
-        })
-        .await
-        .map_err(|e| e.for_resource("district"))?;
+    let district = crate::write_request::change(&state, &caller, move |conn| {
+        if let Some(job_centre) = &changes.job_centre_code {
+            ensure_job_centre(conn, job_centre)?;
+        }
+        Ok(ReferenceRepo::update_district(
+            conn, &acting, &code, if_match.0, &changes,
+        )?)
+    })
+    .await
+    .map_err(|e| e.for_resource("district"))?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, etag(district.version)))
         .json(DistrictResponse::from(district)))

@@ -12,7 +12,7 @@ use domain::referral::{DeclineReason, Referral, ReferralError, ReferralStatus};
 use domain::shared::clean_text;
 use persistence::audit::ActingContext;
 use persistence::repos::{ParticipantRepo, PlanRepo, ProviderRepo, ReferralRepo};
-use persistence::{tx, DbConnection};
+use persistence::DbConnection;
 
 use super::dto::{CompleteRequest, DeclineRequest, InterruptRequest, ReasonRequest, ReferralResponse, StartRequest};
 use super::{card_of, load_for_change, referral_error, referral_response};
@@ -108,27 +108,24 @@ where
     let id = path_id(raw_id, "referral")?;
     let acting = caller.acting();
     let today = caller.today();
-    let (saved, card) = state
-        .db(move |conn| {
-            tx::write(conn, |conn| {
-                let before = load_for_change(conn, id, &scope, if_match.0)?;
-                let after = decide(before.clone(), today).map_err(referral_error)?;
-                let saved = ReferralRepo::save(conn, &acting, &before, &after, event)?;
-                let moves_on = matches!(
-                    saved.status,
-                    ReferralStatus::InProgress | ReferralStatus::Completed | ReferralStatus::Interrupted
-                );
-                if moves_on {
-                    let participant = ParticipantRepo::get(conn, saved.participant_id, &ListScope::Everything)?;
-                    track_plan_activity(conn, &acting, &saved, &participant, today)?;
-                    raise_due_claims(conn, &acting, &saved, &participant.follow_ups)?;
-                }
-                let card = card_of(conn, &saved)?;
-                Ok((saved, card))
-            })
-        })
-        .await
-        .map_err(|e| e.for_resource("referral"))?;
+    let (saved, card) = crate::write_request::change(state, caller, move |conn| {
+        let before = load_for_change(conn, id, &scope, if_match.0)?;
+        let after = decide(before.clone(), today).map_err(referral_error)?;
+        let saved = ReferralRepo::save(conn, &acting, &before, &after, event)?;
+        let moves_on = matches!(
+            saved.status,
+            ReferralStatus::InProgress | ReferralStatus::Completed | ReferralStatus::Interrupted
+        );
+        if moves_on {
+            let participant = ParticipantRepo::get(conn, saved.participant_id, &ListScope::Everything)?;
+            track_plan_activity(conn, &acting, &saved, &participant, today)?;
+            raise_due_claims(conn, &acting, &saved, &participant.follow_ups)?;
+        }
+        let card = card_of(conn, &saved)?;
+        Ok((saved, card))
+    })
+    .await
+    .map_err(|e| e.for_resource("referral"))?;
     Ok(referral_response(&saved, &card, today, StatusCode::OK))
 }
 

@@ -286,7 +286,7 @@ pub async fn create_referral(
     let command = parse(body.into_inner())?;
     let acting = caller.acting();
     let today = caller.today();
-    idempotency::run(&state, caller.0.subject(), key, fingerprint, move |conn| {
+    crate::write_request::create(&state, &caller, key, fingerprint, move |conn| {
         let participant = ParticipantRepo::get(conn, command.participant_id, &scope)
             .map_err(|e| ApiError::from(e).for_resource("participant"))?;
         let activity = referred_activity(conn, &participant, command.activity, today)?;

@@ -132,38 +132,35 @@ pub async fn report_progress(
     } = parse(body.into_inner())?;
     let acting = caller.acting();
     let today = caller.today();
-    let (referral, report) = state
-        .db(move |conn| {
-            tx::write(conn, |conn| {
-                let referral = load_for_change(conn, id, &scope, if_match.0)?;
-                referral.may_report(from, to, today).map_err(referral_error)?;
-                let earlier = ReferralRepo::reported_lines(conn, id)?;
-                let mut errors = FieldErrors::default();
-                for i in already_reported(granularity, &lines, &earlier) {
-                    errors.add(
-                        &format!("lines[{i}].date"),
-                        "already_reported",
-                        "an earlier report covers this day",
-                    );
-                }
-                errors.finish(|| Some(()))?;
-                let report = ProgressReport {
-                    id: Uuid::now_v7(),
-                    referral_id: id,
-                    granularity,
-                    period_from: from,
-                    period_to: to,
-                    comment,
-                    reported_by: acting.subject.clone(),
-                    reported_at: acting.now,
-                    lines: lines.into_iter().map(|l| (Uuid::now_v7(), l)).collect(),
-                };
-                let referral = ReferralRepo::add_progress_report(conn, &acting, &referral, &report)?;
-                Ok((referral, report))
-            })
-        })
-        .await
-        .map_err(|e| e.for_resource("referral"))?;
+    let (referral, report) = crate::write_request::change(&state, &caller, move |conn| {
+        let referral = load_for_change(conn, id, &scope, if_match.0)?;
+        referral.may_report(from, to, today).map_err(referral_error)?;
+        let earlier = ReferralRepo::reported_lines(conn, id)?;
+        let mut errors = FieldErrors::default();
+        for i in already_reported(granularity, &lines, &earlier) {
+            errors.add(
+                &format!("lines[{i}].date"),
+                "already_reported",
+                "an earlier report covers this day",
+            );
+        }
+        errors.finish(|| Some(()))?;
+        let report = ProgressReport {
+            id: Uuid::now_v7(),
+            referral_id: id,
+            granularity,
+            period_from: from,
+            period_to: to,
+            comment,
+            reported_by: acting.subject.clone(),
+            reported_at: acting.now,
+            lines: lines.into_iter().map(|l| (Uuid::now_v7(), l)).collect(),
+        };
+        let referral = ReferralRepo::add_progress_report(conn, &acting, &referral, &report)?;
+        Ok((referral, report))
+    })
+    .await
+    .map_err(|e| e.for_resource("referral"))?;
     Ok(HttpResponse::Created()
         .insert_header((header::ETAG, etag(referral.version)))
         .json(ProgressReportResponse::from(&report)))

@@ -1,0 +1,135 @@
+//! A write request is one transaction: the idempotency key, the work with its history, access
+//! log and event, the stored response and the rate-limit count commit together, once. A
+//! request killed mid-way leaves nothing behind, so its retry completes at once.
+//!
+//! The rate-limit count comes last, so the window's row is locked only from there to the
+//! commit; a request over the limit rolls back whatever it did and is answered 429. A request
+//! whose work fails is rolled back and then counted in a transaction of its own (and answered
+//! 429 instead if that finds the window full): failures count, successes commit once.
+
+use actix_web::HttpResponse;
+use chrono::{DateTime, Timelike, Utc};
+use persistence::idempotency::{self, Claim, StoredResponse};
+use persistence::{rate_limit, tx, DbConnection};
+
+use crate::auth::Authenticated;
+use crate::idempotency::{replay, IdempotencyKey};
+use crate::problem::ApiError;
+use crate::state::AppState;
+
+/// The write budget of one request: whose window, and how full it may be.
+struct Budget {
+    subject: String,
+    /// `None` when the limit is off.
+    limit: Option<i32>,
+    window_start: chrono::NaiveDateTime,
+    retry_after: u32,
+}
+
+impl Budget {
+    fn of(state: &AppState, caller: &Authenticated) -> Self {
+        let now: DateTime<Utc> = caller.now();
+        let limit = state.config.writes_per_minute;
+        let naive = now.naive_utc();
+        Budget {
+            subject: caller.0.subject().to_owned(),
+            limit: (limit > 0).then(|| i32::try_from(limit).unwrap_or(i32::MAX)),
+            window_start: naive.with_second(0).and_then(|t| t.with_nanosecond(0)).unwrap_or(naive),
+            retry_after: 60 - now.second(),
+        }
+    }
+
+    /// Counts the request in the current transaction; 429 when the window is full.
+    fn count(&self, conn: &mut DbConnection) -> Result<(), ApiError> {
+        let Some(limit) = self.limit else { return Ok(()) };
+        if rate_limit::take(conn, &self.subject, self.window_start, limit)? {
+            Ok(())
+        } else {
+            Err(ApiError::TooManyRequests {
+                retry_after: self.retry_after,
+            })
+        }
+    }
+
+    /// After the work failed and rolled back: counts the request alone; 429 replaces the
+    /// work's error when the window was full anyway.
+    fn count_failed(&self, conn: &mut DbConnection, error: ApiError) -> ApiError {
+        let Some(limit) = self.limit else { return error };
+        if matches!(error, ApiError::TooManyRequests { .. }) {
+            return error;
+        }
+        match rate_limit::take_alone(conn, &self.subject, self.window_start, limit) {
+            Ok(true) => error,
+            Ok(false) => ApiError::TooManyRequests {
+                retry_after: self.retry_after,
+            },
+            Err(count_error) => {
+                log::warn!("could not count a failed write request: {count_error}");
+                error
+            }
+        }
+    }
+}
+
+/// Runs `work` as the write request of `caller`, in one transaction with its rate-limit count.
+pub async fn change<T, F>(state: &AppState, caller: &Authenticated, work: F) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+    T: Send + 'static,
+{
+    let budget = Budget::of(state, caller);
+    let commits = state.write_commits.clone();
+    state
+        .db(move |conn| {
+            let outcome = tx::write(conn, |conn| {
+                let value = work(conn)?;
+                budget.count(conn)?;
+                Ok(value)
+            });
+            match outcome {
+                Ok(value) => {
+                    commits.inc();
+                    Ok(value)
+                }
+                Err(error) => Err(budget.count_failed(conn, error)),
+            }
+        })
+        .await
+}
+
+/// Runs a creating `work` as the write request of `caller`, honouring its idempotency key: the
+/// key, the work, the stored response and the count commit together.
+///
+/// The key's fingerprint covers the caller's reach (role, job centre, district, provider,
+/// scopes) besides the request itself: a token with the same subject but another reach gets
+/// 422 `idempotency_key_reused`, never the stored answer about a resource it may not see.
+pub async fn create<F>(
+    state: &AppState,
+    caller: &Authenticated,
+    key: IdempotencyKey,
+    fingerprint: String,
+    work: F,
+) -> Result<HttpResponse, ApiError>
+where
+    F: FnOnce(&mut DbConnection) -> Result<StoredResponse, ApiError> + Send + 'static,
+{
+    let budget = Budget::of(state, caller);
+    let fingerprint = crate::idempotency::with_reach(&fingerprint, &caller.0);
+    let now = caller.now().naive_utc();
+    let (response, replayed) = change(state, caller, move |conn| {
+        let Some(key) = key.0 else {
+            return Ok((work(conn)?, false));
+        };
+        match idempotency::claim(conn, &budget.subject, &key, &fingerprint, now)? {
+            Claim::Replay(stored) => return Ok((stored, true)),
+            Claim::InProgress => return Err(ApiError::IdempotencyInProgress),
+            Claim::Mismatch => return Err(ApiError::IdempotencyKeyReused),
+            Claim::Claimed => {}
+        }
+        let response = work(conn)?;
+        idempotency::complete(conn, &budget.subject, &key, &response, now)?;
+        Ok((response, false))
+    })
+    .await?;
+    Ok(replay(&response, replayed))
+}
