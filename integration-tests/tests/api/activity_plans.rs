@@ -11,7 +11,7 @@ fn today() -> NaiveDate {
     domain::shared::city_date(Utc::now())
 }
 
-async fn post(app: &TestApp, token: &str, path: &str, version: &str, body: Value) -> reqwest::Response {
+pub(crate) async fn post(app: &TestApp, token: &str, path: &str, version: &str, body: Value) -> reqwest::Response {
     app.client
         .post(app.url(path))
         .bearer_auth(token)
@@ -22,7 +22,7 @@ async fn post(app: &TestApp, token: &str, path: &str, version: &str, body: Value
         .unwrap()
 }
 
-async fn expect(response: reqwest::Response, status: u16) -> (String, Value) {
+pub(crate) async fn expect(response: reqwest::Response, status: u16) -> (String, Value) {
     let etag = etag_of(&response);
     let got = response.status().as_u16();
     let body: Value = response.json().await.unwrap();
@@ -31,7 +31,7 @@ async fn expect(response: reqwest::Response, status: u16) -> (String, Value) {
 }
 
 /// An enrolled participant (coach-anna at Järva) and the path of its plans.
-async fn enrolled(app: &TestApp, serial: u32) -> (String, Value) {
+pub(crate) async fn enrolled(app: &TestApp, serial: u32) -> (String, Value) {
     let p = refer(app, serial).await;
     let id = p["id"].as_str().unwrap().to_owned();
     let response = post(
@@ -61,7 +61,7 @@ fn activity(hours: u32) -> Value {
     })
 }
 
-async fn draft_with_activity(app: &TestApp, participant: &str) -> (String, String) {
+pub(crate) async fn draft_with_activity(app: &TestApp, participant: &str) -> (String, String) {
     let anna = coach("jarva", "coach-anna");
     let (etag, plan) = expect(
         app.post_as(

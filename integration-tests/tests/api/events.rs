@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 use serde_json::{json, Value};
 
-use crate::helpers::{admin_token, assert_problem, spawn_app, TestApp, TestToken};
+use crate::helpers::{admin_token, assert_problem, join_all, spawn_app, TestApp, TestToken};
 
 async fn page(app: &TestApp, token: &str, query: &str) -> Value {
     let response = app.get_as(token, &format!("/v1/events{query}")).await;
@@ -127,7 +127,7 @@ async fn a_consumer_misses_and_repeats_nothing_while_writers_run() {
         }
         seen
     };
-    let (_, seen) = tokio::join!(futures_join_all(writers), consumer);
+    let (_, seen) = tokio::join!(join_all(writers), consumer);
 
     assert_eq!(seen.len(), WRITERS * PER_WRITER, "every event seen exactly once");
     let unique: HashSet<&String> = seen.iter().map(|(_, id)| id).collect();
@@ -145,18 +145,4 @@ async fn a_consumer_misses_and_repeats_nothing_while_writers_run() {
         seen.iter().map(|(_, id)| id.clone()).collect::<HashSet<_>>(),
         "nothing missed"
     );
-}
-
-/// Runs futures concurrently on the current task.
-async fn futures_join_all<F: std::future::Future<Output = ()>>(futures: impl Iterator<Item = F>) {
-    let mut set: Vec<std::pin::Pin<Box<F>>> = futures.map(Box::pin).collect();
-    std::future::poll_fn(|cx| {
-        set.retain_mut(|f| f.as_mut().poll(cx).is_pending());
-        if set.is_empty() {
-            std::task::Poll::Ready(())
-        } else {
-            std::task::Poll::Pending
-        }
-    })
-    .await;
 }

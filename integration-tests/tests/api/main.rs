@@ -7,6 +7,7 @@
 mod activity_plans;
 mod auth;
 mod city_clock;
+mod concurrency;
 mod crash;
 mod districts;
 mod errors;

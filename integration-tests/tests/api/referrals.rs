@@ -13,11 +13,11 @@ fn today() -> NaiveDate {
     domain::shared::city_date(Utc::now())
 }
 
-fn purchaser() -> String {
+pub(crate) fn purchaser() -> String {
     TestToken::role("contract_manager").subject("purchaser-eva").sign()
 }
 
-fn staff(provider: &str) -> String {
+pub(crate) fn staff(provider: &str) -> String {
     TestToken::role("provider_staff")
         .provider(provider)
         .subject(&format!("staff-{provider}"))
@@ -38,7 +38,13 @@ fn org_number(n: u32) -> String {
     format!("{}-{}{}", &nine[..6], &nine[6..], (10 - sum % 10) % 10)
 }
 
-async fn send(app: &TestApp, token: &str, path: &str, if_match: Option<&str>, body: Value) -> (u16, String, Value) {
+pub(crate) async fn send(
+    app: &TestApp,
+    token: &str,
+    path: &str,
+    if_match: Option<&str>,
+    body: Value,
+) -> (u16, String, Value) {
     let mut request = app.client.post(app.url(path)).bearer_auth(token).json(&body);
     if let Some(version) = if_match {
         request = request.header("If-Match", version);
@@ -49,13 +55,13 @@ async fn send(app: &TestApp, token: &str, path: &str, if_match: Option<&str>, bo
     (status, etag, response.json().await.unwrap())
 }
 
-async fn created(app: &TestApp, token: &str, path: &str, body: Value) -> (String, Value) {
+pub(crate) async fn created(app: &TestApp, token: &str, path: &str, body: Value) -> (String, Value) {
     let (status, etag, body) = send(app, token, path, None, body).await;
     assert_eq!(status, 201, "{body}");
     (etag, body)
 }
 
-async fn provider(app: &TestApp, n: u32, name: &str) -> String {
+pub(crate) async fn provider(app: &TestApp, n: u32, name: &str) -> String {
     let body = json!({"org_number": org_number(n), "name": name, "kind": "lou",
         "contacts": [{"name": "Referral desk", "email": "desk@example.se"}]});
     let (_, provider) = created(app, &purchaser(), "/v1/providers", body).await;
@@ -77,14 +83,14 @@ fn contract_body(reference: &str, capacity: u32) -> Value {
     })
 }
 
-async fn contract(app: &TestApp, provider: &str, reference: &str, capacity: u32) -> String {
+pub(crate) async fn contract(app: &TestApp, provider: &str, reference: &str, capacity: u32) -> String {
     let path = format!("/v1/providers/{provider}/contracts");
     let (_, contract) = created(app, &purchaser(), &path, contract_body(reference, capacity)).await;
     contract["id"].as_str().unwrap().to_owned()
 }
 
 /// An enrolled participant at Järva (coach-anna); returns the id.
-async fn enrolled(app: &TestApp, serial: u32) -> String {
+pub(crate) async fn enrolled(app: &TestApp, serial: u32) -> String {
     let p = refer(app, serial).await;
     let id = p["id"].as_str().unwrap().to_owned();
     let path = format!("/v1/participants/{id}/enrol");
@@ -94,7 +100,7 @@ async fn enrolled(app: &TestApp, serial: u32) -> String {
     id
 }
 
-fn anna() -> String {
+pub(crate) fn anna() -> String {
     coach("jarva", "coach-anna")
 }
 
@@ -109,7 +115,7 @@ fn mapping_referral(participant: &str) -> Value {
 }
 
 /// An approved plan with one work-training activity; returns the activity id.
-async fn approved_plan_activity(app: &TestApp, participant: &str) -> (String, String) {
+pub(crate) async fn approved_plan_activity(app: &TestApp, participant: &str) -> (String, String) {
     let plan_body = json!({"valid_from": today(), "valid_to": today().checked_add_months(Months::new(3)).unwrap(), "goal": "Warehouse work"});
     let (etag, plan) = created(
         app,
@@ -152,7 +158,7 @@ async fn approved_plan_activity(app: &TestApp, participant: &str) -> (String, St
     (plan_id, activity_id)
 }
 
-async fn claims(app: &TestApp, token: &str, query: &str) -> Vec<Value> {
+pub(crate) async fn claims(app: &TestApp, token: &str, query: &str) -> Vec<Value> {
     let list: Value = app
         .get_as(token, &format!("/v1/claims{query}"))
         .await
