@@ -8,7 +8,7 @@
 //! 429 instead if that finds the window full): failures count, successes commit once.
 
 use actix_web::HttpResponse;
-use chrono::{DateTime, Timelike, Utc};
+use chrono::Timelike;
 use persistence::idempotency::{self, Claim, StoredResponse};
 use persistence::{rate_limit, tx, DbConnection};
 
@@ -28,7 +28,7 @@ struct Budget {
 
 impl Budget {
     fn of(state: &AppState, caller: &Authenticated) -> Self {
-        let now: DateTime<Utc> = caller.now();
+        let now = caller.now();
         let limit = state.config.writes_per_minute;
         let naive = now.naive_utc();
         Budget {
@@ -113,21 +113,21 @@ pub async fn create<F>(
 where
     F: FnOnce(&mut DbConnection) -> Result<StoredResponse, ApiError> + Send + 'static,
 {
-    let budget = Budget::of(state, caller);
+    let subject = caller.0.subject().to_owned();
     let fingerprint = crate::idempotency::with_reach(&fingerprint, &caller.0);
     let now = caller.now().naive_utc();
     let (response, replayed) = change(state, caller, move |conn| {
         let Some(key) = key.0 else {
             return Ok((work(conn)?, false));
         };
-        match idempotency::claim(conn, &budget.subject, &key, &fingerprint, now)? {
+        match idempotency::claim(conn, &subject, &key, &fingerprint, now)? {
             Claim::Replay(stored) => return Ok((stored, true)),
             Claim::InProgress => return Err(ApiError::IdempotencyInProgress),
             Claim::Mismatch => return Err(ApiError::IdempotencyKeyReused),
             Claim::Claimed => {}
         }
         let response = work(conn)?;
-        idempotency::complete(conn, &budget.subject, &key, &response, now)?;
+        idempotency::complete(conn, &subject, &key, &response, now)?;
         Ok((response, false))
     })
     .await?;
