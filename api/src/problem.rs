@@ -7,6 +7,7 @@ use persistence::RepoError;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::ops::OpError;
 use crate::request_id;
 
 pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
@@ -39,65 +40,23 @@ pub struct Problem {
     pub request_id: String,
     /// Field-level errors of a validation problem.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(value_type = Vec<FieldErrorSchema>)]
     pub errors: Vec<FieldError>,
 }
 
+pub use crate::ops::{FieldError, FieldErrors};
+
+// The schema of `FieldError`, which lives in the HTTP-free operations layer.
 /// One invalid field of a request.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
-pub struct FieldError {
+#[derive(ToSchema)]
+#[schema(as = FieldError)]
+#[allow(dead_code)]
+pub struct FieldErrorSchema {
     /// The field's name as it appears in the request, dotted for nested fields.
-    pub field: String,
+    field: String,
     /// Stable machine-readable reason, e.g. `required`, `invalid_format`, `unknown`.
-    pub code: String,
-    pub message: String,
-}
-
-impl FieldError {
-    pub fn new(field: impl Into<String>, code: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            field: field.into(),
-            code: code.into(),
-            message: message.into(),
-        }
-    }
-}
-
-/// Collects every invalid field of a request before failing, so the client learns all at once.
-#[derive(Debug, Default)]
-pub struct FieldErrors(Vec<FieldError>);
-
-impl FieldErrors {
-    /// Keeps the value, or records the error under `field` with `code`.
-    pub fn check<T, E: std::fmt::Display>(&mut self, field: &str, code: &str, result: Result<T, E>) -> Option<T> {
-        match result {
-            Ok(value) => Some(value),
-            Err(error) => {
-                self.0.push(FieldError::new(field, code, error.to_string()));
-                None
-            }
-        }
-    }
-
-    pub fn add(&mut self, field: &str, code: &str, message: impl Into<String>) {
-        self.0.push(FieldError::new(field, code, message));
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    pub fn into_vec(self) -> Vec<FieldError> {
-        self.0
-    }
-
-    /// `Ok(build())` when no field failed, else a validation error listing them all.
-    pub fn finish<T>(self, build: impl FnOnce() -> Option<T>) -> Result<T, ApiError> {
-        if self.0.is_empty() {
-            build().ok_or_else(|| ApiError::internal("a checked field is missing"))
-        } else {
-            Err(ApiError::Validation(self.0))
-        }
-    }
+    code: String,
+    message: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -357,25 +316,20 @@ impl ResponseError for ApiError {
 
 impl From<RepoError> for ApiError {
     fn from(error: RepoError) -> Self {
+        OpError::from(error).into()
+    }
+}
+
+impl From<OpError> for ApiError {
+    fn from(error: OpError) -> Self {
         match error {
-            RepoError::NotFound => ApiError::NotFound { resource: "resource" },
-            RepoError::Unavailable(cause) => ApiError::Unavailable(cause),
-            RepoError::StaleVersion { current } => ApiError::PreconditionFailed {
-                current_version: current,
-            },
-            // A uniqueness or reference check the database caught: most often two requests racing
-            // for the same thing (e.g. two intakes of one person). Retrying shows the winner.
-            RepoError::Conflict { constraint } => {
-                log::warn!(
-                    "request {}: constraint {constraint} refused a write",
-                    request_id::current()
-                );
-                ApiError::Conflict {
-                    code: "conflict",
-                    detail: "The change conflicts with data written at the same time; read again and retry.".into(),
-                }
-            }
-            RepoError::Unexpected(cause) => ApiError::Internal(cause),
+            OpError::NotFound { resource } => ApiError::NotFound { resource },
+            OpError::Forbidden => ApiError::Forbidden,
+            OpError::Conflict { code, detail } => ApiError::Conflict { code, detail },
+            OpError::Validation(errors) => ApiError::Validation(errors),
+            OpError::PreconditionFailed { current_version } => ApiError::PreconditionFailed { current_version },
+            OpError::Unavailable(cause) => ApiError::Unavailable(cause),
+            OpError::Internal(cause) => ApiError::Internal(cause),
         }
     }
 }
@@ -403,19 +357,5 @@ mod tests {
         let text = String::from_utf8(body.to_vec()).unwrap();
         assert!(text.contains("\"code\":\"internal_error\""), "{text}");
         assert!(!text.contains("10.0.0.5") && !text.contains("password"), "{text}");
-    }
-
-    #[test]
-    fn field_errors_are_collected_before_failing() {
-        let mut errors = FieldErrors::default();
-        assert_eq!(errors.check("a", "bad", Err::<(), _>("first")), None);
-        assert_eq!(errors.check("b", "ok", Ok::<_, &str>(1)), Some(1));
-        errors.add("c", "bad", "second");
-        match errors.finish(|| Some(())) {
-            Err(ApiError::Validation(list)) => {
-                assert_eq!(list.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(), ["a", "c"]);
-            }
-            other => panic!("expected a validation error, got {other:?}"),
-        }
     }
 }

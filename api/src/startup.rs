@@ -14,8 +14,9 @@ use utoipa_actix_web::AppExt;
 
 use crate::auth::TokenVerifier;
 use crate::config::Config;
+use crate::http::route_table::RouteTable;
 use crate::metrics::{self, Metrics};
-use crate::openapi::{self, RouteTable};
+use crate::openapi;
 use crate::routes::docs::{openapi_yaml, swagger_ui, RenderedSpec};
 use crate::routes::{self, fallback};
 use crate::state::AppState;

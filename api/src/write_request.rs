@@ -9,11 +9,16 @@
 
 use actix_web::HttpResponse;
 use chrono::Timelike;
+use domain::access::{Action, ListScope};
 use persistence::idempotency::{self, Claim, StoredResponse};
 use persistence::{rate_limit, tx, DbConnection};
 
+use uuid::Uuid;
+
 use crate::auth::Authenticated;
+use crate::concurrency::IfMatch;
 use crate::idempotency::{replay, IdempotencyKey};
+use crate::ops::{Context, OpError};
 use crate::problem::ApiError;
 use crate::state::AppState;
 
@@ -132,4 +137,26 @@ where
     })
     .await?;
     Ok(replay(&response, replayed))
+}
+
+/// Runs one operation on the record `id` at the client's `If-Match` version, as the write
+/// request of a caller who may `action` (403 otherwise); the operation sees only what the
+/// caller's reach covers.
+pub async fn change_at<T, F>(
+    state: &AppState,
+    caller: &Authenticated,
+    action: Action,
+    (id, if_match): (Uuid, IfMatch),
+    operation: F,
+) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut DbConnection, &Context, &ListScope, (Uuid, i32)) -> Result<T, OpError> + Send + 'static,
+    T: Send + 'static,
+{
+    let scope = crate::http::scope_for(&caller.0, action)?;
+    let ctx = caller.context();
+    change(state, caller, move |conn| {
+        Ok(operation(conn, &ctx, &scope, (id, if_match.0))?)
+    })
+    .await
 }

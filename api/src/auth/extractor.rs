@@ -29,6 +29,15 @@ impl Authenticated {
         }
     }
 
+    /// The request's context for the operations layer: actor, request id, clock reading.
+    pub fn context(&self) -> crate::ops::Context {
+        crate::ops::Context {
+            actor: self.0.clone(),
+            request_id: crate::request_id::current(),
+            now: self.1,
+        }
+    }
+
     /// The instant the request is served at, from the server's clock.
     pub fn now(&self) -> DateTime<Utc> {
         self.1

@@ -6,25 +6,20 @@ use actix_web::http::header;
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::access::Action;
-use domain::claim::{claims_due, ClaimAction, ClaimStatus};
-use domain::participant::{FollowUp, Participant};
-use domain::referral::Referral;
+use domain::claim::{ClaimAction, ClaimStatus};
 use domain::shared::clean_text;
-use persistence::audit::ActingContext;
 use persistence::repos::claim::{Claim, ClaimFilter};
-use persistence::repos::{ClaimRepo, ContractRepo, ReferralRepo};
-use persistence::DbConnection;
+use persistence::repos::ClaimRepo;
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
-use uuid::Uuid;
 
 use crate::auth::Authenticated;
 use crate::concurrency::{etag, IfMatch};
+use crate::http::paging::{path_id, query_enum, query_uuid, Page};
+use crate::http::scope_for;
 use crate::problem::{ApiError, FieldErrors};
-use crate::routes::paging::{path_id, query_enum, query_uuid, Page};
-use crate::routes::participants::scope_for;
 use crate::state::AppState;
 
 pub fn configure(config: &mut ServiceConfig) {
@@ -34,72 +29,6 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(approve_claim)
         .service(reject_claim)
         .service(mark_claim_paid);
-}
-
-/// Raises every claim the referral has earned and not yet claimed, each with a snapshot of the
-/// contract terms and the evidence it rests on. Call in the transaction of the change.
-pub(crate) fn raise_due_claims(
-    conn: &mut DbConnection,
-    acting: &ActingContext,
-    referral: &Referral,
-    follow_ups: &[FollowUp],
-) -> Result<(), ApiError> {
-    let contract = ContractRepo::get(conn, referral.contract_id)?;
-    let claimed = ClaimRepo::claimed_triggers(conn, referral.id)?;
-    let evidence = referral.claim_evidence(follow_ups);
-    for (trigger, amount) in claims_due(&contract.remuneration, &evidence, &claimed) {
-        let terms = json!({
-            "contract_id": contract.id,
-            "contract_reference": contract.reference,
-            "contract_version": contract.version,
-            "procurement_form": contract.procurement_form.as_str(),
-            "start_fee_ore": contract.remuneration.start_fee_ore,
-            "result_steps": contract.remuneration.steps.iter()
-                .map(|(t, a)| json!({"trigger": t.as_str(), "amount_ore": a}))
-                .collect::<Vec<_>>(),
-        });
-        let evidence = json!({
-            "referral_id": referral.id,
-            "referral_status": referral.status.as_str(),
-            "started_on": referral.started_on,
-            "ended_on": referral.ended_on,
-            "outcome": referral.outcome.as_ref().map(|o| o.outcome().as_str()),
-            "follow_ups": evidence.follow_ups.iter()
-                .map(|(months, employed)| json!({"months": months, "employed_and_self_supporting": employed}))
-                .collect::<Vec<_>>(),
-        });
-        let claim = Claim {
-            id: Uuid::now_v7(),
-            referral_id: referral.id,
-            contract_id: contract.id,
-            provider_id: referral.provider_id,
-            trigger,
-            amount_ore: amount,
-            status: ClaimStatus::Pending,
-            terms_snapshot: terms.to_string(),
-            evidence: evidence.to_string(),
-            decided_by: None,
-            decided_at: None,
-            reject_reason: None,
-            paid_on: None,
-            version: 1,
-            created_at: acting.now,
-        };
-        ClaimRepo::insert(conn, acting, &claim, referral.participant_id)?;
-    }
-    Ok(())
-}
-
-/// After a follow-up: claims that the participant's lasting work now confirms.
-pub(crate) fn raise_confirmed_claims(
-    conn: &mut DbConnection,
-    acting: &ActingContext,
-    participant: &Participant,
-) -> Result<(), ApiError> {
-    for referral in ReferralRepo::for_period(conn, participant.current.id)? {
-        raise_due_claims(conn, acting, &referral, &participant.follow_ups)?;
-    }
-    Ok(())
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -231,7 +160,7 @@ fn claim_response(claim: &Claim) -> HttpResponse {
     responses(
         (status = 200, description = "The claim.", body = ClaimResponse,
             headers(("ETag" = String, description = "The claim's version"))),
-        (status = 404, response = crate::openapi::NotFoundResponse),
+        (status = 404, response = crate::http::docs::NotFoundResponse),
     )
 )]
 #[get("/claims/{claim_id}")]
@@ -296,14 +225,14 @@ async fn decide(
 #[utoipa::path(
     tag = "claims",
     security(("bearer" = [])),
-    params(("claim_id" = String, Path, description = "The claim's id"), crate::openapi::IfMatchHeader),
+    params(("claim_id" = String, Path, description = "The claim's id"), crate::http::docs::IfMatchHeader),
     responses(
         (status = 200, description = "The approved claim.", body = ClaimResponse,
             headers(("ETag" = String, description = "The claim's new version"))),
-        (status = 404, response = crate::openapi::NotFoundResponse),
-        (status = 409, response = crate::openapi::ConflictResponse),
-        (status = 412, response = crate::openapi::PreconditionFailedResponse),
-        (status = 428, response = crate::openapi::PreconditionRequiredResponse),
+        (status = 404, response = crate::http::docs::NotFoundResponse),
+        (status = 409, response = crate::http::docs::ConflictResponse),
+        (status = 412, response = crate::http::docs::PreconditionFailedResponse),
+        (status = 428, response = crate::http::docs::PreconditionRequiredResponse),
     )
 )]
 #[post("/claims/{claim_id}/approve")]
@@ -329,16 +258,16 @@ pub struct RejectClaimRequest {
 #[utoipa::path(
     tag = "claims",
     security(("bearer" = [])),
-    params(("claim_id" = String, Path, description = "The claim's id"), crate::openapi::IfMatchHeader),
+    params(("claim_id" = String, Path, description = "The claim's id"), crate::http::docs::IfMatchHeader),
     request_body = RejectClaimRequest,
     responses(
         (status = 200, description = "The rejected claim.", body = ClaimResponse,
             headers(("ETag" = String, description = "The claim's new version"))),
-        (status = 404, response = crate::openapi::NotFoundResponse),
-        (status = 409, response = crate::openapi::ConflictResponse),
-        (status = 412, response = crate::openapi::PreconditionFailedResponse),
-        (status = 422, response = crate::openapi::UnprocessableResponse),
-        (status = 428, response = crate::openapi::PreconditionRequiredResponse),
+        (status = 404, response = crate::http::docs::NotFoundResponse),
+        (status = 409, response = crate::http::docs::ConflictResponse),
+        (status = 412, response = crate::http::docs::PreconditionFailedResponse),
+        (status = 422, response = crate::http::docs::UnprocessableResponse),
+        (status = 428, response = crate::http::docs::PreconditionRequiredResponse),
     )
 )]
 #[post("/claims/{claim_id}/reject")]
@@ -372,16 +301,16 @@ pub struct MarkPaidRequest {
 #[utoipa::path(
     tag = "claims",
     security(("bearer" = [])),
-    params(("claim_id" = String, Path, description = "The claim's id"), crate::openapi::IfMatchHeader),
+    params(("claim_id" = String, Path, description = "The claim's id"), crate::http::docs::IfMatchHeader),
     request_body = MarkPaidRequest,
     responses(
         (status = 200, description = "The paid claim.", body = ClaimResponse,
             headers(("ETag" = String, description = "The claim's new version"))),
-        (status = 404, response = crate::openapi::NotFoundResponse),
-        (status = 409, response = crate::openapi::ConflictResponse),
-        (status = 412, response = crate::openapi::PreconditionFailedResponse),
-        (status = 422, response = crate::openapi::UnprocessableResponse),
-        (status = 428, response = crate::openapi::PreconditionRequiredResponse),
+        (status = 404, response = crate::http::docs::NotFoundResponse),
+        (status = 409, response = crate::http::docs::ConflictResponse),
+        (status = 412, response = crate::http::docs::PreconditionFailedResponse),
+        (status = 422, response = crate::http::docs::UnprocessableResponse),
+        (status = 428, response = crate::http::docs::PreconditionRequiredResponse),
     )
 )]
 #[post("/claims/{claim_id}/mark-paid")]

@@ -10,11 +10,10 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::Authenticated;
+use crate::http::paging::{DEFAULT_LIMIT, MAX_LIMIT};
 use crate::problem::ApiError;
 use crate::state::AppState;
 
-pub const DEFAULT_LIMIT: i64 = 50;
-pub const MAX_LIMIT: i64 = 200;
 const MAX_TYPES: usize = 50;
 
 pub fn configure(config: &mut ServiceConfig) {

@@ -3,7 +3,7 @@
 
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use crate::openapi::RouteTable;
+use crate::http::route_table::RouteTable;
 use crate::problem::ApiError;
 
 pub async fn unmatched(req: HttpRequest, routes: web::Data<RouteTable>) -> Result<HttpResponse, ApiError> {

@@ -10,7 +10,6 @@ pub mod docs;
 pub mod events;
 pub mod fallback;
 pub mod health;
-pub mod paging;
 pub mod participants;
 pub mod providers;
 pub mod reference;

@@ -14,10 +14,10 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::auth::Authenticated;
+use crate::http::paging::{path_id, Page};
+use crate::http::scope_for;
 use crate::idempotency::{self, IdempotencyKey};
 use crate::problem::{ApiError, FieldErrors};
-use crate::routes::paging::{path_id, Page};
-use crate::routes::participants::scope_for;
 use crate::state::AppState;
 use crate::webhooks::signature::new_secret;
 use crate::webhooks::target;
@@ -159,12 +159,12 @@ fn owner_filter(caller: &Authenticated) -> Result<Option<String>, ApiError> {
 #[utoipa::path(
     tag = "webhooks",
     security(("bearer" = [])),
-    params(crate::openapi::IdempotencyKeyHeader),
+    params(crate::http::docs::IdempotencyKeyHeader),
     request_body = CreateWebhookSubscription,
     responses(
         (status = 201, description = "The subscription, with its secret.", body = WebhookSubscriptionResponse,
             headers(("Location" = String, description = "The subscription's URL"))),
-        (status = 422, response = crate::openapi::UnprocessableResponse),
+        (status = 422, response = crate::http::docs::UnprocessableResponse),
     )
 )]
 #[post("/webhook-subscriptions")]
@@ -249,7 +249,7 @@ pub async fn list_subscriptions(
     params(("subscription_id" = String, Path, description = "The subscription's id")),
     responses(
         (status = 200, description = "The subscription (without its secret).", body = WebhookSubscriptionResponse),
-        (status = 404, response = crate::openapi::NotFoundResponse),
+        (status = 404, response = crate::http::docs::NotFoundResponse),
     )
 )]
 #[get("/webhook-subscriptions/{subscription_id}")]
@@ -276,7 +276,7 @@ pub async fn get_subscription(
     params(("subscription_id" = String, Path, description = "The subscription's id")),
     responses(
         (status = 204, description = "Deleted."),
-        (status = 404, response = crate::openapi::NotFoundResponse),
+        (status = 404, response = crate::http::docs::NotFoundResponse),
     )
 )]
 #[delete("/webhook-subscriptions/{subscription_id}")]
@@ -307,7 +307,7 @@ pub async fn delete_subscription(
     params(("subscription_id" = String, Path, description = "The subscription's id"), PageQuery),
     responses(
         (status = 200, description = "A page of deliveries.", body = WebhookDeliveryList),
-        (status = 404, response = crate::openapi::NotFoundResponse),
+        (status = 404, response = crate::http::docs::NotFoundResponse),
     )
 )]
 #[get("/webhook-subscriptions/{subscription_id}/deliveries")]

@@ -214,9 +214,13 @@ impl ParticipantRepo {
             }
             .into());
         }
+        // The compare-and-swap comes before the decision: the participant is read in several
+        // statements, and a change committed between them (which moved the version) would
+        // otherwise be judged on a torn read, e.g. an exit refused as a second exit (409)
+        // instead of 412.
+        versioned::advance(conn, VersionedRow::Participant(&id.to_string()), expected_version)?;
         let after = decide(before.clone())?;
         let changes = changed_fields(&before.snapshot(), &after.snapshot());
-        versioned::advance(conn, VersionedRow::Participant(&id.to_string()), expected_version)?;
         save(conn, acting, &after)?;
         let saved = load(conn, &id.to_string())?;
         record_change(conn, acting, &saved, event_type, &changes)?;

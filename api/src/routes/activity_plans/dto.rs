@@ -61,7 +61,7 @@ pub struct ActivityRequest {
     #[schema(example = "2027-02-28")]
     pub ends_on: NaiveDate,
     #[schema(example = 30, minimum = 1, maximum = 40)]
-    #[serde(deserialize_with = "crate::routes::participants::whole_number")]
+    #[serde(deserialize_with = "crate::http::numbers::whole_number")]
     pub hours_per_week: u32,
     #[schema(max_length = 2000)]
     pub expected_result: Option<String>,

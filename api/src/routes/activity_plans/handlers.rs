@@ -1,29 +1,27 @@
 //! The plan endpoints. Each change needs `If-Match` with the plan's ETag.
 
+use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use domain::access::Action;
-use domain::activity_plan::{
-    may_draft_new_plan, may_revise, Activity, ActivityFollowUp, ActivityPlan, ActivityStatus, Decision, DecisionKind,
-    DraftRefusal, PlanChanges, PlanStatus, ProviderKind,
-};
+use domain::activity_plan::{Activity, ActivityFollowUp, ActivityStatus, PlanChanges, PlanStatus, ProviderKind};
 use domain::participant::validate_ssyk;
 use domain::shared::{clean_text, Code};
-use persistence::repos::{ParticipantRepo, PlanRepo, ReferenceRepo};
-use persistence::{tx, DbConnection};
-use sha2::{Digest, Sha256};
+use persistence::repos::{ParticipantRepo, PlanRepo};
+use persistence::tx;
 use uuid::Uuid;
 
+use super::change_plan;
 use super::dto::{
     ActivityFollowUpRequest, ActivityRequest, CreatePlanRequest, PlanList, PlanResponse, ReturnPlanRequest,
     UpdatePlanRequest,
 };
-use super::{change_plan, load_scoped, plan_error, AfterSave, Step};
 use crate::auth::Authenticated;
 use crate::concurrency::{etag, IfMatch};
+use crate::http::scope_for;
 use crate::idempotency::{self, IdempotencyKey};
+use crate::ops::plans::{self, load_scoped, NewPlan};
 use crate::problem::{ApiError, FieldErrors};
-use crate::routes::participants::scope_for;
 use crate::state::AppState;
 
 const TEXT_MAX: usize = 2000;
@@ -46,17 +44,6 @@ fn ssyk(errors: &mut FieldErrors, value: Option<String>) -> Option<String> {
     value
 }
 
-fn draft_refusal(refusal: DraftRefusal) -> ApiError {
-    let code = match refusal {
-        DraftRefusal::NotEnrolled(_) => "invalid_transition",
-        DraftRefusal::OpenPlan { .. } => "open_plan_exists",
-    };
-    ApiError::Conflict {
-        code,
-        detail: format!("{refusal}."),
-    }
-}
-
 fn parse_activity(body: ActivityRequest, id: Uuid) -> Result<Activity, ApiError> {
     let mut errors = FieldErrors::default();
     let activity_type = errors.check("activity_type", "invalid_format", Code::parse(&body.activity_type));
@@ -67,7 +54,7 @@ fn parse_activity(body: ActivityRequest, id: Uuid) -> Result<Activity, ApiError>
         ProviderKind::parse(&body.provider_kind).ok_or("use own_regime, arbetsformedlingen or external"),
     );
     let expected_result = optional(&mut errors, "expected_result", body.expected_result);
-    errors.finish(|| {
+    Ok(errors.finish(|| {
         Some(Activity {
             id,
             activity_type: activity_type?,
@@ -83,36 +70,7 @@ fn parse_activity(body: ActivityRequest, id: Uuid) -> Result<Activity, ApiError>
             discontinued_reason: None,
             replaced_by: None,
         })
-    })
-}
-
-fn ensure_activity_type(conn: &mut DbConnection, code: &Code) -> Result<(), ApiError> {
-    if ReferenceRepo::activity_type_exists(conn, code)? {
-        Ok(())
-    } else {
-        let mut errors = FieldErrors::default();
-        errors.add("activity_type", "unknown", "not a code of /v1/activity-types");
-        Err(ApiError::Validation(errors.into_vec()))
-    }
-}
-
-fn content_hash(plan: &ActivityPlan) -> String {
-    Sha256::digest(plan.canonical_content().as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-fn decision(caller: &Authenticated, plan: &ActivityPlan, kind: DecisionKind, reason: Option<String>) -> Decision {
-    Decision {
-        id: Uuid::now_v7(),
-        kind,
-        decided_by: caller.0.subject().to_owned(),
-        decided_at: caller.now().naive_utc(),
-        reason,
-        plan_version: plan.version,
-        content_hash: content_hash(plan),
-    }
+    })?)
 }
 
 /// Draw up a new activity plan
@@ -122,14 +80,14 @@ fn decision(caller: &Authenticated, plan: &ActivityPlan, kind: DecisionKind, rea
 #[utoipa::path(
     tag = "activity-plans",
     security(("bearer" = [])),
-    params(("participant_id" = String, Path, description = "The participant's id"), crate::openapi::IdempotencyKeyHeader),
+    params(("participant_id" = String, Path, description = "The participant's id"), crate::http::docs::IdempotencyKeyHeader),
     request_body = CreatePlanRequest,
     responses(
         (status = 201, description = "The draft plan.", body = PlanResponse,
             headers(("ETag" = String, description = "The plan's version"), ("Location" = String, description = "The plan's URL"))),
-        (status = 404, response = crate::openapi::NotFoundResponse),
-        (status = 409, response = crate::openapi::ConflictResponse),
-        (status = 422, response = crate::openapi::UnprocessableResponse),
+        (status = 404, response = crate::http::docs::NotFoundResponse),
+        (status = 409, response = crate::http::docs::ConflictResponse),
+        (status = 422, response = crate::http::docs::UnprocessableResponse),
     )
 )]
 #[post("/participants/{participant_id}/activity-plans")]
@@ -141,45 +99,31 @@ pub async fn create_plan(
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let today = caller.today();
+    let _today = caller.today();
     let scope = scope_for(&caller.0, Action::ManageParticipation)?;
-    let participant_id = crate::routes::participants::participant_id(&path)?;
+    let participant_id = crate::http::paging::path_id(&path, "participant")?;
     let fingerprint = idempotency::fingerprint(&req, &*body)?;
     let body = body.into_inner();
     let mut errors = FieldErrors::default();
     let goal = errors.check("goal", "invalid_format", clean_text(&body.goal, TEXT_MAX));
     let goal_ssyk = ssyk(&mut errors, body.goal_ssyk);
     let wishes = optional(&mut errors, "wishes", body.wishes);
-    let goal = errors.finish(|| goal)?;
-    let acting = caller.acting();
-    crate::write_request::create(&state, &caller, key, fingerprint, move |conn| {
-        let participant = ParticipantRepo::get(conn, participant_id, &scope)
-            .map_err(|e| ApiError::from(e).for_resource("participant"))?;
-        let plans = PlanRepo::for_participant(conn, participant_id)?;
-        may_draft_new_plan(participant.current.status, &plans, today).map_err(draft_refusal)?;
-        let plan = ActivityPlan {
-            id: Uuid::now_v7(),
-            participant_id,
-            period_id: participant.current.id,
-            number: PlanRepo::next_number(conn, participant_id)?,
-            status: PlanStatus::Draft,
+    let new = errors.finish(|| {
+        Some(NewPlan {
             valid_from: body.valid_from,
             valid_to: body.valid_to,
-            goal,
+            goal: goal?,
             goal_ssyk,
             wishes,
-            revision_of: None,
-            version: 1,
-            activities: Vec::new(),
-            decisions: Vec::new(),
-        }
-        .draft(participant.last_participation_day(today))
-        .map_err(plan_error)?;
-        let saved = PlanRepo::insert(conn, &acting, &plan, &participant, "activity_plan.drafted")?;
+        })
+    })?;
+    let ctx = caller.context();
+    crate::write_request::create(&state, &caller, key, fingerprint, move |conn| {
+        let (plan, participant) = plans::draft(conn, &ctx, &scope, participant_id, new)?;
         idempotency::created(
-            &PlanResponse::new(&saved, &participant, today),
-            Some(etag(saved.version)),
-            Some(format!("/v1/activity-plans/{}", saved.id)),
+            &PlanResponse::new(&plan, &participant, ctx.today()),
+            Some(etag(plan.version)),
+            Some(format!("/v1/activity-plans/{}", plan.id)),
         )
     })
     .await
@@ -194,7 +138,7 @@ pub async fn create_plan(
     params(("participant_id" = String, Path, description = "The participant's id")),
     responses(
         (status = 200, description = "The plans.", body = PlanList),
-        (status = 404, response = crate::openapi::NotFoundResponse),
+        (status = 404, response = crate::http::docs::NotFoundResponse),
     )
 )]
 #[get("/participants/{participant_id}/activity-plans")]
@@ -205,7 +149,7 @@ pub async fn list_participant_plans(
 ) -> Result<web::Json<PlanList>, ApiError> {
     let today = caller.today();
     let scope = scope_for(&caller.0, Action::ReadParticipant)?;
-    let participant_id = crate::routes::participants::participant_id(&path)?;
+    let participant_id = crate::http::paging::path_id(&path, "participant")?;
     let acting = caller.acting();
     let (participant, plans) = state
         .db(move |conn| {
@@ -236,7 +180,7 @@ pub async fn list_participant_plans(
     params(("plan_id" = String, Path, description = "The plan's id")),
     responses(
         (status = 200, description = "The plan.", body = PlanResponse, headers(("ETag" = String, description = "The plan's version"))),
-        (status = 404, response = crate::openapi::NotFoundResponse),
+        (status = 404, response = crate::http::docs::NotFoundResponse),
     )
 )]
 #[get("/activity-plans/{plan_id}")]
@@ -245,35 +189,32 @@ pub async fn get_plan(
     path: web::Path<String>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let today = caller.today();
     let scope = scope_for(&caller.0, Action::ReadParticipant)?;
     let id = super::plan_id(&path)?;
-    let acting = caller.acting();
-    let (plan, participant) = state
+    let ctx = caller.context();
+    let plan = state
         .db(move |conn| {
-            tx::write(conn, |conn| {
-                let (plan, participant) = load_scoped(conn, id, &scope)?;
-                ParticipantRepo::audit_read(conn, &acting, "activity_plan.read", &[participant.id])?;
-                Ok((plan, participant))
-            })
+            Ok(tx::write(conn, |conn| {
+                plans::read(conn, &ctx, &scope, id, "activity_plan.read")
+            })?)
         })
         .await?;
-    Ok(super::plan_response(&plan, &participant, today, StatusCode::OK))
+    Ok(super::plan_response(&plan, caller.today(), StatusCode::OK))
 }
 
 /// Change a draft or returned plan
 #[utoipa::path(
     tag = "activity-plans",
     security(("bearer" = [])),
-    params(("plan_id" = String, Path, description = "The plan's id"), crate::openapi::IfMatchHeader),
+    params(("plan_id" = String, Path, description = "The plan's id"), crate::http::docs::IfMatchHeader),
     request_body = UpdatePlanRequest,
     responses(
         (status = 200, description = "The changed plan.", body = PlanResponse, headers(("ETag" = String, description = "The plan's new version"))),
-        (status = 404, response = crate::openapi::NotFoundResponse),
-        (status = 409, response = crate::openapi::ConflictResponse),
-        (status = 412, response = crate::openapi::PreconditionFailedResponse),
-        (status = 422, response = crate::openapi::UnprocessableResponse),
-        (status = 428, response = crate::openapi::PreconditionRequiredResponse),
+        (status = 404, response = crate::http::docs::NotFoundResponse),
+        (status = 409, response = crate::http::docs::ConflictResponse),
+        (status = 412, response = crate::http::docs::PreconditionFailedResponse),
+        (status = 422, response = crate::http::docs::UnprocessableResponse),
+        (status = 428, response = crate::http::docs::PreconditionRequiredResponse),
     )
 )]
 #[patch("/activity-plans/{plan_id}")]
@@ -284,7 +225,6 @@ pub async fn update_plan(
     body: web::Json<UpdatePlanRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let today = caller.today();
     let body = body.into_inner();
     let mut errors = FieldErrors::default();
     let goal = body
@@ -303,18 +243,10 @@ pub async fn update_plan(
     })?;
     change_plan(
         &caller,
-        &path,
-        if_match,
-        Step {
-            action: Action::ManageParticipation,
-            event: "activity_plan.updated",
-        },
         &state,
-        move |plan, participant| {
-            plan.edit(changes, participant.last_participation_day(today))
-                .map_err(plan_error)
-        },
-        None,
+        Action::ManageParticipation,
+        (&path, if_match),
+        move |conn, ctx, scope, at| plans::edit(conn, ctx, scope, at, changes),
     )
     .await
 }
@@ -323,15 +255,15 @@ pub async fn update_plan(
 #[utoipa::path(
     tag = "activity-plans",
     security(("bearer" = [])),
-    params(("plan_id" = String, Path, description = "The plan's id"), crate::openapi::IfMatchHeader),
+    params(("plan_id" = String, Path, description = "The plan's id"), crate::http::docs::IfMatchHeader),
     request_body = ActivityRequest,
     responses(
         (status = 200, description = "The plan with the activity.", body = PlanResponse, headers(("ETag" = String, description = "The plan's new version"))),
-        (status = 404, response = crate::openapi::NotFoundResponse),
-        (status = 409, response = crate::openapi::ConflictResponse),
-        (status = 412, response = crate::openapi::PreconditionFailedResponse),
-        (status = 422, response = crate::openapi::UnprocessableResponse),
-        (status = 428, response = crate::openapi::PreconditionRequiredResponse),
+        (status = 404, response = crate::http::docs::NotFoundResponse),
+        (status = 409, response = crate::http::docs::ConflictResponse),
+        (status = 412, response = crate::http::docs::PreconditionFailedResponse),
+        (status = 422, response = crate::http::docs::UnprocessableResponse),
+        (status = 428, response = crate::http::docs::PreconditionRequiredResponse),
     )
 )]
 #[post("/activity-plans/{plan_id}/activities")]
@@ -343,21 +275,12 @@ pub async fn add_activity(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let activity = parse_activity(body.into_inner(), Uuid::now_v7())?;
-    let code = activity.activity_type.clone();
-    // The catalogue is seeded reference data; checking it before the write keeps the foreign
-    // key from turning a typo into a failed transaction.
-    state.db(move |conn| ensure_activity_type(conn, &code)).await?;
     change_plan(
         &caller,
-        &path,
-        if_match,
-        Step {
-            action: Action::ManageParticipation,
-            event: "activity_plan.updated",
-        },
         &state,
-        move |plan, _| plan.add_activity(activity).map_err(plan_error),
-        None,
+        Action::ManageParticipation,
+        (&path, if_match),
+        move |conn, ctx, scope, at| plans::add_activity(conn, ctx, scope, at, activity),
     )
     .await
 }
@@ -369,16 +292,16 @@ pub async fn add_activity(
     params(
         ("plan_id" = String, Path, description = "The plan's id"),
         ("activity_id" = String, Path, description = "The activity's id"),
-        crate::openapi::IfMatchHeader,
+        crate::http::docs::IfMatchHeader,
     ),
     request_body = ActivityRequest,
     responses(
         (status = 200, description = "The plan with the changed activity.", body = PlanResponse, headers(("ETag" = String, description = "The plan's new version"))),
-        (status = 404, response = crate::openapi::NotFoundResponse),
-        (status = 409, response = crate::openapi::ConflictResponse),
-        (status = 412, response = crate::openapi::PreconditionFailedResponse),
-        (status = 422, response = crate::openapi::UnprocessableResponse),
-        (status = 428, response = crate::openapi::PreconditionRequiredResponse),
+        (status = 404, response = crate::http::docs::NotFoundResponse),
+        (status = 409, response = crate::http::docs::ConflictResponse),
+        (status = 412, response = crate::http::docs::PreconditionFailedResponse),
+        (status = 422, response = crate::http::docs::UnprocessableResponse),
+        (status = 428, response = crate::http::docs::PreconditionRequiredResponse),
     )
 )]
 #[patch("/activity-plans/{plan_id}/activities/{activity_id}")]
@@ -392,19 +315,12 @@ pub async fn update_activity(
     let (raw_plan, raw_activity) = path.into_inner();
     let activity_id = Uuid::parse_str(&raw_activity).map_err(|_| ApiError::NotFound { resource: "activity" })?;
     let activity = parse_activity(body.into_inner(), activity_id)?;
-    let code = activity.activity_type.clone();
-    state.db(move |conn| ensure_activity_type(conn, &code)).await?;
     change_plan(
         &caller,
-        &raw_plan,
-        if_match,
-        Step {
-            action: Action::ManageParticipation,
-            event: "activity_plan.updated",
-        },
         &state,
-        move |plan, _| plan.replace_activity(activity).map_err(plan_error),
-        None,
+        Action::ManageParticipation,
+        (&raw_plan, if_match),
+        move |conn, ctx, scope, at| plans::replace_activity(conn, ctx, scope, at, activity),
     )
     .await
 }
@@ -416,15 +332,15 @@ pub async fn update_activity(
     params(
         ("plan_id" = String, Path, description = "The plan's id"),
         ("activity_id" = String, Path, description = "The activity's id"),
-        crate::openapi::IfMatchHeader,
+        crate::http::docs::IfMatchHeader,
     ),
     responses(
         (status = 200, description = "The plan without the activity.", body = PlanResponse, headers(("ETag" = String, description = "The plan's new version"))),
-        (status = 400, response = crate::openapi::BadRequestResponse),
-        (status = 404, response = crate::openapi::NotFoundResponse),
-        (status = 409, response = crate::openapi::ConflictResponse),
-        (status = 412, response = crate::openapi::PreconditionFailedResponse),
-        (status = 428, response = crate::openapi::PreconditionRequiredResponse),
+        (status = 400, response = crate::http::docs::BadRequestResponse),
+        (status = 404, response = crate::http::docs::NotFoundResponse),
+        (status = 409, response = crate::http::docs::ConflictResponse),
+        (status = 412, response = crate::http::docs::PreconditionFailedResponse),
+        (status = 428, response = crate::http::docs::PreconditionRequiredResponse),
     )
 )]
 #[delete("/activity-plans/{plan_id}/activities/{activity_id}")]
@@ -438,15 +354,10 @@ pub async fn remove_activity(
     let activity_id = Uuid::parse_str(&raw_activity).map_err(|_| ApiError::NotFound { resource: "activity" })?;
     change_plan(
         &caller,
-        &raw_plan,
-        if_match,
-        Step {
-            action: Action::ManageParticipation,
-            event: "activity_plan.updated",
-        },
         &state,
-        move |plan, _| plan.remove_activity(activity_id).map_err(plan_error),
-        None,
+        Action::ManageParticipation,
+        (&raw_plan, if_match),
+        move |conn, ctx, scope, at| plans::remove_activity(conn, ctx, scope, at, activity_id),
     )
     .await
 }
@@ -457,15 +368,15 @@ pub async fn remove_activity(
 #[utoipa::path(
     tag = "activity-plans",
     security(("bearer" = [])),
-    params(("plan_id" = String, Path, description = "The plan's id"), crate::openapi::IfMatchHeader),
+    params(("plan_id" = String, Path, description = "The plan's id"), crate::http::docs::IfMatchHeader),
     responses(
         (status = 200, description = "The submitted plan.", body = PlanResponse, headers(("ETag" = String, description = "The plan's new version"))),
-        (status = 400, response = crate::openapi::BadRequestResponse),
-        (status = 404, response = crate::openapi::NotFoundResponse),
-        (status = 409, response = crate::openapi::ConflictResponse),
-        (status = 412, response = crate::openapi::PreconditionFailedResponse),
-        (status = 422, response = crate::openapi::UnprocessableResponse),
-        (status = 428, response = crate::openapi::PreconditionRequiredResponse),
+        (status = 400, response = crate::http::docs::BadRequestResponse),
+        (status = 404, response = crate::http::docs::NotFoundResponse),
+        (status = 409, response = crate::http::docs::ConflictResponse),
+        (status = 412, response = crate::http::docs::PreconditionFailedResponse),
+        (status = 422, response = crate::http::docs::UnprocessableResponse),
+        (status = 428, response = crate::http::docs::PreconditionRequiredResponse),
     )
 )]
 #[post("/activity-plans/{plan_id}/submit")]
@@ -477,15 +388,10 @@ pub async fn submit_plan(
 ) -> Result<HttpResponse, ApiError> {
     change_plan(
         &caller,
-        &path,
-        if_match,
-        Step {
-            action: Action::ManageParticipation,
-            event: "activity_plan.submitted",
-        },
         &state,
-        |plan, _| plan.submit().map_err(plan_error),
-        None,
+        Action::ManageParticipation,
+        (&path, if_match),
+        plans::submit,
     )
     .await
 }
@@ -498,14 +404,14 @@ pub async fn submit_plan(
 #[utoipa::path(
     tag = "activity-plans",
     security(("bearer" = [])),
-    params(("plan_id" = String, Path, description = "The plan's id"), crate::openapi::IfMatchHeader),
+    params(("plan_id" = String, Path, description = "The plan's id"), crate::http::docs::IfMatchHeader),
     responses(
         (status = 200, description = "The approved plan.", body = PlanResponse, headers(("ETag" = String, description = "The plan's new version"))),
-        (status = 400, response = crate::openapi::BadRequestResponse),
-        (status = 404, response = crate::openapi::NotFoundResponse),
-        (status = 409, response = crate::openapi::ConflictResponse),
-        (status = 412, response = crate::openapi::PreconditionFailedResponse),
-        (status = 428, response = crate::openapi::PreconditionRequiredResponse),
+        (status = 400, response = crate::http::docs::BadRequestResponse),
+        (status = 404, response = crate::http::docs::NotFoundResponse),
+        (status = 409, response = crate::http::docs::ConflictResponse),
+        (status = 412, response = crate::http::docs::PreconditionFailedResponse),
+        (status = 428, response = crate::http::docs::PreconditionRequiredResponse),
     )
 )]
 #[post("/activity-plans/{plan_id}/approve")]
@@ -515,33 +421,7 @@ pub async fn approve_plan(
     if_match: IfMatch,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let today = caller.today();
-    let decider = caller.clone();
-    let after: AfterSave = Box::new(move |conn, approved, participant, acting| {
-        if let Some(previous) = approved.revision_of {
-            let old = PlanRepo::get(conn, previous)?;
-            let superseded = old.clone().supersede().map_err(plan_error)?;
-            PlanRepo::save(conn, acting, &old, &superseded, participant, "activity_plan.superseded")?;
-        }
-        PlanRepo::mark_period_plan_approved(conn, approved.period_id, today)?;
-        Ok(())
-    });
-    change_plan(
-        &caller,
-        &path,
-        if_match,
-        Step {
-            action: Action::DecidePlan,
-            event: "activity_plan.approved",
-        },
-        &state,
-        move |plan, _| {
-            let decision = decision(&decider, &plan, DecisionKind::Approved, None);
-            plan.decide(decision).map_err(plan_error)
-        },
-        Some(after),
-    )
-    .await
+    change_plan(&caller, &state, Action::DecidePlan, (&path, if_match), plans::approve).await
 }
 
 /// Return the plan (home district)
@@ -550,15 +430,15 @@ pub async fn approve_plan(
 #[utoipa::path(
     tag = "activity-plans",
     security(("bearer" = [])),
-    params(("plan_id" = String, Path, description = "The plan's id"), crate::openapi::IfMatchHeader),
+    params(("plan_id" = String, Path, description = "The plan's id"), crate::http::docs::IfMatchHeader),
     request_body = ReturnPlanRequest,
     responses(
         (status = 200, description = "The returned plan.", body = PlanResponse, headers(("ETag" = String, description = "The plan's new version"))),
-        (status = 404, response = crate::openapi::NotFoundResponse),
-        (status = 409, response = crate::openapi::ConflictResponse),
-        (status = 412, response = crate::openapi::PreconditionFailedResponse),
-        (status = 422, response = crate::openapi::UnprocessableResponse),
-        (status = 428, response = crate::openapi::PreconditionRequiredResponse),
+        (status = 404, response = crate::http::docs::NotFoundResponse),
+        (status = 409, response = crate::http::docs::ConflictResponse),
+        (status = 412, response = crate::http::docs::PreconditionFailedResponse),
+        (status = 422, response = crate::http::docs::UnprocessableResponse),
+        (status = 428, response = crate::http::docs::PreconditionRequiredResponse),
     )
 )]
 #[post("/activity-plans/{plan_id}/return")]
@@ -572,21 +452,12 @@ pub async fn return_plan(
     let mut errors = FieldErrors::default();
     let reason = errors.check("reason", "invalid_format", clean_text(&body.reason, TEXT_MAX));
     let reason = errors.finish(|| reason)?;
-    let decider = caller.clone();
     change_plan(
         &caller,
-        &path,
-        if_match,
-        Step {
-            action: Action::DecidePlan,
-            event: "activity_plan.returned",
-        },
         &state,
-        move |plan, _| {
-            let decision = decision(&decider, &plan, DecisionKind::Returned, Some(reason));
-            plan.decide(decision).map_err(plan_error)
-        },
-        None,
+        Action::DecidePlan,
+        (&path, if_match),
+        move |conn, ctx, scope, at| plans::send_back(conn, ctx, scope, at, reason),
     )
     .await
 }
@@ -598,15 +469,15 @@ pub async fn return_plan(
 #[utoipa::path(
     tag = "activity-plans",
     security(("bearer" = [])),
-    params(("plan_id" = String, Path, description = "The approved plan's id"), crate::openapi::IfMatchHeader),
+    params(("plan_id" = String, Path, description = "The approved plan's id"), crate::http::docs::IfMatchHeader),
     responses(
         (status = 201, description = "The new draft.", body = PlanResponse,
             headers(("ETag" = String, description = "The draft's version"), ("Location" = String, description = "The draft's URL"))),
-        (status = 400, response = crate::openapi::BadRequestResponse),
-        (status = 404, response = crate::openapi::NotFoundResponse),
-        (status = 409, response = crate::openapi::ConflictResponse),
-        (status = 412, response = crate::openapi::PreconditionFailedResponse),
-        (status = 428, response = crate::openapi::PreconditionRequiredResponse),
+        (status = 400, response = crate::http::docs::BadRequestResponse),
+        (status = 404, response = crate::http::docs::NotFoundResponse),
+        (status = 409, response = crate::http::docs::ConflictResponse),
+        (status = 412, response = crate::http::docs::PreconditionFailedResponse),
+        (status = 428, response = crate::http::docs::PreconditionRequiredResponse),
     )
 )]
 #[post("/activity-plans/{plan_id}/revise")]
@@ -616,29 +487,14 @@ pub async fn revise_plan(
     if_match: IfMatch,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let today = caller.today();
     let scope = scope_for(&caller.0, Action::ManageParticipation)?;
-    let id = super::plan_id(&path)?;
-    let acting = caller.acting();
-    let (draft, participant) = crate::write_request::change(&state, &caller, move |conn| {
-        let (plan, participant) = load_scoped(conn, id, &scope)?;
-        if plan.version != if_match.0 {
-            return Err(ApiError::PreconditionFailed {
-                current_version: plan.version,
-            });
-        }
-        may_revise(&PlanRepo::for_participant(conn, participant.id)?).map_err(draft_refusal)?;
-        let number = PlanRepo::next_number(conn, participant.id)?;
-        let draft = plan.revise(Uuid::now_v7(), number, Uuid::now_v7).map_err(plan_error)?;
-        let saved = PlanRepo::insert(conn, &acting, &draft, &participant, "activity_plan.revised")?;
-        Ok((saved, participant))
-    })
-    .await?;
-    let mut response = super::plan_response(&draft, &participant, today, StatusCode::CREATED);
-    if let Ok(location) = actix_web::http::header::HeaderValue::from_str(&format!("/v1/activity-plans/{}", draft.id)) {
-        response
-            .headers_mut()
-            .insert(actix_web::http::header::LOCATION, location);
+    let at = (super::plan_id(&path)?, if_match.0);
+    let ctx = caller.context();
+    let draft =
+        crate::write_request::change(&state, &caller, move |conn| Ok(plans::revise(conn, &ctx, &scope, at)?)).await?;
+    let mut response = super::plan_response(&draft, caller.today(), StatusCode::CREATED);
+    if let Ok(location) = HeaderValue::from_str(&format!("/v1/activity-plans/{}", draft.0.id)) {
+        response.headers_mut().insert(header::LOCATION, location);
     }
     Ok(response)
 }
@@ -653,16 +509,16 @@ pub async fn revise_plan(
     params(
         ("plan_id" = String, Path, description = "The plan's id"),
         ("activity_id" = String, Path, description = "The activity's id"),
-        crate::openapi::IfMatchHeader,
+        crate::http::docs::IfMatchHeader,
     ),
     request_body = ActivityFollowUpRequest,
     responses(
         (status = 200, description = "The plan with the follow-up.", body = PlanResponse, headers(("ETag" = String, description = "The plan's new version"))),
-        (status = 404, response = crate::openapi::NotFoundResponse),
-        (status = 409, response = crate::openapi::ConflictResponse),
-        (status = 412, response = crate::openapi::PreconditionFailedResponse),
-        (status = 422, response = crate::openapi::UnprocessableResponse),
-        (status = 428, response = crate::openapi::PreconditionRequiredResponse),
+        (status = 404, response = crate::http::docs::NotFoundResponse),
+        (status = 409, response = crate::http::docs::ConflictResponse),
+        (status = 412, response = crate::http::docs::PreconditionFailedResponse),
+        (status = 422, response = crate::http::docs::UnprocessableResponse),
+        (status = 428, response = crate::http::docs::PreconditionRequiredResponse),
     )
 )]
 #[post("/activity-plans/{plan_id}/activities/{activity_id}/follow-up")]
@@ -699,15 +555,10 @@ pub async fn follow_up_activity(
     })?;
     change_plan(
         &caller,
-        &raw_plan,
-        if_match,
-        Step {
-            action: Action::ManageParticipation,
-            event: "activity_plan.activity_followed_up",
-        },
         &state,
-        move |plan, _| plan.follow_up_activity(activity_id, follow_up).map_err(plan_error),
-        None,
+        Action::ManageParticipation,
+        (&raw_plan, if_match),
+        move |conn, ctx, scope, at| plans::follow_up_activity(conn, ctx, scope, at, activity_id, follow_up),
     )
     .await
 }
@@ -756,11 +607,11 @@ pub async fn list_plans(
         .status
         .map(|s| PlanStatus::parse(&s).ok_or_else(|| ApiError::InvalidQuery(format!("unknown status {s:?}"))))
         .transpose()?;
-    let limit = query.limit.unwrap_or(crate::routes::events::DEFAULT_LIMIT);
-    if !(1..=crate::routes::events::MAX_LIMIT).contains(&limit) {
+    let limit = query.limit.unwrap_or(crate::http::paging::DEFAULT_LIMIT);
+    if !(1..=crate::http::paging::MAX_LIMIT).contains(&limit) {
         return Err(ApiError::InvalidQuery(format!(
             "limit must be from 1 to {}",
-            crate::routes::events::MAX_LIMIT
+            crate::http::paging::MAX_LIMIT
         )));
     }
     let cursor = query
@@ -800,8 +651,8 @@ pub async fn list_plans(
     security(("bearer" = [])),
     params(("plan_id" = String, Path, description = "The plan's id")),
     responses(
-        (status = 200, description = "The changes, oldest first.", body = crate::routes::participants::HistoryList),
-        (status = 404, response = crate::openapi::NotFoundResponse),
+        (status = 200, description = "The changes, oldest first.", body = crate::http::history::HistoryList),
+        (status = 404, response = crate::http::docs::NotFoundResponse),
     )
 )]
 #[get("/activity-plans/{plan_id}/history")]
@@ -809,7 +660,7 @@ pub async fn plan_history(
     caller: Authenticated,
     path: web::Path<String>,
     state: web::Data<AppState>,
-) -> Result<web::Json<crate::routes::participants::HistoryList>, ApiError> {
+) -> Result<web::Json<crate::http::history::HistoryList>, ApiError> {
     let scope = scope_for(&caller.0, Action::ReadParticipant)?;
     let id = super::plan_id(&path)?;
     let acting = caller.acting();
@@ -826,7 +677,7 @@ pub async fn plan_history(
             })
         })
         .await?;
-    Ok(web::Json(crate::routes::participants::HistoryList {
-        items: crate::routes::participants::history_entries(rows),
+    Ok(web::Json(crate::http::history::HistoryList {
+        items: crate::http::history::history_entries(rows),
     }))
 }

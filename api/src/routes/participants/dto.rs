@@ -2,10 +2,13 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::access::{Actor, Role};
-use domain::participant::{EmploymentDetails, FollowUp, Interruption, Participant};
+use domain::participant::{FollowUp, Interruption, Participant};
 use persistence::repos::participant::ParticipantSummary;
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
+
+use crate::http::employment::EmploymentDto;
+use crate::http::history::HistoryEntry;
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -17,33 +20,6 @@ pub struct AddressDto {
     pub postal_code: Option<String>,
     #[schema(example = "Spånga")]
     pub city: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(as = Employment)]
-pub struct EmploymentDto {
-    /// `permanent`, `fixed_term` or `hourly`.
-    #[schema(value_type = crate::codes::EmploymentFormCode, example = "permanent")]
-    pub employment_form: String,
-    /// `full_time` or `part_time`.
-    #[schema(value_type = crate::codes::EmploymentExtentCode, example = "full_time")]
-    pub extent: String,
-    pub wage_subsidy: bool,
-    /// SSYK 2012 occupation code, 1-4 digits.
-    #[schema(example = "5120", pattern = r"^[0-9]{1,4}$")]
-    pub ssyk: Option<String>,
-}
-
-impl From<&EmploymentDetails> for EmploymentDto {
-    fn from(e: &EmploymentDetails) -> Self {
-        Self {
-            employment_form: e.form.as_str().into(),
-            extent: e.extent.as_str().into(),
-            wage_subsidy: e.wage_subsidy,
-            ssyk: e.ssyk.clone(),
-        }
-    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -322,19 +298,6 @@ where
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct HistoryEntry {
-    pub changed_at: DateTime<Utc>,
-    /// Who changed it (user id) and in which role.
-    pub actor_id: String,
-    pub actor_role: String,
-    pub request_id: String,
-    #[schema(example = "status")]
-    pub field: String,
-    pub old_value: Option<String>,
-    pub new_value: Option<String>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
 pub struct AccessLogEntry {
     pub occurred_at: DateTime<Utc>,
     pub actor_id: String,
@@ -344,11 +307,6 @@ pub struct AccessLogEntry {
     pub resource_type: String,
     pub resource_id: String,
     pub request_id: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct HistoryList {
-    pub items: Vec<HistoryEntry>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -368,61 +326,4 @@ pub struct ParticipantExport {
     pub follow_ups: Vec<FollowUpResponse>,
     pub history: Vec<HistoryEntry>,
     pub access_log: Vec<AccessLogEntry>,
-}
-
-/// A whole number sent as `2` or `2.0` (both are integers to JSON Schema and to many clients).
-pub fn whole_number<'de, D>(deserializer: D) -> Result<u32, D::Error>
-where
-    D: Deserializer<'de>,
-{
-    let number = serde_json::Number::deserialize(deserializer)?;
-    whole(&number)
-        .and_then(|n| u32::try_from(n).ok())
-        .ok_or_else(|| not_whole(&number))
-}
-
-/// As `whole_number`, for amounts in öre.
-pub fn whole_u64<'de, D>(deserializer: D) -> Result<u64, D::Error>
-where
-    D: Deserializer<'de>,
-{
-    let number = serde_json::Number::deserialize(deserializer)?;
-    whole(&number).ok_or_else(|| not_whole(&number))
-}
-
-/// As `whole_number`, for an optional field (use with `#[serde(default)]`).
-pub fn optional_whole_number<'de, D>(deserializer: D) -> Result<Option<u32>, D::Error>
-where
-    D: Deserializer<'de>,
-{
-    Option::<serde_json::Number>::deserialize(deserializer)?
-        .map(|number| {
-            whole(&number)
-                .and_then(|n| u32::try_from(n).ok())
-                .ok_or_else(|| not_whole(&number))
-        })
-        .transpose()
-}
-
-/// As `whole_u64`, for an optional field (use with `#[serde(default)]`).
-pub fn optional_whole_u64<'de, D>(deserializer: D) -> Result<Option<u64>, D::Error>
-where
-    D: Deserializer<'de>,
-{
-    Option::<serde_json::Number>::deserialize(deserializer)?
-        .map(|number| whole(&number).ok_or_else(|| not_whole(&number)))
-        .transpose()
-}
-
-fn whole(number: &serde_json::Number) -> Option<u64> {
-    number.as_u64().or_else(|| {
-        number
-            .as_f64()
-            .filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f <= u64::MAX as f64)
-            .map(|f| f as u64)
-    })
-}
-
-fn not_whole<E: serde::de::Error>(number: &serde_json::Number) -> E {
-    E::custom(format!("invalid value: {number}, expected a whole number"))
 }

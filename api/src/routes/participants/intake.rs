@@ -16,13 +16,13 @@ use super::dto::AddressDto;
 use super::{participant_response, scope_for, ParticipantResponse};
 use crate::auth::Authenticated;
 use crate::concurrency::etag;
+use crate::http::text::{optional_text, TEXT_MAX};
 use crate::idempotency::{self, IdempotencyKey};
 use crate::problem::{ApiError, FieldErrors};
 use crate::state::AppState;
 
 pub(super) const NAME_MAX: usize = 100;
 pub(super) const CONTACT_MAX: usize = 200;
-pub(super) const TEXT_MAX: usize = 2000;
 
 /// An intake referral: the district found that the person belongs to a target group.
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
@@ -68,21 +68,6 @@ pub struct CreateParticipantRequest {
 pub struct SearchParticipantsRequest {
     #[schema(example = "19811218-9876")]
     pub personal_identity_number: String,
-}
-
-pub(super) fn optional_text(
-    errors: &mut FieldErrors,
-    field: &str,
-    value: Option<String>,
-    max: usize,
-) -> Option<String> {
-    value.and_then(|v| {
-        if v.trim().is_empty() {
-            None
-        } else {
-            errors.check(field, "invalid_format", clean_text(&v, max))
-        }
-    })
 }
 
 struct ParsedIntake {
@@ -136,7 +121,7 @@ impl CreateParticipantRequest {
             "invalid_format",
             clean_text(&self.referral_reason, TEXT_MAX),
         );
-        errors.finish(|| {
+        Ok(errors.finish(|| {
             Some(ParsedIntake {
                 personnummer: personnummer?,
                 first_name: first_name?,
@@ -150,7 +135,7 @@ impl CreateParticipantRequest {
                 referral_reason: referral_reason?,
                 requested_start: self.requested_start,
             })
-        })
+        })?)
     }
 }
 
@@ -177,13 +162,13 @@ fn target_group_errors(errors: Vec<TargetGroupError>) -> ApiError {
 #[utoipa::path(
     tag = "participants",
     security(("bearer" = [])),
-    params(crate::openapi::IdempotencyKeyHeader),
+    params(crate::http::docs::IdempotencyKeyHeader),
     request_body = CreateParticipantRequest,
     responses(
         (status = 201, description = "The participant, referred.", body = ParticipantResponse,
             headers(("ETag" = String, description = "The participant's version"), ("Location" = String, description = "The participant's URL"))),
-        (status = 409, response = crate::openapi::ConflictResponse),
-        (status = 422, response = crate::openapi::UnprocessableResponse),
+        (status = 409, response = crate::http::docs::ConflictResponse),
+        (status = 422, response = crate::http::docs::UnprocessableResponse),
     )
 )]
 #[post("/participants")]
@@ -273,8 +258,8 @@ pub async fn create_participant(
     responses(
         (status = 200, description = "The participant.", body = ParticipantResponse,
             headers(("ETag" = String, description = "The participant's version"))),
-        (status = 404, response = crate::openapi::NotFoundResponse),
-        (status = 422, response = crate::openapi::UnprocessableResponse),
+        (status = 404, response = crate::http::docs::NotFoundResponse),
+        (status = 422, response = crate::http::docs::UnprocessableResponse),
     )
 )]
 #[post("/participants/search")]

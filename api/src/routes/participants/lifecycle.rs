@@ -6,48 +6,41 @@ use actix_web::http::StatusCode;
 use actix_web::{patch, post, web, HttpResponse};
 use chrono::NaiveDate;
 use domain::access::Action;
-use domain::participant::{
-    validate_ssyk, EmploymentDetails, EmploymentExtent, EmploymentForm, ExitOutcome, ExitRecord, InterruptionReason,
-    Participant, ParticipantError, PersonChanges,
-};
+use domain::participant::{InterruptionReason, Participant, PersonChanges};
 use domain::shared::clean_text;
-use persistence::repos::ParticipantRepo;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::dto::{present, whole_number, AddressDto, EmploymentDto};
-use super::intake::{optional_text, CONTACT_MAX, NAME_MAX, TEXT_MAX};
-use super::{participant_id, participant_response, rule_error, scope_for, ParticipantResponse};
+use super::dto::{present, AddressDto};
+use super::intake::{CONTACT_MAX, NAME_MAX};
+use super::{participant_id, participant_response, ParticipantResponse};
 use crate::auth::Authenticated;
 use crate::concurrency::IfMatch;
+use crate::http::employment::{employment, outcome_record, EmploymentDto};
+use crate::http::numbers::whole_number;
+use crate::http::text::{optional_text, TEXT_MAX};
+use crate::ops::participants::{self, FollowUp, Interruption, ParticipantAt};
+use crate::ops::{Context, OpError};
 use crate::problem::{ApiError, FieldErrors};
-use crate::routes::activity_plans::cancel_open_plans;
 use crate::state::AppState;
+use domain::access::ListScope;
+use persistence::DbConnection;
 
-/// Runs `decide` on the participant at the `If-Match` version and stores the result.
+/// Runs one participant operation on the participant at the `If-Match` version, as a write
+/// request of a caller who may `action`.
 async fn change<F>(
     caller: &Authenticated,
-    raw_id: &str,
-    if_match: IfMatch,
-    action: Action,
-    event_type: &'static str,
     state: &AppState,
-    decide: F,
+    action: Action,
+    (raw_id, if_match): (&str, IfMatch),
+    operation: F,
 ) -> Result<Participant, ApiError>
 where
-    F: FnOnce(Participant) -> Result<Participant, ParticipantError> + Send + 'static,
+    F: FnOnce(&mut DbConnection, &Context, &ListScope, ParticipantAt) -> Result<Participant, OpError> + Send + 'static,
 {
-    let scope = scope_for(&caller.0, action)?;
-    let id = participant_id(raw_id)?;
-    let acting = caller.acting();
-    crate::write_request::change(state, caller, move |conn| {
-        ParticipantRepo::change(conn, &acting, id, &scope, if_match.0, event_type, |p| {
-            decide(p).map_err(rule_error)
-        })
-    })
-    .await
-    .map_err(|e| e.for_resource("participant"))
+    let at = (participant_id(raw_id)?, if_match);
+    crate::write_request::change_at(state, caller, action, at, operation).await
 }
 
 fn respond(caller: &Authenticated, participant: &Participant) -> HttpResponse {
@@ -117,7 +110,7 @@ impl UpdateParticipantRequest {
         if nothing {
             errors.add("", "empty_change", "send at least one field to change");
         }
-        errors.finish(|| {
+        Ok(errors.finish(|| {
             Some(PersonChanges {
                 first_name: first_name.map(|n| n.ok_or(())).transpose().ok()?,
                 last_name: last_name.map(|n| n.ok_or(())).transpose().ok()?,
@@ -129,7 +122,7 @@ impl UpdateParticipantRequest {
                 language_needs,
                 protected_identity: self.protected_identity,
             })
-        })
+        })?)
     }
 }
 
@@ -139,15 +132,15 @@ impl UpdateParticipantRequest {
 #[utoipa::path(
     tag = "participants",
     security(("bearer" = [])),
-    params(("participant_id" = String, Path, description = "The participant's id"), crate::openapi::IfMatchHeader),
+    params(("participant_id" = String, Path, description = "The participant's id"), crate::http::docs::IfMatchHeader),
     request_body = UpdateParticipantRequest,
     responses(
         (status = 200, description = "The participant after the change.", body = ParticipantResponse,
             headers(("ETag" = String, description = "The participant's new version"))),
-        (status = 404, response = crate::openapi::NotFoundResponse),
-        (status = 412, response = crate::openapi::PreconditionFailedResponse),
-        (status = 422, response = crate::openapi::UnprocessableResponse),
-        (status = 428, response = crate::openapi::PreconditionRequiredResponse),
+        (status = 404, response = crate::http::docs::NotFoundResponse),
+        (status = 412, response = crate::http::docs::PreconditionFailedResponse),
+        (status = 422, response = crate::http::docs::UnprocessableResponse),
+        (status = 428, response = crate::http::docs::PreconditionRequiredResponse),
     )
 )]
 #[patch("/participants/{participant_id}")]
@@ -161,12 +154,10 @@ pub async fn update_participant(
     let changes = body.into_inner().parse()?;
     let participant = change(
         &caller,
-        &path,
-        if_match,
-        Action::UpdateParticipant,
-        "participant.updated",
         &state,
-        move |p| Ok(p.update_person(changes)),
+        Action::UpdateParticipant,
+        (&path, if_match),
+        move |conn, ctx, scope, at| participants::update_person(conn, ctx, scope, at, changes),
     )
     .await?;
     Ok(respond(&caller, &participant))
@@ -190,16 +181,16 @@ pub struct EnrolRequest {
 #[utoipa::path(
     tag = "participants",
     security(("bearer" = [])),
-    params(("participant_id" = String, Path, description = "The participant's id"), crate::openapi::IfMatchHeader),
+    params(("participant_id" = String, Path, description = "The participant's id"), crate::http::docs::IfMatchHeader),
     request_body = EnrolRequest,
     responses(
         (status = 200, description = "The participant, enrolled.", body = ParticipantResponse,
             headers(("ETag" = String, description = "The participant's new version"))),
-        (status = 404, response = crate::openapi::NotFoundResponse),
-        (status = 409, response = crate::openapi::ConflictResponse),
-        (status = 412, response = crate::openapi::PreconditionFailedResponse),
-        (status = 422, response = crate::openapi::UnprocessableResponse),
-        (status = 428, response = crate::openapi::PreconditionRequiredResponse),
+        (status = 404, response = crate::http::docs::NotFoundResponse),
+        (status = 409, response = crate::http::docs::ConflictResponse),
+        (status = 412, response = crate::http::docs::PreconditionFailedResponse),
+        (status = 422, response = crate::http::docs::UnprocessableResponse),
+        (status = 428, response = crate::http::docs::PreconditionRequiredResponse),
     )
 )]
 #[post("/participants/{participant_id}/enrol")]
@@ -210,19 +201,15 @@ pub async fn enrol_participant(
     body: web::Json<EnrolRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let today = caller.today();
     let mut errors = FieldErrors::default();
     let coach = coach_id(&mut errors, &body.coach_id);
-    let coach = errors.finish(|| coach)?;
-    let arrived_on = body.arrived_on;
+    let enrolment = (body.arrived_on, errors.finish(|| coach)?);
     let participant = change(
         &caller,
-        &path,
-        if_match,
-        Action::ManageParticipation,
-        "participant.enrolled",
         &state,
-        move |p| p.enrol(arrived_on, coach, today),
+        Action::ManageParticipation,
+        (&path, if_match),
+        move |conn, ctx, scope, at| participants::enrol(conn, ctx, scope, at, enrolment),
     )
     .await?;
     Ok(respond(&caller, &participant))
@@ -239,16 +226,16 @@ pub struct AssignCoachRequest {
 #[utoipa::path(
     tag = "participants",
     security(("bearer" = [])),
-    params(("participant_id" = String, Path, description = "The participant's id"), crate::openapi::IfMatchHeader),
+    params(("participant_id" = String, Path, description = "The participant's id"), crate::http::docs::IfMatchHeader),
     request_body = AssignCoachRequest,
     responses(
         (status = 200, description = "The participant with the new coach.", body = ParticipantResponse,
             headers(("ETag" = String, description = "The participant's new version"))),
-        (status = 404, response = crate::openapi::NotFoundResponse),
-        (status = 409, response = crate::openapi::ConflictResponse),
-        (status = 412, response = crate::openapi::PreconditionFailedResponse),
-        (status = 422, response = crate::openapi::UnprocessableResponse),
-        (status = 428, response = crate::openapi::PreconditionRequiredResponse),
+        (status = 404, response = crate::http::docs::NotFoundResponse),
+        (status = 409, response = crate::http::docs::ConflictResponse),
+        (status = 412, response = crate::http::docs::PreconditionFailedResponse),
+        (status = 422, response = crate::http::docs::UnprocessableResponse),
+        (status = 428, response = crate::http::docs::PreconditionRequiredResponse),
     )
 )]
 #[post("/participants/{participant_id}/assign-coach")]
@@ -264,12 +251,10 @@ pub async fn assign_coach(
     let coach = errors.finish(|| coach)?;
     let participant = change(
         &caller,
-        &path,
-        if_match,
-        Action::ManageParticipation,
-        "participant.coach_assigned",
         &state,
-        move |p| p.assign_coach(coach),
+        Action::ManageParticipation,
+        (&path, if_match),
+        move |conn, ctx, scope, at| participants::assign_coach(conn, ctx, scope, at, coach),
     )
     .await?;
     Ok(respond(&caller, &participant))
@@ -298,16 +283,16 @@ pub struct AfRegistrationResponse {
 #[utoipa::path(
     tag = "participants",
     security(("bearer" = [])),
-    params(("participant_id" = String, Path, description = "The participant's id"), crate::openapi::IfMatchHeader),
+    params(("participant_id" = String, Path, description = "The participant's id"), crate::http::docs::IfMatchHeader),
     request_body = RegisterAfRequest,
     responses(
         (status = 200, description = "The registration was recorded.", body = AfRegistrationResponse,
             headers(("ETag" = String, description = "The participant's new version"))),
-        (status = 404, response = crate::openapi::NotFoundResponse),
-        (status = 409, response = crate::openapi::ConflictResponse),
-        (status = 412, response = crate::openapi::PreconditionFailedResponse),
-        (status = 422, response = crate::openapi::UnprocessableResponse),
-        (status = 428, response = crate::openapi::PreconditionRequiredResponse),
+        (status = 404, response = crate::http::docs::NotFoundResponse),
+        (status = 409, response = crate::http::docs::ConflictResponse),
+        (status = 412, response = crate::http::docs::PreconditionFailedResponse),
+        (status = 422, response = crate::http::docs::UnprocessableResponse),
+        (status = 428, response = crate::http::docs::PreconditionRequiredResponse),
     )
 )]
 #[post("/participants/{participant_id}/register-af")]
@@ -318,16 +303,13 @@ pub async fn register_af(
     body: web::Json<RegisterAfRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let today = caller.today();
     let registered_on = body.registered_on;
     let participant = change(
         &caller,
-        &path,
-        if_match,
-        Action::RecordAfRegistration,
-        "participant.af_registered",
         &state,
-        move |p| p.register_af(registered_on, today),
+        Action::RecordAfRegistration,
+        (&path, if_match),
+        move |conn, ctx, scope, at| participants::register_af(conn, ctx, scope, at, registered_on),
     )
     .await?;
     Ok(HttpResponse::Ok()
@@ -360,16 +342,16 @@ pub struct StartInterruptionRequest {
 #[utoipa::path(
     tag = "participants",
     security(("bearer" = [])),
-    params(("participant_id" = String, Path, description = "The participant's id"), crate::openapi::IfMatchHeader),
+    params(("participant_id" = String, Path, description = "The participant's id"), crate::http::docs::IfMatchHeader),
     request_body = StartInterruptionRequest,
     responses(
         (status = 200, description = "The participant, interrupted.", body = ParticipantResponse,
             headers(("ETag" = String, description = "The participant's new version"))),
-        (status = 404, response = crate::openapi::NotFoundResponse),
-        (status = 409, response = crate::openapi::ConflictResponse),
-        (status = 412, response = crate::openapi::PreconditionFailedResponse),
-        (status = 422, response = crate::openapi::UnprocessableResponse),
-        (status = 428, response = crate::openapi::PreconditionRequiredResponse),
+        (status = 404, response = crate::http::docs::NotFoundResponse),
+        (status = 409, response = crate::http::docs::ConflictResponse),
+        (status = 412, response = crate::http::docs::PreconditionFailedResponse),
+        (status = 422, response = crate::http::docs::UnprocessableResponse),
+        (status = 428, response = crate::http::docs::PreconditionRequiredResponse),
     )
 )]
 #[post("/participants/{participant_id}/interruptions")]
@@ -380,7 +362,6 @@ pub async fn start_interruption(
     body: web::Json<StartInterruptionRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let today = caller.today();
     let body = body.into_inner();
     let mut errors = FieldErrors::default();
     let reason = errors.check(
@@ -389,16 +370,19 @@ pub async fn start_interruption(
         InterruptionReason::parse(&body.reason).ok_or("use pregnancy, parental_leave, sickness or other"),
     );
     let note = optional_text(&mut errors, "note", body.note, TEXT_MAX);
-    let reason = errors.finish(|| reason)?;
-    let started_on = body.started_on;
+    let interruption = errors.finish(|| {
+        Some(Interruption {
+            reason: reason?,
+            started_on: body.started_on,
+            note,
+        })
+    })?;
     let participant = change(
         &caller,
-        &path,
-        if_match,
-        Action::ManageParticipation,
-        "participant.interrupted",
         &state,
-        move |p| p.interrupt(Uuid::now_v7(), reason, started_on, note, today),
+        Action::ManageParticipation,
+        (&path, if_match),
+        move |conn, ctx, scope, at| participants::interrupt(conn, ctx, scope, at, interruption),
     )
     .await?;
     Ok(respond(&caller, &participant))
@@ -421,17 +405,17 @@ pub struct EndInterruptionRequest {
     params(
         ("participant_id" = String, Path, description = "The participant's id"),
         ("interruption_id" = String, Path, description = "The interruption's id"),
-        crate::openapi::IfMatchHeader,
+        crate::http::docs::IfMatchHeader,
     ),
     request_body = EndInterruptionRequest,
     responses(
         (status = 200, description = "The participant, enrolled again.", body = ParticipantResponse,
             headers(("ETag" = String, description = "The participant's new version"))),
-        (status = 404, response = crate::openapi::NotFoundResponse),
-        (status = 409, response = crate::openapi::ConflictResponse),
-        (status = 412, response = crate::openapi::PreconditionFailedResponse),
-        (status = 422, response = crate::openapi::UnprocessableResponse),
-        (status = 428, response = crate::openapi::PreconditionRequiredResponse),
+        (status = 404, response = crate::http::docs::NotFoundResponse),
+        (status = 409, response = crate::http::docs::ConflictResponse),
+        (status = 412, response = crate::http::docs::PreconditionFailedResponse),
+        (status = 422, response = crate::http::docs::UnprocessableResponse),
+        (status = 428, response = crate::http::docs::PreconditionRequiredResponse),
     )
 )]
 #[post("/participants/{participant_id}/interruptions/{interruption_id}/end")]
@@ -442,69 +426,20 @@ pub async fn end_interruption(
     body: web::Json<EndInterruptionRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let today = caller.today();
     let (raw_id, raw_interruption) = path.into_inner();
     let interruption = Uuid::parse_str(&raw_interruption).map_err(|_| ApiError::NotFound {
         resource: "interruption",
     })?;
-    let ended_on = body.ended_on;
+    let ending = (interruption, body.ended_on);
     let participant = change(
         &caller,
-        &raw_id,
-        if_match,
-        Action::ManageParticipation,
-        "participant.resumed",
         &state,
-        move |p| p.resume(interruption, ended_on, today),
+        Action::ManageParticipation,
+        (&raw_id, if_match),
+        move |conn, ctx, scope, at| participants::resume(conn, ctx, scope, at, ending),
     )
     .await?;
     Ok(respond(&caller, &participant))
-}
-
-fn employment(errors: &mut FieldErrors, prefix: &str, dto: Option<EmploymentDto>) -> Option<EmploymentDetails> {
-    let dto = dto?;
-    let form = errors.check(
-        &format!("{prefix}.employment_form"),
-        "invalid_value",
-        EmploymentForm::parse(&dto.employment_form).ok_or("use permanent, fixed_term or hourly"),
-    );
-    let extent = errors.check(
-        &format!("{prefix}.extent"),
-        "invalid_value",
-        EmploymentExtent::parse(&dto.extent).ok_or("use full_time or part_time"),
-    );
-    if let Err(e) = validate_ssyk(dto.ssyk.as_deref()) {
-        errors.add(&format!("{prefix}.ssyk"), "invalid_format", e.to_string());
-    }
-    Some(EmploymentDetails {
-        form: form?,
-        extent: extent?,
-        wage_subsidy: dto.wage_subsidy,
-        ssyk: dto.ssyk,
-    })
-}
-
-/// A coded outcome with exactly the details it needs: employment details with `employment`, a
-/// reason with `other`. Used by the exit and by a provider completing a referral.
-pub(crate) fn outcome_record(
-    errors: &mut FieldErrors,
-    outcome: &str,
-    details: Option<EmploymentDto>,
-    reason: Option<String>,
-) -> Option<ExitRecord> {
-    let outcome = errors.check(
-        "outcome",
-        "unknown",
-        ExitOutcome::parse(outcome).ok_or("not a code of /v1/exit-outcomes"),
-    );
-    let details = employment(errors, "employment", details);
-    let reason = optional_text(errors, "reason", reason, TEXT_MAX);
-    let field = if outcome == Some(ExitOutcome::Other) {
-        "reason"
-    } else {
-        "employment"
-    };
-    errors.check(field, "required", ExitRecord::new(outcome?, details, reason))
 }
 
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
@@ -529,16 +464,16 @@ pub struct ExitRequest {
 #[utoipa::path(
     tag = "participants",
     security(("bearer" = [])),
-    params(("participant_id" = String, Path, description = "The participant's id"), crate::openapi::IfMatchHeader),
+    params(("participant_id" = String, Path, description = "The participant's id"), crate::http::docs::IfMatchHeader),
     request_body = ExitRequest,
     responses(
         (status = 200, description = "The participant, exited.", body = ParticipantResponse,
             headers(("ETag" = String, description = "The participant's new version"))),
-        (status = 404, response = crate::openapi::NotFoundResponse),
-        (status = 409, response = crate::openapi::ConflictResponse),
-        (status = 412, response = crate::openapi::PreconditionFailedResponse),
-        (status = 422, response = crate::openapi::UnprocessableResponse),
-        (status = 428, response = crate::openapi::PreconditionRequiredResponse),
+        (status = 404, response = crate::http::docs::NotFoundResponse),
+        (status = 409, response = crate::http::docs::ConflictResponse),
+        (status = 412, response = crate::http::docs::PreconditionFailedResponse),
+        (status = 422, response = crate::http::docs::UnprocessableResponse),
+        (status = 428, response = crate::http::docs::PreconditionRequiredResponse),
     )
 )]
 #[post("/participants/{participant_id}/exit")]
@@ -549,25 +484,18 @@ pub async fn exit_participant(
     body: web::Json<ExitRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let today = caller.today();
     let body = body.into_inner();
     let mut errors = FieldErrors::default();
     let record = outcome_record(&mut errors, &body.outcome, body.employment, body.reason);
-    let record = errors.finish(|| record)?;
-    let exited_on = body.exited_on;
-    let scope = scope_for(&caller.0, Action::ManageParticipation)?;
-    let id = participant_id(&path)?;
-    let acting = caller.acting();
-    // The exit and the cancellation of the participant's open plans commit together.
-    let participant = crate::write_request::change(&state, &caller, move |conn| {
-        let exited = ParticipantRepo::change(conn, &acting, id, &scope, if_match.0, "participant.exited", |p| {
-            p.exit(exited_on, record, today).map_err(rule_error)
-        })?;
-        cancel_open_plans(conn, &acting, &exited, today)?;
-        Ok(exited)
-    })
-    .await
-    .map_err(|e| e.for_resource("participant"))?;
+    let exit = (body.exited_on, errors.finish(|| record)?);
+    let participant = change(
+        &caller,
+        &state,
+        Action::ManageParticipation,
+        (&path, if_match),
+        move |conn, ctx, scope, at| participants::exit(conn, ctx, scope, at, exit),
+    )
+    .await?;
     Ok(respond(&caller, &participant))
 }
 
@@ -591,16 +519,16 @@ pub struct FollowUpRequest {
 #[utoipa::path(
     tag = "participants",
     security(("bearer" = [])),
-    params(("participant_id" = String, Path, description = "The participant's id"), crate::openapi::IfMatchHeader),
+    params(("participant_id" = String, Path, description = "The participant's id"), crate::http::docs::IfMatchHeader),
     request_body = FollowUpRequest,
     responses(
         (status = 200, description = "The participant with the follow-up.", body = ParticipantResponse,
             headers(("ETag" = String, description = "The participant's new version"))),
-        (status = 404, response = crate::openapi::NotFoundResponse),
-        (status = 409, response = crate::openapi::ConflictResponse),
-        (status = 412, response = crate::openapi::PreconditionFailedResponse),
-        (status = 422, response = crate::openapi::UnprocessableResponse),
-        (status = 428, response = crate::openapi::PreconditionRequiredResponse),
+        (status = 404, response = crate::http::docs::NotFoundResponse),
+        (status = 409, response = crate::http::docs::ConflictResponse),
+        (status = 412, response = crate::http::docs::PreconditionFailedResponse),
+        (status = 422, response = crate::http::docs::UnprocessableResponse),
+        (status = 428, response = crate::http::docs::PreconditionRequiredResponse),
     )
 )]
 #[post("/participants/{participant_id}/follow-ups")]
@@ -611,7 +539,6 @@ pub async fn record_follow_up(
     body: web::Json<FollowUpRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let today = caller.today();
     let body = body.into_inner();
     let mut errors = FieldErrors::default();
     let details = employment(&mut errors, "employment", body.employment);
@@ -619,22 +546,21 @@ pub async fn record_follow_up(
     if !domain::participant::FOLLOW_UP_MONTHS.contains(&body.months) {
         errors.add("months", "invalid_value", "follow-ups are made at 2 or 8 months");
     }
-    errors.finish(|| Some(()))?;
-    let (months, on, self_supporting) = (body.months, body.followed_up_on, body.self_supporting);
-    let scope = scope_for(&caller.0, Action::ManageParticipation)?;
-    let id = participant_id(&path)?;
-    let acting = caller.acting();
-    // A follow-up may confirm lasting work: the result steps it earns are claimed with it.
-    let participant = crate::write_request::change(&state, &caller, move |conn| {
-        let participant =
-            ParticipantRepo::change(conn, &acting, id, &scope, if_match.0, "participant.followed_up", |p| {
-                p.record_follow_up(Uuid::now_v7(), months, on, self_supporting, details, today)
-                    .map_err(rule_error)
-            })?;
-        crate::routes::claims::raise_confirmed_claims(conn, &acting, &participant)?;
-        Ok(participant)
-    })
-    .await
-    .map_err(|e| e.for_resource("participant"))?;
+    let follow_up = errors.finish(|| {
+        Some(FollowUp {
+            months: body.months,
+            followed_up_on: body.followed_up_on,
+            self_supporting: body.self_supporting,
+            employment: details,
+        })
+    })?;
+    let participant = change(
+        &caller,
+        &state,
+        Action::ManageParticipation,
+        (&path, if_match),
+        move |conn, ctx, scope, at| participants::record_follow_up(conn, ctx, scope, at, follow_up),
+    )
+    .await?;
     Ok(respond(&caller, &participant))
 }

@@ -14,13 +14,14 @@ use utoipa::IntoParams;
 use uuid::Uuid;
 
 use super::dto::{
-    AccessLogEntry, AccessLogList, AddressDto, FollowUpResponse, HistoryEntry, HistoryList, InterruptionResponse,
-    ParticipantExport, ParticipantList, ParticipantListItem,
+    AccessLogEntry, AccessLogList, AddressDto, FollowUpResponse, InterruptionResponse, ParticipantExport,
+    ParticipantList, ParticipantListItem,
 };
 use super::{participant_id, participant_response, scope_for, ParticipantResponse};
 use crate::auth::Authenticated;
+use crate::http::history::{history_entries, HistoryList};
+use crate::http::paging::{DEFAULT_LIMIT, MAX_LIMIT};
 use crate::problem::ApiError;
-use crate::routes::events::{DEFAULT_LIMIT, MAX_LIMIT};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -130,7 +131,7 @@ pub async fn list_participants(
     responses(
         (status = 200, description = "The participant.", body = ParticipantResponse,
             headers(("ETag" = String, description = "The participant's version"))),
-        (status = 404, response = crate::openapi::NotFoundResponse),
+        (status = 404, response = crate::http::docs::NotFoundResponse),
     )
 )]
 #[get("/participants/{participant_id}")]
@@ -164,20 +165,6 @@ async fn read_audited(
         .map_err(|e| e.for_resource("participant"))
 }
 
-pub fn history_entries(rows: Vec<history::HistoryRow>) -> Vec<HistoryEntry> {
-    rows.into_iter()
-        .map(|r| HistoryEntry {
-            changed_at: r.changed_at.and_utc(),
-            actor_id: r.actor_subject,
-            actor_role: r.actor_role,
-            request_id: r.request_id,
-            field: r.field,
-            old_value: r.old_value,
-            new_value: r.new_value,
-        })
-        .collect()
-}
-
 fn access_entries(rows: Vec<audit::AccessLogRow>) -> Vec<AccessLogEntry> {
     rows.into_iter()
         .map(|r| AccessLogEntry {
@@ -201,7 +188,7 @@ fn access_entries(rows: Vec<audit::AccessLogRow>) -> Vec<AccessLogEntry> {
     params(("participant_id" = String, Path, description = "The participant's id")),
     responses(
         (status = 200, description = "The changes, oldest first.", body = HistoryList),
-        (status = 404, response = crate::openapi::NotFoundResponse),
+        (status = 404, response = crate::http::docs::NotFoundResponse),
     )
 )]
 #[get("/participants/{participant_id}/history")]
@@ -229,7 +216,7 @@ pub async fn participant_history(
     params(("participant_id" = String, Path, description = "The participant's id")),
     responses(
         (status = 200, description = "The accesses, oldest first.", body = AccessLogList),
-        (status = 404, response = crate::openapi::NotFoundResponse),
+        (status = 404, response = crate::http::docs::NotFoundResponse),
     )
 )]
 #[get("/participants/{participant_id}/access-log")]
@@ -256,7 +243,7 @@ pub async fn participant_access_log(
     params(("participant_id" = String, Path, description = "The participant's id")),
     responses(
         (status = 200, description = "The export.", body = ParticipantExport),
-        (status = 404, response = crate::openapi::NotFoundResponse),
+        (status = 404, response = crate::http::docs::NotFoundResponse),
     )
 )]
 #[get("/participants/{participant_id}/export")]

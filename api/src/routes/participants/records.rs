@@ -12,10 +12,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::intake::{optional_text, TEXT_MAX};
 use super::{participant_id, scope_for};
 use crate::auth::Authenticated;
 use crate::concurrency::{etag, IfMatch};
+use crate::http::text::{optional_text, TEXT_MAX};
 use crate::idempotency::{self, IdempotencyKey};
 use crate::problem::{ApiError, FieldErrors};
 use crate::state::AppState;
@@ -64,7 +64,7 @@ impl AssessmentDto {
             guidance_notes: optional_text(&mut errors, "guidance_notes", self.guidance_notes, TEXT_MAX),
             parties_involved: optional_text(&mut errors, "parties_involved", self.parties_involved, TEXT_MAX),
         };
-        errors.finish(|| Some(assessment))
+        Ok(errors.finish(|| Some(assessment))?)
     }
 }
 
@@ -83,7 +83,7 @@ fn with_etag(status: StatusCode, version: i32, body: &impl Serialize) -> HttpRes
     params(("participant_id" = String, Path, description = "The participant's id")),
     responses(
         (status = 200, description = "The mapping.", body = AssessmentDto, headers(("ETag" = String, description = "The participant's version"))),
-        (status = 404, response = crate::openapi::NotFoundResponse),
+        (status = 404, response = crate::http::docs::NotFoundResponse),
     )
 )]
 #[get("/participants/{participant_id}/assessment")]
@@ -115,14 +115,14 @@ pub async fn get_assessment(
 #[utoipa::path(
     tag = "participants",
     security(("bearer" = [])),
-    params(("participant_id" = String, Path, description = "The participant's id"), crate::openapi::IfMatchHeader),
+    params(("participant_id" = String, Path, description = "The participant's id"), crate::http::docs::IfMatchHeader),
     request_body = AssessmentDto,
     responses(
         (status = 200, description = "The mapping as saved.", body = AssessmentDto, headers(("ETag" = String, description = "The participant's new version"))),
-        (status = 404, response = crate::openapi::NotFoundResponse),
-        (status = 412, response = crate::openapi::PreconditionFailedResponse),
-        (status = 422, response = crate::openapi::UnprocessableResponse),
-        (status = 428, response = crate::openapi::PreconditionRequiredResponse),
+        (status = 404, response = crate::http::docs::NotFoundResponse),
+        (status = 412, response = crate::http::docs::PreconditionFailedResponse),
+        (status = 422, response = crate::http::docs::UnprocessableResponse),
+        (status = 428, response = crate::http::docs::PreconditionRequiredResponse),
     )
 )]
 #[put("/participants/{participant_id}/assessment")]
@@ -238,13 +238,13 @@ fn consent_error(error: ConsentError) -> ApiError {
 #[utoipa::path(
     tag = "participants",
     security(("bearer" = [])),
-    params(("participant_id" = String, Path, description = "The participant's id"), crate::openapi::IdempotencyKeyHeader),
+    params(("participant_id" = String, Path, description = "The participant's id"), crate::http::docs::IdempotencyKeyHeader),
     request_body = GiveConsentRequest,
     responses(
         (status = 201, description = "The consent.", body = ConsentResponse, headers(("ETag" = String, description = "The participant's new version"))),
-        (status = 404, response = crate::openapi::NotFoundResponse),
-        (status = 409, response = crate::openapi::ConflictResponse),
-        (status = 422, response = crate::openapi::UnprocessableResponse),
+        (status = 404, response = crate::http::docs::NotFoundResponse),
+        (status = 409, response = crate::http::docs::ConflictResponse),
+        (status = 422, response = crate::http::docs::UnprocessableResponse),
     )
 )]
 #[post("/participants/{participant_id}/consents")]
@@ -299,7 +299,7 @@ pub async fn give_consent(
     params(("participant_id" = String, Path, description = "The participant's id")),
     responses(
         (status = 200, description = "All consents, given and withdrawn.", body = ConsentList),
-        (status = 404, response = crate::openapi::NotFoundResponse),
+        (status = 404, response = crate::http::docs::NotFoundResponse),
     )
 )]
 #[get("/participants/{participant_id}/consents")]
@@ -336,16 +336,16 @@ pub async fn list_consents(
     params(
         ("participant_id" = String, Path, description = "The participant's id"),
         ("consent_id" = String, Path, description = "The consent's id"),
-        crate::openapi::IfMatchHeader,
+        crate::http::docs::IfMatchHeader,
     ),
     request_body = WithdrawConsentRequest,
     responses(
         (status = 200, description = "The withdrawn consent.", body = ConsentResponse, headers(("ETag" = String, description = "The participant's new version"))),
-        (status = 404, response = crate::openapi::NotFoundResponse),
-        (status = 409, response = crate::openapi::ConflictResponse),
-        (status = 412, response = crate::openapi::PreconditionFailedResponse),
-        (status = 422, response = crate::openapi::UnprocessableResponse),
-        (status = 428, response = crate::openapi::PreconditionRequiredResponse),
+        (status = 404, response = crate::http::docs::NotFoundResponse),
+        (status = 409, response = crate::http::docs::ConflictResponse),
+        (status = 412, response = crate::http::docs::PreconditionFailedResponse),
+        (status = 422, response = crate::http::docs::UnprocessableResponse),
+        (status = 428, response = crate::http::docs::PreconditionRequiredResponse),
     )
 )]
 #[post("/participants/{participant_id}/consents/{consent_id}/withdraw")]

@@ -20,10 +20,10 @@ use super::handlers::{status, visible_provider};
 use super::manages;
 use crate::auth::{authorize, Authenticated};
 use crate::concurrency::{etag, IfMatch};
+use crate::http::history::HistoryList;
+use crate::http::paging::{path_id, Page};
 use crate::idempotency::{self, IdempotencyKey};
 use crate::problem::{ApiError, FieldErrors};
-use crate::routes::paging::{path_id, Page};
-use crate::routes::participants::HistoryList;
 use crate::state::AppState;
 
 const REFERENCE_MAX: usize = 100;
@@ -99,7 +99,7 @@ fn check_terms(conn: &mut DbConnection, contract: &Contract) -> Result<(), ApiEr
             }
         }
     }
-    errors.finish(|| Some(()))
+    Ok(errors.finish(|| Some(()))?)
 }
 
 /// The AF programmes the contract's terms duplicate (flagged, not refused).
@@ -132,14 +132,14 @@ fn reference_taken(reference: &str) -> ApiError {
 #[utoipa::path(
     tag = "providers",
     security(("bearer" = [])),
-    params(("provider_id" = String, Path, description = "The provider's id"), crate::openapi::IdempotencyKeyHeader),
+    params(("provider_id" = String, Path, description = "The provider's id"), crate::http::docs::IdempotencyKeyHeader),
     request_body = CreateContractRequest,
     responses(
         (status = 201, description = "The contract.", body = ContractResponse,
             headers(("ETag" = String, description = "The contract's version"), ("Location" = String, description = "The contract's URL"))),
-        (status = 404, response = crate::openapi::NotFoundResponse),
-        (status = 409, response = crate::openapi::ConflictResponse),
-        (status = 422, response = crate::openapi::UnprocessableResponse),
+        (status = 404, response = crate::http::docs::NotFoundResponse),
+        (status = 409, response = crate::http::docs::ConflictResponse),
+        (status = 422, response = crate::http::docs::UnprocessableResponse),
     )
 )]
 #[post("/providers/{provider_id}/contracts")]
@@ -228,7 +228,7 @@ pub struct ContractQuery {
     params(("provider_id" = String, Path, description = "The provider's id"), ContractQuery),
     responses(
         (status = 200, description = "A page of contracts.", body = ContractList),
-        (status = 404, response = crate::openapi::NotFoundResponse),
+        (status = 404, response = crate::http::docs::NotFoundResponse),
     )
 )]
 #[get("/providers/{provider_id}/contracts")]
@@ -296,7 +296,7 @@ async fn visible_contract(
     responses(
         (status = 200, description = "The contract.", body = ContractResponse,
             headers(("ETag" = String, description = "The contract's version"))),
-        (status = 404, response = crate::openapi::NotFoundResponse),
+        (status = 404, response = crate::http::docs::NotFoundResponse),
     )
 )]
 #[get("/contracts/{contract_id}")]
@@ -323,16 +323,16 @@ pub async fn get_contract(
 #[utoipa::path(
     tag = "providers",
     security(("bearer" = [])),
-    params(("contract_id" = String, Path, description = "The contract's id"), crate::openapi::IfMatchHeader),
+    params(("contract_id" = String, Path, description = "The contract's id"), crate::http::docs::IfMatchHeader),
     request_body = UpdateContractRequest,
     responses(
         (status = 200, description = "The changed contract.", body = ContractResponse,
             headers(("ETag" = String, description = "The contract's new version"))),
-        (status = 404, response = crate::openapi::NotFoundResponse),
-        (status = 409, response = crate::openapi::ConflictResponse),
-        (status = 412, response = crate::openapi::PreconditionFailedResponse),
-        (status = 422, response = crate::openapi::UnprocessableResponse),
-        (status = 428, response = crate::openapi::PreconditionRequiredResponse),
+        (status = 404, response = crate::http::docs::NotFoundResponse),
+        (status = 409, response = crate::http::docs::ConflictResponse),
+        (status = 412, response = crate::http::docs::PreconditionFailedResponse),
+        (status = 422, response = crate::http::docs::UnprocessableResponse),
+        (status = 428, response = crate::http::docs::PreconditionRequiredResponse),
     )
 )]
 #[patch("/contracts/{contract_id}")]
@@ -405,7 +405,7 @@ pub async fn update_contract(
     params(("contract_id" = String, Path, description = "The contract's id")),
     responses(
         (status = 200, description = "The contract's capacity now.", body = CapacityResponse),
-        (status = 404, response = crate::openapi::NotFoundResponse),
+        (status = 404, response = crate::http::docs::NotFoundResponse),
     )
 )]
 #[get("/contracts/{contract_id}/capacity")]
@@ -437,7 +437,7 @@ pub async fn contract_capacity(
     params(("contract_id" = String, Path, description = "The contract's id")),
     responses(
         (status = 200, description = "The changes, oldest first.", body = HistoryList),
-        (status = 404, response = crate::openapi::NotFoundResponse),
+        (status = 404, response = crate::http::docs::NotFoundResponse),
     )
 )]
 #[get("/contracts/{contract_id}/history")]
@@ -456,6 +456,6 @@ pub async fn contract_history(
         .await
         .map_err(|e| e.for_resource("contract"))?;
     Ok(web::Json(HistoryList {
-        items: crate::routes::participants::history_entries(rows),
+        items: crate::http::history::history_entries(rows),
     }))
 }

@@ -111,7 +111,7 @@ pub struct ResultStepDto {
     pub trigger: String,
     /// The payment for the step, in öre.
     #[schema(example = 1_500_000, minimum = 1, maximum = 10_000_000_000_u64)]
-    #[serde(deserialize_with = "crate::routes::participants::whole_u64")]
+    #[serde(deserialize_with = "crate::http::numbers::whole_u64")]
     pub amount_ore: u64,
 }
 
@@ -139,11 +139,11 @@ pub struct CreateContractRequest {
     pub job_centres: Vec<String>,
     /// Participants at once.
     #[schema(example = 25, minimum = 1, maximum = 100_000)]
-    #[serde(deserialize_with = "crate::routes::participants::whole_number")]
+    #[serde(deserialize_with = "crate::http::numbers::whole_number")]
     pub capacity: u32,
     /// Paid when a referral starts, in öre.
     #[schema(example = 500_000, maximum = 10_000_000_000_u64)]
-    #[serde(deserialize_with = "crate::routes::participants::whole_u64")]
+    #[serde(deserialize_with = "crate::http::numbers::whole_u64")]
     pub start_fee_ore: u64,
     #[serde(default)]
     pub result_steps: Vec<ResultStepDto>,
@@ -166,10 +166,10 @@ pub struct UpdateContractRequest {
     pub target_groups: Option<Vec<String>>,
     pub job_centres: Option<Vec<String>>,
     #[schema(minimum = 1, maximum = 100_000)]
-    #[serde(default, deserialize_with = "crate::routes::participants::optional_whole_number")]
+    #[serde(default, deserialize_with = "crate::http::numbers::optional_whole_number")]
     pub capacity: Option<u32>,
     #[schema(maximum = 10_000_000_000_u64)]
-    #[serde(default, deserialize_with = "crate::routes::participants::optional_whole_u64")]
+    #[serde(default, deserialize_with = "crate::http::numbers::optional_whole_u64")]
     pub start_fee_ore: Option<u64>,
     pub result_steps: Option<Vec<ResultStepDto>>,
     #[schema(value_type = Option<crate::codes::RegisterStatusCode>, example = "suspended")]

@@ -15,10 +15,10 @@ use super::dto::{ContactDto, CreateProviderRequest, ProviderList, ProviderRespon
 use super::{manages, provider_response, sees_contacts};
 use crate::auth::{authorize, Authenticated};
 use crate::concurrency::{etag, IfMatch};
+use crate::http::history::HistoryList;
+use crate::http::paging::{path_id, query_enum, Page};
 use crate::idempotency::{self, IdempotencyKey};
 use crate::problem::{ApiError, FieldErrors};
-use crate::routes::paging::{path_id, query_enum, Page};
-use crate::routes::participants::HistoryList;
 use crate::state::AppState;
 
 const NAME_MAX: usize = 200;
@@ -79,13 +79,13 @@ pub(super) fn status(errors: &mut FieldErrors, raw: &str) -> Option<ProviderStat
 #[utoipa::path(
     tag = "providers",
     security(("bearer" = [])),
-    params(crate::openapi::IdempotencyKeyHeader),
+    params(crate::http::docs::IdempotencyKeyHeader),
     request_body = CreateProviderRequest,
     responses(
         (status = 201, description = "The provider.", body = ProviderResponse,
             headers(("ETag" = String, description = "The provider's version"), ("Location" = String, description = "The provider's URL"))),
-        (status = 409, response = crate::openapi::ConflictResponse),
-        (status = 422, response = crate::openapi::UnprocessableResponse),
+        (status = 409, response = crate::http::docs::ConflictResponse),
+        (status = 422, response = crate::http::docs::UnprocessableResponse),
     )
 )]
 #[post("/providers")]
@@ -230,7 +230,7 @@ pub(super) async fn visible_provider(
     responses(
         (status = 200, description = "The provider.", body = ProviderResponse,
             headers(("ETag" = String, description = "The provider's version"))),
-        (status = 404, response = crate::openapi::NotFoundResponse),
+        (status = 404, response = crate::http::docs::NotFoundResponse),
     )
 )]
 #[get("/providers/{provider_id}")]
@@ -250,15 +250,15 @@ pub async fn get_provider(
 #[utoipa::path(
     tag = "providers",
     security(("bearer" = [])),
-    params(("provider_id" = String, Path, description = "The provider's id"), crate::openapi::IfMatchHeader),
+    params(("provider_id" = String, Path, description = "The provider's id"), crate::http::docs::IfMatchHeader),
     request_body = UpdateProviderRequest,
     responses(
         (status = 200, description = "The changed provider.", body = ProviderResponse,
             headers(("ETag" = String, description = "The provider's new version"))),
-        (status = 404, response = crate::openapi::NotFoundResponse),
-        (status = 412, response = crate::openapi::PreconditionFailedResponse),
-        (status = 422, response = crate::openapi::UnprocessableResponse),
-        (status = 428, response = crate::openapi::PreconditionRequiredResponse),
+        (status = 404, response = crate::http::docs::NotFoundResponse),
+        (status = 412, response = crate::http::docs::PreconditionFailedResponse),
+        (status = 422, response = crate::http::docs::UnprocessableResponse),
+        (status = 428, response = crate::http::docs::PreconditionRequiredResponse),
     )
 )]
 #[patch("/providers/{provider_id}")]
@@ -315,7 +315,7 @@ pub async fn update_provider(
     params(("provider_id" = String, Path, description = "The provider's id")),
     responses(
         (status = 200, description = "The changes, oldest first.", body = HistoryList),
-        (status = 404, response = crate::openapi::NotFoundResponse),
+        (status = 404, response = crate::http::docs::NotFoundResponse),
     )
 )]
 #[get("/providers/{provider_id}/history")]
@@ -334,6 +334,6 @@ pub async fn provider_history(
         .await
         .map_err(|e| e.for_resource("provider"))?;
     Ok(web::Json(HistoryList {
-        items: crate::routes::participants::history_entries(rows),
+        items: crate::http::history::history_entries(rows),
     }))
 }

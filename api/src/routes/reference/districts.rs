@@ -57,13 +57,13 @@ impl CreateDistrictRequest {
         let code = errors.check("id", "invalid_format", Code::parse(&self.id));
         let name = errors.check("name", "invalid_format", ReferenceName::parse(&self.name));
         let job_centre_code = errors.check("jobbtorg_id", "invalid_format", Code::parse(&self.jobbtorg_id));
-        errors.finish(|| {
+        Ok(errors.finish(|| {
             Some(NewDistrict {
                 code: code?,
                 name: name?,
                 job_centre_code: job_centre_code?,
             })
-        })
+        })?)
     }
 }
 
@@ -79,12 +79,12 @@ impl UpdateDistrictRequest {
         if name.is_none() && job_centre.is_none() {
             errors.add("", "empty_change", "send at least one of name, jobbtorg_id");
         }
-        errors.finish(|| {
+        Ok(errors.finish(|| {
             Some(DistrictChanges {
                 name: name.flatten(),
                 job_centre_code: job_centre.flatten(),
             })
-        })
+        })?)
     }
 }
 
@@ -98,7 +98,7 @@ fn ensure_job_centre(conn: &mut DbConnection, code: &Code) -> Result<(), ApiErro
     } else {
         let mut errors = FieldErrors::default();
         errors.add("jobbtorg_id", "unknown", format!("no job centre has the id {code}"));
-        errors.finish(|| None::<()>)
+        Ok(errors.finish(|| None::<()>)?)
     }
 }
 
@@ -116,7 +116,7 @@ fn district_location(code: &Code) -> String {
     responses(
         (status = 200, description = "The district.", body = DistrictResponse,
             headers(("ETag" = String, description = "The district's version"))),
-        (status = 404, response = crate::openapi::NotFoundResponse),
+        (status = 404, response = crate::http::docs::NotFoundResponse),
     )
 )]
 #[get("/districts/{district_id}")]
@@ -141,13 +141,13 @@ pub async fn get_district(
 #[utoipa::path(
     tag = "reference",
     security(("bearer" = [])),
-    params(crate::openapi::IdempotencyKeyHeader),
+    params(crate::http::docs::IdempotencyKeyHeader),
     request_body = CreateDistrictRequest,
     responses(
         (status = 201, description = "The district was added.", body = DistrictResponse,
             headers(("ETag" = String, description = "The district's version"), ("Location" = String, description = "The district's URL"))),
-        (status = 409, response = crate::openapi::ConflictResponse),
-        (status = 422, response = crate::openapi::UnprocessableResponse),
+        (status = 409, response = crate::http::docs::ConflictResponse),
+        (status = 422, response = crate::http::docs::UnprocessableResponse),
     )
 )]
 #[post("/districts")]
@@ -189,16 +189,16 @@ pub async fn create_district(
     security(("bearer" = [])),
     params(
         ("district_id" = String, Path, description = "The district's code", example = "rinkeby-kista"),
-        crate::openapi::IfMatchHeader,
+        crate::http::docs::IfMatchHeader,
     ),
     request_body = UpdateDistrictRequest,
     responses(
         (status = 200, description = "The changed district.", body = DistrictResponse,
             headers(("ETag" = String, description = "The district's new version"))),
-        (status = 404, response = crate::openapi::NotFoundResponse),
-        (status = 412, response = crate::openapi::PreconditionFailedResponse),
-        (status = 422, response = crate::openapi::UnprocessableResponse),
-        (status = 428, response = crate::openapi::PreconditionRequiredResponse),
+        (status = 404, response = crate::http::docs::NotFoundResponse),
+        (status = 412, response = crate::http::docs::PreconditionFailedResponse),
+        (status = 422, response = crate::http::docs::UnprocessableResponse),
+        (status = 428, response = crate::http::docs::PreconditionRequiredResponse),
     )
 )]
 #[patch("/districts/{district_id}")]

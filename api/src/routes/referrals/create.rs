@@ -1,56 +1,26 @@
-//! Sending a referral: what is referred, to which contract (the participant's choice or the
-//! neutral default allocation), and on which legal basis.
+//! Sending a referral: the request checked for shape; the operation picks the contract.
 
 use actix_web::{post, web, HttpRequest, HttpResponse};
-use chrono::NaiveDate;
 use domain::access::Action;
-use domain::participant::Participant;
-use domain::provider::{neutral_allocation, Contract, ContractTerms, Ineligible, ProviderStatus, ReferralNeed};
-use domain::referral::{
-    check_legal_basis, may_refer, plan_activity, pre_plan_activity, ActivityRefusal, LegalBasis, Referral,
-    ReferralRefusal, ReferralStatus, ReferredActivity,
-};
+use domain::referral::LegalBasis;
 use domain::shared::{clean_text, Code};
-use persistence::repos::{ContractRepo, ParticipantRepo, PlanRepo, ProviderRepo, ReferenceRepo, ReferralRepo};
-use persistence::DbConnection;
 use uuid::Uuid;
 
-use super::card_of;
 use super::dto::{CreateReferralRequest, ReferralResponse};
 use crate::auth::Authenticated;
 use crate::concurrency::etag;
+use crate::http::scope_for;
+use crate::http::text::TEXT_MAX;
 use crate::idempotency::{self, IdempotencyKey};
+use crate::ops::referrals::{self, ActivityChoice, SendReferral};
 use crate::problem::{ApiError, FieldErrors};
-use crate::routes::participants::scope_for;
 use crate::state::AppState;
-
-const TEXT_MAX: usize = 2000;
-
-fn invalid(field: &str, code: &str, message: impl Into<String>) -> ApiError {
-    let mut errors = FieldErrors::default();
-    errors.add(field, code, message);
-    ApiError::Validation(errors.into_vec())
-}
-
-/// What the request asks for, checked for shape before any query.
-struct Command {
-    participant_id: Uuid,
-    activity: ActivityChoice,
-    chosen_provider: Option<Uuid>,
-    legal_basis: LegalBasis,
-    note: Option<String>,
-}
-
-enum ActivityChoice {
-    FromPlan(Uuid),
-    PrePlan(Code, NaiveDate, NaiveDate),
-}
 
 fn uuid_field(errors: &mut FieldErrors, field: &str, raw: Option<String>) -> Option<Uuid> {
     raw.and_then(|r| errors.check(field, "invalid_format", Uuid::parse_str(&r).map_err(|_| "not a UUID")))
 }
 
-fn parse(body: CreateReferralRequest) -> Result<Command, ApiError> {
+fn parse(body: CreateReferralRequest) -> Result<SendReferral, ApiError> {
     let mut errors = FieldErrors::default();
     let participant_id = uuid_field(&mut errors, "participant_id", Some(body.participant_id));
     let activity = match (body.activity_id, body.activity_type) {
@@ -121,8 +91,8 @@ fn parse(body: CreateReferralRequest) -> Result<Command, ApiError> {
         .filter(|n| !n.trim().is_empty())
         .and_then(|n| errors.check("note", "invalid_format", clean_text(&n, TEXT_MAX)));
     let chosen_by_participant = body.chosen_by_participant;
-    errors.finish(|| {
-        Some(Command {
+    Ok(errors.finish(|| {
+        Some(SendReferral {
             participant_id: participant_id?,
             activity: activity?,
             chosen_provider: if chosen_by_participant {
@@ -133,118 +103,7 @@ fn parse(body: CreateReferralRequest) -> Result<Command, ApiError> {
             legal_basis: legal_basis?,
             note,
         })
-    })
-}
-
-fn activity_refusal(refusal: ActivityRefusal) -> ApiError {
-    match refusal {
-        ActivityRefusal::NoSuchActivity => invalid("activity_id", "unknown", refusal.to_string()),
-        ActivityRefusal::PlanNotApproved(_) | ActivityRefusal::ActivityClosed(_) => ApiError::Conflict {
-            code: "activity_not_referable",
-            detail: format!("{refusal}."),
-        },
-        ActivityRefusal::NeedsPlan(_) => invalid("activity_type", "needs_plan", refusal.to_string()),
-        ActivityRefusal::EndsBeforeStart => invalid("ends_on", "rule", refusal.to_string()),
-    }
-}
-
-fn referred_activity(
-    conn: &mut DbConnection,
-    participant: &Participant,
-    choice: ActivityChoice,
-    today: NaiveDate,
-) -> Result<ReferredActivity, ApiError> {
-    let activity = match choice {
-        ActivityChoice::FromPlan(id) => {
-            let plans = PlanRepo::for_participant(conn, participant.id)?;
-            plan_activity(&plans, id, today).map_err(activity_refusal)?
-        }
-        ActivityChoice::PrePlan(code, from, to) => {
-            if !ReferenceRepo::activity_type_exists(conn, &code)? {
-                return Err(invalid("activity_type", "unknown", "not a code of /v1/activity-types"));
-            }
-            pre_plan_activity(code, from, to).map_err(activity_refusal)?
-        }
-    };
-    Ok(activity)
-}
-
-/// The contract the referral goes to, and the reason recorded with a default allocation.
-fn allocate(
-    conn: &mut DbConnection,
-    need: &ReferralNeed,
-    chosen_provider: Option<Uuid>,
-    today: NaiveDate,
-) -> Result<(Contract, Option<String>), ApiError> {
-    let mut candidates = ContractRepo::covering(conn, &need.activity_type)?;
-    if let Some(provider) = chosen_provider {
-        ProviderRepo::get(conn, provider).map_err(|_| invalid("provider_id", "unknown", "no provider has this id"))?;
-        candidates.retain(|c| c.provider_id == provider);
-    }
-    let provider_ids: Vec<Uuid> = candidates.iter().map(|c| c.provider_id).collect();
-    let active_providers = ProviderRepo::active_among(conn, &provider_ids)?;
-    let ids: Vec<Uuid> = candidates.iter().map(|c| c.id).collect();
-    let usage = ContractRepo::usage(conn, &ids, today)?;
-    let terms: Vec<ContractTerms> = candidates
-        .iter()
-        .map(|c| {
-            let used = usage.get(&c.id).copied().unwrap_or_default();
-            ContractTerms {
-                id: c.id,
-                reference: c.reference.clone(),
-                provider_active: active_providers.contains(&c.provider_id),
-                contract_active: c.status == ProviderStatus::Active,
-                valid_from: c.valid_from,
-                valid_to: c.valid_to,
-                activity_types: c.activity_types.clone(),
-                target_groups: c.target_groups.clone(),
-                job_centres: c.job_centres.clone(),
-                capacity: c.capacity,
-                places_used: used.places_used,
-                default_allocations: used.default_allocations,
-            }
-        })
-        .collect();
-    match neutral_allocation(&terms, need) {
-        Ok(allocation) => {
-            let contract = candidates
-                .into_iter()
-                .find(|c| c.id == allocation.contract)
-                .ok_or_else(|| ApiError::internal("the allocated contract vanished"))?;
-            let reason = match chosen_provider {
-                Some(_) => None,
-                None => Some(allocation.reason),
-            };
-            Ok((contract, reason))
-        }
-        Err(failures) => Err(no_eligible_contract(&candidates, &failures, need)),
-    }
-}
-
-/// 422 naming every candidate contract and why it cannot take the referral.
-fn no_eligible_contract(
-    candidates: &[Contract],
-    failures: &[(Uuid, Vec<Ineligible>)],
-    need: &ReferralNeed,
-) -> ApiError {
-    let mut errors = FieldErrors::default();
-    if failures.is_empty() {
-        errors.add(
-            "activity_type",
-            "no_eligible_contract",
-            format!("no contract (of the chosen provider) covers {}", need.activity_type),
-        );
-    }
-    for (id, reasons) in failures {
-        let reference = candidates
-            .iter()
-            .find(|c| c.id == *id)
-            .map(|c| c.reference.as_str())
-            .unwrap_or("?");
-        let why = reasons.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ");
-        errors.add("contract_id", "ineligible", format!("{reference} ({id}): {why}"));
-    }
-    ApiError::Validation(errors.into_vec())
+    })?)
 }
 
 /// Send a referral to a provider
@@ -263,14 +122,14 @@ fn no_eligible_contract(
 #[utoipa::path(
     tag = "referrals",
     security(("bearer" = [])),
-    params(crate::openapi::IdempotencyKeyHeader),
+    params(crate::http::docs::IdempotencyKeyHeader),
     request_body = CreateReferralRequest,
     responses(
         (status = 201, description = "The referral, sent.", body = ReferralResponse,
             headers(("ETag" = String, description = "The referral's version"), ("Location" = String, description = "The referral's URL"))),
-        (status = 404, response = crate::openapi::NotFoundResponse),
-        (status = 409, response = crate::openapi::ConflictResponse),
-        (status = 422, response = crate::openapi::UnprocessableResponse),
+        (status = 404, response = crate::http::docs::NotFoundResponse),
+        (status = 409, response = crate::http::docs::ConflictResponse),
+        (status = 422, response = crate::http::docs::UnprocessableResponse),
     )
 )]
 #[post("/referrals")]
@@ -284,61 +143,13 @@ pub async fn create_referral(
     let scope = scope_for(&caller.0, Action::SendReferral)?;
     let fingerprint = idempotency::fingerprint(&req, &*body)?;
     let command = parse(body.into_inner())?;
-    let acting = caller.acting();
-    let today = caller.today();
+    let ctx = caller.context();
     crate::write_request::create(&state, &caller, key, fingerprint, move |conn| {
-        let participant = ParticipantRepo::get(conn, command.participant_id, &scope)
-            .map_err(|e| ApiError::from(e).for_resource("participant"))?;
-        let activity = referred_activity(conn, &participant, command.activity, today)?;
-        may_refer(participant.current.status, &activity, today).map_err(|refusal| match refusal {
-            ReferralRefusal::NotEnrolled(_) => ApiError::Conflict {
-                code: "invalid_transition",
-                detail: format!("{refusal}."),
-            },
-            ReferralRefusal::ActivityEnded => invalid("ends_on", "rule", refusal.to_string()),
-        })?;
-        let need = ReferralNeed {
-            activity_type: activity.activity_type.clone(),
-            target_groups: participant.current.target_groups.clone(),
-            jobbtorg: participant.current.jobbtorg.clone(),
-            starts_on: activity.starts_on,
-            ends_on: activity.ends_on,
-        };
-        ReferralRepo::lock_allocation(conn)?;
-        let (contract, allocation_reason) = allocate(conn, &need, command.chosen_provider, today)?;
-        let consents = ParticipantRepo::consents(conn, participant.id)?;
-        check_legal_basis(&command.legal_basis, &consents, contract.provider_id, today)
-            .map_err(|e| invalid("consent_id", "rule", e.to_string()))?;
-        let referral = Referral {
-            id: Uuid::now_v7(),
-            participant_id: participant.id,
-            period_id: participant.current.id,
-            jobbtorg: participant.current.jobbtorg.clone(),
-            district: participant.current.district.clone(),
-            activity,
-            provider_id: contract.provider_id,
-            contract_id: contract.id,
-            chosen_by_participant: command.chosen_provider.is_some(),
-            allocation_reason,
-            legal_basis: command.legal_basis,
-            note: command.note,
-            referred_by: acting.subject.clone(),
-            sent_on: acting.now.date(),
-            status: ReferralStatus::Sent,
-            decline: None,
-            cancel_reason: None,
-            started_on: None,
-            ended_on: None,
-            interrupt_reason: None,
-            outcome: None,
-            version: 1,
-        };
-        let saved = ReferralRepo::insert(conn, &acting, &referral)?;
-        let card = card_of(conn, &saved)?;
+        let (referral, card) = referrals::send(conn, &ctx, &scope, command)?;
         idempotency::created(
-            &ReferralResponse::new(&saved, &card, today),
-            Some(etag(saved.version)),
-            Some(format!("/v1/referrals/{}", saved.id)),
+            &ReferralResponse::new(&referral, &card, ctx.today()),
+            Some(etag(referral.version)),
+            Some(format!("/v1/referrals/{}", referral.id)),
         )
     })
     .await

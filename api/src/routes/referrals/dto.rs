@@ -7,7 +7,7 @@ use persistence::repos::referral::{ParticipantCard, ProgressReport};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::routes::participants::EmploymentDto;
+use crate::http::employment::EmploymentDto;
 
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]

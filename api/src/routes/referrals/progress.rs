@@ -2,22 +2,19 @@
 
 use actix_web::http::header;
 use actix_web::{get, post, web, HttpResponse};
-use chrono::NaiveDate;
 use domain::access::Action;
-use domain::referral::{already_reported, check_lines, Granularity, ProgressLine};
+use domain::referral::{check_lines, Granularity, ProgressLine};
 use domain::shared::clean_text;
-use persistence::repos::referral::ProgressReport;
 use persistence::repos::ReferralRepo;
 use persistence::tx;
-use uuid::Uuid;
 
 use super::dto::{ProgressReportList, ProgressReportRequest, ProgressReportResponse};
-use super::{load_for_change, referral_error};
 use crate::auth::Authenticated;
 use crate::concurrency::{etag, IfMatch};
+use crate::http::paging::path_id;
+use crate::http::scope_for;
+use crate::ops::referrals::{self, NewReport};
 use crate::problem::{ApiError, FieldErrors};
-use crate::routes::paging::path_id;
-use crate::routes::participants::scope_for;
 use crate::state::AppState;
 
 const MAX_HOURS: f64 = 168.0;
@@ -29,15 +26,6 @@ fn minutes(errors: &mut FieldErrors, field: &str, hours: f64) -> Option<u32> {
     }
     // In range, so the rounded minutes fit a u32.
     Some((hours * 60.0).round() as u32)
-}
-
-/// A report as sent, checked line by line.
-struct NewReport {
-    granularity: Granularity,
-    from: NaiveDate,
-    to: NaiveDate,
-    lines: Vec<ProgressLine>,
-    comment: Option<String>,
 }
 
 fn parse(body: ProgressReportRequest) -> Result<NewReport, ApiError> {
@@ -101,16 +89,16 @@ fn parse(body: ProgressReportRequest) -> Result<NewReport, ApiError> {
 #[utoipa::path(
     tag = "referrals",
     security(("bearer" = [])),
-    params(("referral_id" = String, Path, description = "The referral's id"), crate::openapi::IfMatchHeader),
+    params(("referral_id" = String, Path, description = "The referral's id"), crate::http::docs::IfMatchHeader),
     request_body = ProgressReportRequest,
     responses(
         (status = 201, description = "The report as stored, each line with its id.", body = ProgressReportResponse,
             headers(("ETag" = String, description = "The referral's new version"))),
-        (status = 404, response = crate::openapi::NotFoundResponse),
-        (status = 409, response = crate::openapi::ConflictResponse),
-        (status = 412, response = crate::openapi::PreconditionFailedResponse),
-        (status = 422, response = crate::openapi::UnprocessableResponse),
-        (status = 428, response = crate::openapi::PreconditionRequiredResponse),
+        (status = 404, response = crate::http::docs::NotFoundResponse),
+        (status = 409, response = crate::http::docs::ConflictResponse),
+        (status = 412, response = crate::http::docs::PreconditionFailedResponse),
+        (status = 422, response = crate::http::docs::UnprocessableResponse),
+        (status = 428, response = crate::http::docs::PreconditionRequiredResponse),
     )
 )]
 #[post("/referrals/{referral_id}/progress-reports")]
@@ -121,46 +109,16 @@ pub async fn report_progress(
     body: web::Json<ProgressReportRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let scope = scope_for(&caller.0, Action::AnswerReferral)?;
-    let id = path_id(&path, "referral")?;
-    let NewReport {
-        granularity,
-        from,
-        to,
-        lines,
-        comment,
-    } = parse(body.into_inner())?;
-    let acting = caller.acting();
-    let today = caller.today();
-    let (referral, report) = crate::write_request::change(&state, &caller, move |conn| {
-        let referral = load_for_change(conn, id, &scope, if_match.0)?;
-        referral.may_report(from, to, today).map_err(referral_error)?;
-        let earlier = ReferralRepo::reported_lines(conn, id)?;
-        let mut errors = FieldErrors::default();
-        for i in already_reported(granularity, &lines, &earlier) {
-            errors.add(
-                &format!("lines[{i}].date"),
-                "already_reported",
-                "an earlier report covers this day",
-            );
-        }
-        errors.finish(|| Some(()))?;
-        let report = ProgressReport {
-            id: Uuid::now_v7(),
-            referral_id: id,
-            granularity,
-            period_from: from,
-            period_to: to,
-            comment,
-            reported_by: acting.subject.clone(),
-            reported_at: acting.now,
-            lines: lines.into_iter().map(|l| (Uuid::now_v7(), l)).collect(),
-        };
-        let referral = ReferralRepo::add_progress_report(conn, &acting, &referral, &report)?;
-        Ok((referral, report))
-    })
-    .await
-    .map_err(|e| e.for_resource("referral"))?;
+    let at = (path_id(&path, "referral")?, if_match);
+    let report = parse(body.into_inner())?;
+    let (referral, report) = crate::write_request::change_at(
+        &state,
+        &caller,
+        Action::AnswerReferral,
+        at,
+        move |conn, ctx, scope, at| referrals::report_progress(conn, ctx, scope, at, report),
+    )
+    .await?;
     Ok(HttpResponse::Created()
         .insert_header((header::ETAG, etag(referral.version)))
         .json(ProgressReportResponse::from(&report)))
@@ -175,7 +133,7 @@ pub async fn report_progress(
     params(("referral_id" = String, Path, description = "The referral's id")),
     responses(
         (status = 200, description = "The reports.", body = ProgressReportList),
-        (status = 404, response = crate::openapi::NotFoundResponse),
+        (status = 404, response = crate::http::docs::NotFoundResponse),
     )
 )]
 #[get("/referrals/{referral_id}/progress-reports")]

@@ -11,11 +11,13 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::dto::{ReferralList, ReferralResponse};
-use super::{card_of, referral_response};
+use super::referral_response;
 use crate::auth::Authenticated;
+use crate::http::history::{history_entries, HistoryList};
+use crate::http::paging::{path_id, query_enum, query_uuid, Page};
+use crate::http::scope_for;
+use crate::ops::referrals::card_of;
 use crate::problem::ApiError;
-use crate::routes::paging::{path_id, query_enum, query_uuid, Page};
-use crate::routes::participants::{history_entries, scope_for, HistoryList};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -101,7 +103,7 @@ pub async fn list_referrals(
     responses(
         (status = 200, description = "The referral.", body = ReferralResponse,
             headers(("ETag" = String, description = "The referral's version"))),
-        (status = 404, response = crate::openapi::NotFoundResponse),
+        (status = 404, response = crate::http::docs::NotFoundResponse),
     )
 )]
 #[get("/referrals/{referral_id}")]
@@ -135,7 +137,7 @@ pub async fn get_referral(
     params(("referral_id" = String, Path, description = "The referral's id")),
     responses(
         (status = 200, description = "The changes, oldest first.", body = HistoryList),
-        (status = 404, response = crate::openapi::NotFoundResponse),
+        (status = 404, response = crate::http::docs::NotFoundResponse),
     )
 )]
 #[get("/referrals/{referral_id}/history")]

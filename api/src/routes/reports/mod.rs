@@ -18,9 +18,9 @@ use utoipa_actix_web::service_config::ServiceConfig;
 pub use dto::{CountFigure, KeyFigureGroup, KeyFigureReport, KeyFigureSet, RateFigure};
 
 use crate::auth::Authenticated;
+use crate::http::paging::query_enum;
+use crate::http::scope_for;
 use crate::problem::{ApiError, FieldErrors};
-use crate::routes::paging::query_enum;
-use crate::routes::participants::scope_for;
 use crate::state::AppState;
 
 pub fn configure(config: &mut ServiceConfig) {
@@ -62,7 +62,7 @@ pub struct KeyFigureParams {
             (KeyFigureReport = "application/json"),
             (String = "text/csv", example = "group,label,participants_enrolled,…\r\njarva,Jobbtorg Järva,12,…\r\n"),
         )),
-        (status = 422, response = crate::openapi::UnprocessableResponse),
+        (status = 422, response = crate::http::docs::UnprocessableResponse),
     )
 )]
 #[get("/reports/key-figures")]

@@ -4,7 +4,11 @@ use domain::shared::Code;
 use uuid::Uuid;
 
 use crate::problem::ApiError;
-use crate::routes::events::{DEFAULT_LIMIT, MAX_LIMIT};
+
+/// The page size when the client names none.
+pub const DEFAULT_LIMIT: i64 = 50;
+/// The largest page a list endpoint serves.
+pub const MAX_LIMIT: i64 = 200;
 
 /// A page request: how many, and after which id.
 #[derive(Debug, Clone, Copy)]

@@ -1,0 +1,34 @@
+//! The operations layer: one function per action, free of HTTP. An operation takes a
+//! connection, the request's [`Context`] (actor, request id, clock) and a parsed command; it runs
+//! the whole change with its history, access-log record and event in the caller's transaction and
+//! returns the domain result or an [`OpError`]. Effects on other resources (claims raised by a
+//! referral step, a plan activity moved by its referral, plans cancelled by an exit) are
+//! operations calling operations. Route modules parse, authorize, call one operation and map the
+//! result to a response; `scripts/check-layering` keeps actix, utoipa and the route layer out of
+//! here.
+
+mod context;
+mod error;
+
+pub mod claims;
+pub mod participants;
+pub mod plans;
+pub mod referrals;
+
+pub use context::Context;
+pub use error::{invalid, FieldError, FieldErrors, OpError};
+
+use persistence::versioned::{self, VersionedRow};
+use persistence::DbConnection;
+
+/// A rule refused a change made on the version the client expected: when the record has moved
+/// on meanwhile, the refusal may rest on a read torn by that change, so the answer is the
+/// stale version (412), not the rule.
+pub(crate) fn refused(conn: &mut DbConnection, row: VersionedRow<'_>, expected: i32, error: OpError) -> OpError {
+    match versioned::current(conn, row) {
+        Ok(Some(current)) if current != expected => OpError::PreconditionFailed {
+            current_version: current,
+        },
+        _ => error,
+    }
+}

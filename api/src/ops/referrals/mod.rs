@@ -1,0 +1,167 @@
+//! Referrals and the closed loop around them: sending, the provider's answer and steps, the
+//! coach's cancellation, progress reports. Starting and ending a referral move its plan
+//! activity on and raise the payment claims the contract's remuneration model gives.
+
+mod progress;
+mod send;
+
+use chrono::NaiveDate;
+use domain::access::ListScope;
+use domain::participant::ExitRecord;
+use domain::referral::{DeclineReason, Referral, ReferralError, ReferralStatus};
+use persistence::repos::referral::ParticipantCard;
+use persistence::repos::{ParticipantRepo, ReferralRepo};
+use persistence::DbConnection;
+use uuid::Uuid;
+
+pub use progress::{report_progress, NewReport};
+pub use send::{send, ActivityChoice, SendReferral};
+
+use persistence::versioned::VersionedRow;
+
+use super::{claims, invalid, plans, refused, Context, OpError};
+
+/// A referral at the version the client based its change on.
+pub type ReferralAt = (Uuid, i32);
+
+/// A referral with the participant card its responses show.
+pub type ReferralOf = (Referral, ParticipantCard);
+
+/// The participant card of one referral.
+pub fn card_of(conn: &mut DbConnection, referral: &Referral) -> Result<ParticipantCard, OpError> {
+    ReferralRepo::participant_cards(conn, &[referral.participant_id])?
+        .pop()
+        .ok_or(OpError::NotFound {
+            resource: "participant",
+        })
+}
+
+/// Referral rule errors: a step not allowed now is a conflict naming the status; a date or
+/// note problem is invalid on its field.
+pub fn referral_error(error: ReferralError) -> OpError {
+    let field = match &error {
+        ReferralError::Transition(t) => {
+            return OpError::Conflict {
+                code: "invalid_transition",
+                detail: format!("{t}; current status: {}.", t.from),
+            }
+        }
+        ReferralError::InFuture { field } | ReferralError::TooEarly { field, .. } => *field,
+        ReferralError::NoteRequired => "note",
+    };
+    invalid(field, "rule", error.to_string())
+}
+
+/// The referral inside `scope` at the version the client saw; not found outside the scope.
+fn load_at(conn: &mut DbConnection, scope: &ListScope, (id, expected): ReferralAt) -> Result<Referral, OpError> {
+    let referral = ReferralRepo::get(conn, id, scope).map_err(|e| OpError::from(e).for_resource("referral"))?;
+    if referral.version != expected {
+        return Err(OpError::PreconditionFailed {
+            current_version: referral.version,
+        });
+    }
+    Ok(referral)
+}
+
+/// The one way a referral takes a step: load it at the version, apply the rule, store it with
+/// its history and `event`; a start or an end moves the plan activity and raises due claims.
+fn step(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    scope: &ListScope,
+    at: ReferralAt,
+    event: &str,
+    decide: impl FnOnce(Referral, NaiveDate) -> Result<Referral, ReferralError>,
+) -> Result<ReferralOf, OpError> {
+    let before = load_at(conn, scope, at)?;
+    let after = match decide(before.clone(), ctx.today()) {
+        Ok(after) => after,
+        Err(error) => {
+            return Err(refused(
+                conn,
+                VersionedRow::Referral(&before.id.to_string()),
+                at.1,
+                referral_error(error),
+            ))
+        }
+    };
+    let saved = ReferralRepo::save(conn, &ctx.acting(), &before, &after, event)?;
+    let moves_on = matches!(
+        saved.status,
+        ReferralStatus::InProgress | ReferralStatus::Completed | ReferralStatus::Interrupted
+    );
+    if moves_on {
+        let participant = ParticipantRepo::get(conn, saved.participant_id, &ListScope::Everything)?;
+        plans::follow_referral(conn, ctx, &saved, &participant)?;
+        claims::raise_due(conn, ctx, &saved, &participant.follow_ups)?;
+    }
+    let card = card_of(conn, &saved)?;
+    Ok((saved, card))
+}
+
+pub fn accept(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    scope: &ListScope,
+    at: ReferralAt,
+) -> Result<ReferralOf, OpError> {
+    step(conn, ctx, scope, at, "referral.accepted", |r, today| r.accept(today))
+}
+
+pub fn decline(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    scope: &ListScope,
+    at: ReferralAt,
+    (reason, note): (DeclineReason, Option<String>),
+) -> Result<ReferralOf, OpError> {
+    step(conn, ctx, scope, at, "referral.declined", |r, today| {
+        r.decline(reason, note, today)
+    })
+}
+
+pub fn cancel(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    scope: &ListScope,
+    at: ReferralAt,
+    reason: String,
+) -> Result<ReferralOf, OpError> {
+    step(conn, ctx, scope, at, "referral.cancelled", |r, today| {
+        r.cancel(reason, today)
+    })
+}
+
+pub fn start(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    scope: &ListScope,
+    at: ReferralAt,
+    on: NaiveDate,
+) -> Result<ReferralOf, OpError> {
+    step(conn, ctx, scope, at, "referral.started", |r, today| r.start(on, today))
+}
+
+pub fn interrupt(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    scope: &ListScope,
+    at: ReferralAt,
+    (on, reason): (NaiveDate, String),
+) -> Result<ReferralOf, OpError> {
+    step(conn, ctx, scope, at, "referral.interrupted", |r, today| {
+        r.interrupt(on, reason, today)
+    })
+}
+
+pub fn complete(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    scope: &ListScope,
+    at: ReferralAt,
+    (on, record): (NaiveDate, ExitRecord),
+) -> Result<ReferralOf, OpError> {
+    step(conn, ctx, scope, at, "referral.completed", |r, today| {
+        r.complete(on, record, today)
+    })
+}
