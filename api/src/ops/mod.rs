@@ -11,8 +11,11 @@ mod context;
 mod error;
 
 pub mod claims;
+pub mod contracts;
+pub mod intake;
 pub mod participants;
 pub mod plans;
+pub mod providers;
 pub mod referrals;
 
 pub use context::Context;

@@ -4,13 +4,11 @@ use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use domain::access::{Action, ListScope};
-use domain::participant::{intake_target_groups, Address, Contact, ParticipantStatus, Period, TargetGroupError};
+use domain::participant::{Address, Contact};
 use domain::shared::{clean_text, Code, Personnummer};
-use persistence::repos::participant::NewIntake;
-use persistence::repos::{ParticipantRepo, ReferenceRepo};
+use persistence::repos::ParticipantRepo;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use uuid::Uuid;
 
 use super::dto::AddressDto;
 use super::{participant_response, scope_for, ParticipantResponse};
@@ -18,6 +16,7 @@ use crate::auth::Authenticated;
 use crate::concurrency::etag;
 use crate::http::text::{optional_text, TEXT_MAX};
 use crate::idempotency::{self, IdempotencyKey};
+use crate::ops::intake::{self, Intake};
 use crate::problem::{ApiError, FieldErrors};
 use crate::state::AppState;
 
@@ -70,22 +69,8 @@ pub struct SearchParticipantsRequest {
     pub personal_identity_number: String,
 }
 
-struct ParsedIntake {
-    personnummer: Personnummer,
-    first_name: String,
-    last_name: String,
-    contact: Contact,
-    address: Address,
-    language_needs: Option<String>,
-    protected_identity: bool,
-    district: Code,
-    target_groups: Vec<Code>,
-    referral_reason: String,
-    requested_start: NaiveDate,
-}
-
 impl CreateParticipantRequest {
-    fn parse(self, today: NaiveDate) -> Result<ParsedIntake, ApiError> {
+    fn parse(self, today: NaiveDate) -> Result<Intake, ApiError> {
         let mut errors = FieldErrors::default();
         let personnummer = errors.check(
             "personal_identity_number",
@@ -122,7 +107,7 @@ impl CreateParticipantRequest {
             clean_text(&self.referral_reason, TEXT_MAX),
         );
         Ok(errors.finish(|| {
-            Some(ParsedIntake {
+            Some(Intake {
                 personnummer: personnummer?,
                 first_name: first_name?,
                 last_name: last_name?,
@@ -137,21 +122,6 @@ impl CreateParticipantRequest {
             })
         })?)
     }
-}
-
-fn target_group_errors(errors: Vec<TargetGroupError>) -> ApiError {
-    let mut fields = FieldErrors::default();
-    for error in errors {
-        let (field, code) = match &error {
-            TargetGroupError::UnderAge { .. } => ("personal_identity_number", "under_age"),
-            TargetGroupError::Derived(_) => ("target_groups", "derived"),
-            TargetGroupError::Unknown(_) => ("target_groups", "unknown"),
-            TargetGroupError::NotEnabled(_) => ("target_groups", "not_enabled"),
-            TargetGroupError::Empty => ("target_groups", "required"),
-        };
-        fields.add(field, code, error.to_string());
-    }
-    ApiError::Validation(fields.into_vec())
 }
 
 /// Refer a person (intake)
@@ -186,62 +156,13 @@ pub async fn create_participant(
     if scope != ListScope::District(intake.district.clone()) {
         return Err(ApiError::Forbidden);
     }
-    let (acting, viewer, phase) = (caller.acting(), caller.0.clone(), state.config.target_group_phase);
+    let (ctx, phase) = (caller.context(), state.config.target_group_phase);
     crate::write_request::create(&state, &caller, key, fingerprint, move |conn| {
-        let district = ReferenceRepo::district(conn, &intake.district).map_err(|_| {
-            let mut errors = FieldErrors::default();
-            errors.add("home_district_id", "unknown", "no district has this id");
-            ApiError::Validation(errors.into_vec())
-        })?;
-        let catalogue = ReferenceRepo::target_groups(conn)?;
-        let birth_date = intake
-            .personnummer
-            .birth_date()
-            .ok_or_else(|| ApiError::internal("parsed personnummer without a birth date"))?;
-        let groups = intake_target_groups(&intake.target_groups, birth_date, today, &catalogue, phase)
-            .map_err(target_group_errors)?;
-        let existing = ParticipantRepo::id_by_personnummer(conn, &intake.personnummer)?;
-        if let Some(id) = existing {
-            let known = ParticipantRepo::get(conn, id, &ListScope::Everything)?;
-            if known.current.status.is_open() {
-                return Err(ApiError::Conflict {
-                    code: "open_participation",
-                    detail: format!("The person already has an open participation: participant {id}."),
-                });
-            }
-        }
-        let new = NewIntake {
-            personnummer: intake.personnummer,
-            first_name: intake.first_name,
-            last_name: intake.last_name,
-            birth_date,
-            contact: intake.contact,
-            address: intake.address,
-            language_needs: intake.language_needs,
-            protected_identity: intake.protected_identity,
-            period: Period {
-                id: Uuid::now_v7(),
-                status: ParticipantStatus::Referred,
-                district: district.code,
-                jobbtorg: district.job_centre_code,
-                target_groups: groups,
-                referral_reason: intake.referral_reason,
-                requested_start: intake.requested_start,
-                referred_on: today,
-                enrolled_on: None,
-                coach: None,
-                plan_due_on: None,
-                plan_approved_on: None,
-                af_registered_on: None,
-                exit: None,
-            },
-        };
-        let participant = ParticipantRepo::create(conn, &acting, &new, existing)?;
-        let location = format!("/v1/participants/{}", participant.id);
+        let participant = intake::refer(conn, &ctx, intake, phase)?;
         idempotency::created(
-            &ParticipantResponse::for_viewer(&participant, &viewer, today),
+            &ParticipantResponse::for_viewer(&participant, &ctx.actor, ctx.today()),
             Some(etag(participant.version)),
-            Some(location),
+            Some(format!("/v1/participants/{}", participant.id)),
         )
     })
     .await

@@ -7,8 +7,7 @@ use domain::claim::{ClaimTrigger, RemunerationModel};
 use domain::provider::{overlapping_af_programmes, AfProgramme, Contract, ProcurementForm, ProviderStatus};
 use domain::shared::{clean_text, Code};
 use persistence::repos::contract::CONTRACT;
-use persistence::repos::{ContractRepo, ProviderRepo, ReferenceRepo};
-use persistence::DbConnection;
+use persistence::repos::{ContractRepo, ProviderRepo};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
@@ -23,6 +22,7 @@ use crate::concurrency::{etag, IfMatch};
 use crate::http::history::HistoryList;
 use crate::http::paging::{path_id, Page};
 use crate::idempotency::{self, IdempotencyKey};
+use crate::ops::contracts::{self, ContractChanges};
 use crate::problem::{ApiError, FieldErrors};
 use crate::state::AppState;
 
@@ -64,64 +64,9 @@ fn procurement_form(errors: &mut FieldErrors, raw: &str) -> Option<ProcurementFo
 }
 
 /// The contract's terms against the rules and the reference data; 422 listing every problem.
-fn check_terms(conn: &mut DbConnection, contract: &Contract) -> Result<(), ApiError> {
-    let mut errors = FieldErrors::default();
-    for problem in contract.check() {
-        errors.add(problem.field(), "rule", problem.to_string());
-    }
-    let activity_types: Vec<Code> = ReferenceRepo::activity_types(conn)?
-        .into_iter()
-        .map(|a| a.code)
-        .collect();
-    let target_groups: Vec<Code> = ReferenceRepo::target_groups(conn)?
-        .into_iter()
-        .map(|g| g.code)
-        .collect();
-    let job_centres: Vec<Code> = ReferenceRepo::job_centres(conn)?.into_iter().map(|j| j.code).collect();
-    for (field, used, known, source) in [
-        (
-            "activity_types",
-            &contract.activity_types,
-            &activity_types,
-            "/v1/activity-types",
-        ),
-        (
-            "target_groups",
-            &contract.target_groups,
-            &target_groups,
-            "/v1/target-groups",
-        ),
-        ("job_centres", &contract.job_centres, &job_centres, "/v1/jobbtorg"),
-    ] {
-        for (i, code) in used.iter().enumerate() {
-            if !known.contains(code) {
-                errors.add(&format!("{field}[{i}]"), "unknown", format!("not a code of {source}"));
-            }
-        }
-    }
-    Ok(errors.finish(|| Some(()))?)
-}
-
 /// The AF programmes the contract's terms duplicate (flagged, not refused).
-fn af_overlap(conn: &mut DbConnection, contract: &Contract) -> Result<Vec<AfProgramme>, ApiError> {
-    let programmes = ProviderRepo::af_programmes(conn)?;
-    Ok(
-        overlapping_af_programmes(&contract.activity_types, &contract.target_groups, &programmes)
-            .into_iter()
-            .cloned()
-            .collect(),
-    )
-}
-
 fn contract_response(contract: &Contract, overlapping: &[AfProgramme]) -> ContractResponse {
     ContractResponse::new(contract, &overlapping.iter().collect::<Vec<_>>())
-}
-
-fn reference_taken(reference: &str) -> ApiError {
-    ApiError::Conflict {
-        code: "reference_taken",
-        detail: format!("A contract with reference {reference} is registered."),
-    }
 }
 
 /// Register a contract
@@ -190,15 +135,9 @@ pub async fn create_contract(
             version: 1,
         })
     })?;
-    let acting = caller.acting();
+    let ctx = caller.context();
     crate::write_request::create(&state, &caller, key, fingerprint, move |conn| {
-        ProviderRepo::get(conn, provider_id).map_err(|e| ApiError::from(e).for_resource("provider"))?;
-        check_terms(conn, &contract)?;
-        if ContractRepo::id_by_reference(conn, &contract.reference)?.is_some() {
-            return Err(reference_taken(&contract.reference));
-        }
-        let overlapping = af_overlap(conn, &contract)?;
-        let saved = ContractRepo::insert(conn, &acting, &contract, !overlapping.is_empty())?;
+        let (saved, overlapping) = contracts::add(conn, &ctx, contract)?;
         idempotency::created(
             &contract_response(&saved, &overlapping),
             Some(etag(saved.version)),
@@ -308,7 +247,7 @@ pub async fn get_contract(
     let (contract, _) = visible_contract(&caller, &path, &state).await?;
     let version = contract.version;
     let response = state
-        .db(move |conn| Ok(contract_response(&contract, &af_overlap(conn, &contract)?)))
+        .db(move |conn| Ok(contract_response(&contract, &contracts::af_overlap(conn, &contract)?)))
         .await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, etag(version)))
@@ -356,40 +295,27 @@ pub async fn update_contract(
     let job_centres = body.job_centres.map(|c| codes(&mut errors, "job_centres", c));
     let result_steps = body.result_steps.map(|s| steps(&mut errors, s));
     let new_status = body.status.map(|s| status(&mut errors, &s));
-    errors.finish(|| Some(()))?;
-    let acting = caller.acting();
-    let (saved, response) = crate::write_request::change(&state, &caller, move |conn| {
-        let before = ContractRepo::get(conn, id)?;
-        if before.version != if_match.0 {
-            return Err(ApiError::PreconditionFailed {
-                current_version: before.version,
-            });
-        }
-        let mut after = before.clone();
-        if let Some(Some(reference)) = reference {
-            if reference != before.reference && ContractRepo::id_by_reference(conn, &reference)?.is_some() {
-                return Err(reference_taken(&reference));
-            }
-            after.reference = reference;
-        }
-        after.procurement_form = form.flatten().unwrap_or(after.procurement_form);
-        after.valid_from = body.valid_from.unwrap_or(after.valid_from);
-        after.valid_to = body.valid_to.unwrap_or(after.valid_to);
-        after.activity_types = activity_types.unwrap_or(after.activity_types);
-        after.target_groups = target_groups.unwrap_or(after.target_groups);
-        after.job_centres = job_centres.unwrap_or(after.job_centres);
-        after.capacity = body.capacity.unwrap_or(after.capacity);
-        after.remuneration.start_fee_ore = body.start_fee_ore.unwrap_or(after.remuneration.start_fee_ore);
-        after.remuneration.steps = result_steps.unwrap_or(after.remuneration.steps);
-        after.status = new_status.flatten().unwrap_or(after.status);
-        check_terms(conn, &after)?;
-        let overlapping = af_overlap(conn, &after)?;
-        let saved = ContractRepo::save(conn, &acting, &before, &after, !overlapping.is_empty())?;
-        let response = contract_response(&saved, &overlapping);
-        Ok((saved, response))
+    let changes = errors.finish(|| {
+        Some(ContractChanges {
+            reference: reference.flatten(),
+            procurement_form: form.flatten(),
+            valid_from: body.valid_from,
+            valid_to: body.valid_to,
+            activity_types,
+            target_groups,
+            job_centres,
+            capacity: body.capacity,
+            start_fee_ore: body.start_fee_ore,
+            result_steps,
+            status: new_status.flatten(),
+        })
+    })?;
+    let ctx = caller.context();
+    let (saved, overlapping) = crate::write_request::change(&state, &caller, move |conn| {
+        Ok(contracts::change(conn, &ctx, (id, if_match.0), changes)?)
     })
-    .await
-    .map_err(|e| e.for_resource("contract"))?;
+    .await?;
+    let response = contract_response(&saved, &overlapping);
     Ok(HttpResponse::build(StatusCode::OK)
         .insert_header((header::ETAG, etag(saved.version)))
         .json(response))

@@ -18,6 +18,7 @@ use crate::concurrency::{etag, IfMatch};
 use crate::http::history::HistoryList;
 use crate::http::paging::{path_id, query_enum, Page};
 use crate::idempotency::{self, IdempotencyKey};
+use crate::ops::providers::{self, ProviderChanges};
 use crate::problem::{ApiError, FieldErrors};
 use crate::state::AppState;
 
@@ -119,21 +120,11 @@ pub async fn create_provider(
             version: 1,
         })
     })?;
-    let acting = caller.acting();
-    let actor = caller.0.clone();
+    let ctx = caller.context();
     crate::write_request::create(&state, &caller, key, fingerprint, move |conn| {
-        if ProviderRepo::id_by_org_number(conn, &provider.org_number)?.is_some() {
-            return Err(ApiError::Conflict {
-                code: "org_number_taken",
-                detail: format!(
-                    "A provider with organisationsnummer {} is registered.",
-                    provider.org_number
-                ),
-            });
-        }
-        let saved = ProviderRepo::insert(conn, &acting, &provider)?;
+        let saved = providers::register(conn, &ctx, provider)?;
         idempotency::created(
-            &ProviderResponse::new(&saved, sees_contacts(&actor, &saved)),
+            &ProviderResponse::new(&saved, sees_contacts(&ctx.actor, &saved)),
             Some(etag(saved.version)),
             Some(format!("/v1/providers/{}", saved.id)),
         )
@@ -279,32 +270,19 @@ pub async fn update_provider(
     let kind = body.kind.map(|k| kind(&mut errors, &k));
     let new_status = body.status.map(|s| status(&mut errors, &s));
     let contacts = body.contacts.map(|c| contacts(&mut errors, c));
-    errors.finish(|| Some(()))?;
-    let acting = caller.acting();
+    let changes = errors.finish(|| {
+        Some(ProviderChanges {
+            name: name.flatten(),
+            kind: kind.flatten(),
+            status: new_status.flatten(),
+            contacts,
+        })
+    })?;
+    let ctx = caller.context();
     let saved = crate::write_request::change(&state, &caller, move |conn| {
-        let before = ProviderRepo::get(conn, id)?;
-        if before.version != if_match.0 {
-            return Err(ApiError::PreconditionFailed {
-                current_version: before.version,
-            });
-        }
-        let mut after = before.clone();
-        if let Some(Some(name)) = name {
-            after.name = name;
-        }
-        if let Some(Some(kind)) = kind {
-            after.kind = kind;
-        }
-        if let Some(Some(status)) = new_status {
-            after.status = status;
-        }
-        if let Some(contacts) = contacts {
-            after.contacts = contacts;
-        }
-        Ok(ProviderRepo::save(conn, &acting, &before, &after)?)
+        Ok(providers::change(conn, &ctx, (id, if_match.0), changes)?)
     })
-    .await
-    .map_err(|e| e.for_resource("provider"))?;
+    .await?;
     Ok(provider_response(&caller.0, &saved, StatusCode::OK))
 }
 
