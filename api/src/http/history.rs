@@ -1,9 +1,16 @@
 //! Field-level history as every resource's `/history` shows it.
 
+use actix_web::web;
 use chrono::{DateTime, Utc};
+use domain::access::Action;
 use persistence::history::HistoryRow;
 use serde::Serialize;
 use utoipa::ToSchema;
+
+use crate::auth::Authenticated;
+use crate::ops::history::{self, HistoryOf};
+use crate::problem::ApiError;
+use crate::state::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct HistoryEntry {
@@ -35,4 +42,20 @@ pub fn history_entries(rows: Vec<HistoryRow>) -> Vec<HistoryEntry> {
             new_value: r.new_value,
         })
         .collect()
+}
+
+/// The answer of every `/history` endpoint: the caller's reach for `action`, then the history
+/// of `of` as [`ops::history::of`](crate::ops::history::of) gives it.
+pub async fn respond(
+    state: &AppState,
+    caller: &Authenticated,
+    action: Action,
+    of: HistoryOf,
+) -> Result<web::Json<HistoryList>, ApiError> {
+    let scope = crate::http::scope_for(&caller.0, action)?;
+    let ctx = caller.context();
+    let rows = state.db(move |conn| Ok(history::of(conn, &ctx, &scope, of)?)).await?;
+    Ok(web::Json(HistoryList {
+        items: history_entries(rows),
+    }))
 }

@@ -12,6 +12,7 @@ mod error;
 
 pub mod claims;
 pub mod contracts;
+pub mod history;
 pub mod intake;
 pub mod participants;
 pub mod plans;

@@ -18,9 +18,11 @@ use super::dto::{
 };
 use crate::auth::Authenticated;
 use crate::concurrency::{etag, IfMatch};
+use crate::http::history;
 use crate::http::scope_for;
 use crate::idempotency::{self, IdempotencyKey};
-use crate::ops::plans::{self, load_scoped, NewPlan};
+use crate::ops::history::HistoryOf;
+use crate::ops::plans::{self, NewPlan};
 use crate::problem::{ApiError, FieldErrors};
 use crate::state::AppState;
 
@@ -661,23 +663,6 @@ pub async fn plan_history(
     path: web::Path<String>,
     state: web::Data<AppState>,
 ) -> Result<web::Json<crate::http::history::HistoryList>, ApiError> {
-    let scope = scope_for(&caller.0, Action::ReadParticipant)?;
-    let id = super::plan_id(&path)?;
-    let acting = caller.acting();
-    let rows = state
-        .db(move |conn| {
-            tx::write(conn, |conn| {
-                let (plan, participant) = load_scoped(conn, id, &scope)?;
-                ParticipantRepo::audit_read(conn, &acting, "activity_plan.history", &[participant.id])?;
-                Ok(persistence::history::for_resource(
-                    conn,
-                    persistence::repos::activity_plan::ACTIVITY_PLAN,
-                    &plan.id.to_string(),
-                )?)
-            })
-        })
-        .await?;
-    Ok(web::Json(crate::http::history::HistoryList {
-        items: crate::http::history::history_entries(rows),
-    }))
+    let of = HistoryOf::Plan(super::plan_id(&path)?);
+    history::respond(&state, &caller, Action::ReadParticipant, of).await
 }

@@ -19,8 +19,10 @@ use super::dto::{
 };
 use super::{participant_id, participant_response, scope_for, ParticipantResponse};
 use crate::auth::Authenticated;
+use crate::http::history as history_http;
 use crate::http::history::{history_entries, HistoryList};
 use crate::http::paging::{DEFAULT_LIMIT, MAX_LIMIT};
+use crate::ops::history::HistoryOf;
 use crate::problem::ApiError;
 use crate::state::AppState;
 
@@ -197,14 +199,8 @@ pub async fn participant_history(
     path: web::Path<String>,
     state: web::Data<AppState>,
 ) -> Result<web::Json<HistoryList>, ApiError> {
-    let participant = read_audited(&caller, &path, "participant.history", &state).await?;
-    let id = participant.id.to_string();
-    let rows = state
-        .db(move |conn| Ok(history::for_resource(conn, PARTICIPANT, &id)?))
-        .await?;
-    Ok(web::Json(HistoryList {
-        items: history_entries(rows),
-    }))
+    let of = HistoryOf::Participant(participant_id(&path)?);
+    history_http::respond(&state, &caller, Action::ReadParticipant, of).await
 }
 
 /// Access log of a participant

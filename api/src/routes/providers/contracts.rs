@@ -6,7 +6,6 @@ use domain::access::{Action, ResourceScope};
 use domain::claim::{ClaimTrigger, RemunerationModel};
 use domain::provider::{overlapping_af_programmes, AfProgramme, Contract, ProcurementForm, ProviderStatus};
 use domain::shared::{clean_text, Code};
-use persistence::repos::contract::CONTRACT;
 use persistence::repos::{ContractRepo, ProviderRepo};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -19,10 +18,12 @@ use super::handlers::{status, visible_provider};
 use super::manages;
 use crate::auth::{authorize, Authenticated};
 use crate::concurrency::{etag, IfMatch};
+use crate::http::history;
 use crate::http::history::HistoryList;
 use crate::http::paging::{path_id, Page};
 use crate::idempotency::{self, IdempotencyKey};
 use crate::ops::contracts::{self, ContractChanges};
+use crate::ops::history::HistoryOf;
 use crate::problem::{ApiError, FieldErrors};
 use crate::state::AppState;
 
@@ -372,16 +373,6 @@ pub async fn contract_history(
     path: web::Path<String>,
     state: web::Data<AppState>,
 ) -> Result<web::Json<HistoryList>, ApiError> {
-    authorize(&caller.0, Action::ManageProviders, &ResourceScope::default())?;
-    let id = path_id(&path, "contract")?;
-    let rows = state
-        .db(move |conn| {
-            ContractRepo::get(conn, id)?;
-            Ok(persistence::history::for_resource(conn, CONTRACT, &id.to_string())?)
-        })
-        .await
-        .map_err(|e| e.for_resource("contract"))?;
-    Ok(web::Json(HistoryList {
-        items: crate::http::history::history_entries(rows),
-    }))
+    let of = HistoryOf::Contract(path_id(&path, "contract")?);
+    history::respond(&state, &caller, Action::ManageProviders, of).await
 }

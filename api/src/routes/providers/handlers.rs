@@ -5,7 +5,7 @@ use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use domain::access::{Action, ResourceScope};
 use domain::provider::{OrganisationKind, Provider, ProviderContact, ProviderStatus};
 use domain::shared::{clean_text, OrgNumber};
-use persistence::repos::provider::{ProviderFilter, PROVIDER};
+use persistence::repos::provider::ProviderFilter;
 use persistence::repos::ProviderRepo;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -15,9 +15,11 @@ use super::dto::{ContactDto, CreateProviderRequest, ProviderList, ProviderRespon
 use super::{manages, provider_response, sees_contacts};
 use crate::auth::{authorize, Authenticated};
 use crate::concurrency::{etag, IfMatch};
+use crate::http::history;
 use crate::http::history::HistoryList;
 use crate::http::paging::{path_id, query_enum, Page};
 use crate::idempotency::{self, IdempotencyKey};
+use crate::ops::history::HistoryOf;
 use crate::ops::providers::{self, ProviderChanges};
 use crate::problem::{ApiError, FieldErrors};
 use crate::state::AppState;
@@ -302,16 +304,6 @@ pub async fn provider_history(
     path: web::Path<String>,
     state: web::Data<AppState>,
 ) -> Result<web::Json<HistoryList>, ApiError> {
-    authorize(&caller.0, Action::ManageProviders, &ResourceScope::default())?;
-    let id = path_id(&path, "provider")?;
-    let rows = state
-        .db(move |conn| {
-            ProviderRepo::get(conn, id)?;
-            Ok(persistence::history::for_resource(conn, PROVIDER, &id.to_string())?)
-        })
-        .await
-        .map_err(|e| e.for_resource("provider"))?;
-    Ok(web::Json(HistoryList {
-        items: crate::http::history::history_entries(rows),
-    }))
+    let of = HistoryOf::Provider(path_id(&path, "provider")?);
+    history::respond(&state, &caller, Action::ManageProviders, of).await
 }

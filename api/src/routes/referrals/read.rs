@@ -4,7 +4,7 @@ use actix_web::http::StatusCode;
 use actix_web::{get, web, HttpResponse};
 use domain::access::Action;
 use domain::referral::ReferralStatus;
-use persistence::repos::referral::{ReferralFilter, REFERRAL};
+use persistence::repos::referral::ReferralFilter;
 use persistence::repos::ReferralRepo;
 use persistence::tx;
 use serde::Deserialize;
@@ -13,9 +13,11 @@ use utoipa::IntoParams;
 use super::dto::{ReferralList, ReferralResponse};
 use super::referral_response;
 use crate::auth::Authenticated;
-use crate::http::history::{history_entries, HistoryList};
+use crate::http::history;
+use crate::http::history::HistoryList;
 use crate::http::paging::{path_id, query_enum, query_uuid, Page};
 use crate::http::scope_for;
+use crate::ops::history::HistoryOf;
 use crate::ops::referrals::card_of;
 use crate::problem::ApiError;
 use crate::state::AppState;
@@ -146,20 +148,6 @@ pub async fn referral_history(
     path: web::Path<String>,
     state: web::Data<AppState>,
 ) -> Result<web::Json<HistoryList>, ApiError> {
-    let scope = scope_for(&caller.0, Action::ReadReferral)?;
-    let id = path_id(&path, "referral")?;
-    let acting = caller.acting();
-    let rows = state
-        .db(move |conn| {
-            tx::write(conn, |conn| {
-                let referral = ReferralRepo::get(conn, id, &scope)?;
-                ReferralRepo::audit_read(conn, &acting, &[&referral])?;
-                Ok(persistence::history::for_resource(conn, REFERRAL, &id.to_string())?)
-            })
-        })
-        .await
-        .map_err(|e| e.for_resource("referral"))?;
-    Ok(web::Json(HistoryList {
-        items: history_entries(rows),
-    }))
+    let of = HistoryOf::Referral(path_id(&path, "referral")?);
+    history::respond(&state, &caller, Action::ReadReferral, of).await
 }

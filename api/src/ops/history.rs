@@ -1,0 +1,79 @@
+//! Field-level history, one way for every resource that keeps it: the record must be within
+//! the caller's reach (else not found), a read of personal data is written to the access log,
+//! and the rows come oldest first.
+
+use domain::access::ListScope;
+use persistence::history::{self, HistoryRow};
+use persistence::repos::activity_plan::ACTIVITY_PLAN;
+use persistence::repos::contract::CONTRACT;
+use persistence::repos::participant::PARTICIPANT;
+use persistence::repos::provider::PROVIDER;
+use persistence::repos::referral::REFERRAL;
+use persistence::repos::{ContractRepo, ParticipantRepo, ProviderRepo, ReferralRepo};
+use persistence::{tx, DbConnection};
+use uuid::Uuid;
+
+use super::{plans, Context, OpError};
+
+/// Whose history.
+#[derive(Debug, Clone, Copy)]
+pub enum HistoryOf {
+    Participant(Uuid),
+    Plan(Uuid),
+    Referral(Uuid),
+    Provider(Uuid),
+    Contract(Uuid),
+}
+
+impl HistoryOf {
+    /// The resource as a not-found error names it.
+    pub fn resource(self) -> &'static str {
+        match self {
+            HistoryOf::Participant(_) => "participant",
+            HistoryOf::Plan(_) => "activity plan",
+            HistoryOf::Referral(_) => "referral",
+            HistoryOf::Provider(_) => "provider",
+            HistoryOf::Contract(_) => "contract",
+        }
+    }
+}
+
+/// The history of `of` as a caller whose reach is `scope` may read it.
+pub fn of(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    scope: &ListScope,
+    of: HistoryOf,
+) -> Result<Vec<HistoryRow>, OpError> {
+    let acting = ctx.acting();
+    tx::write(conn, |conn| {
+        let (resource_type, id) = match of {
+            HistoryOf::Participant(id) => {
+                ParticipantRepo::get(conn, id, scope)?;
+                ParticipantRepo::audit_read(conn, &acting, "participant.history", &[id])?;
+                (PARTICIPANT, id)
+            }
+            HistoryOf::Plan(id) => {
+                let (_, participant) = plans::load_scoped(conn, id, scope)?;
+                ParticipantRepo::audit_read(conn, &acting, "activity_plan.history", &[participant.id])?;
+                (ACTIVITY_PLAN, id)
+            }
+            HistoryOf::Referral(id) => {
+                let referral = ReferralRepo::get(conn, id, scope)?;
+                ReferralRepo::audit_read(conn, &acting, &[&referral])?;
+                (REFERRAL, id)
+            }
+            // The register holds no personal data: no access-log record.
+            HistoryOf::Provider(id) => {
+                ProviderRepo::get(conn, id)?;
+                (PROVIDER, id)
+            }
+            HistoryOf::Contract(id) => {
+                ContractRepo::get(conn, id)?;
+                (CONTRACT, id)
+            }
+        };
+        Ok(history::for_resource(conn, resource_type, &id.to_string())?)
+    })
+    .map_err(|e: OpError| e.for_resource(of.resource()))
+}
