@@ -104,9 +104,12 @@ impl DbManager {
                 }
                 let mut conn = SqliteConnection::establish(&self.url.target)?;
                 // Set on every pooled connection: these pragmas are per connection.
+                // busy_timeout first: setting the journal mode takes a lock, and a connection
+                // opened while another writes would otherwise fail at once with "database is
+                // locked" (seen when a server restarts on a file another one still writes).
                 conn.batch_execute(&format!(
-                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS};"
+                    "PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}; PRAGMA journal_mode = WAL; \
+                     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"
                 ))
                 .map_err(ConnectionError::CouldntSetupConfiguration)?;
                 Ok(DbConnection::Sqlite(conn))

@@ -2,7 +2,9 @@
 //! starts, when a work or studies outcome is reported, and when follow-ups confirm that work
 //! lasted; decided and marked paid by the purchaser.
 
-use domain::claim::{claims_due, ClaimStatus};
+use chrono::NaiveDate;
+use domain::access::ListScope;
+use domain::claim::{claims_due, ClaimAction, ClaimStatus};
 use domain::participant::{FollowUp, Participant};
 use domain::referral::Referral;
 use persistence::repos::claim::Claim;
@@ -73,4 +75,62 @@ pub fn raise_confirmed(conn: &mut DbConnection, ctx: &Context, participant: &Par
         raise_due(conn, ctx, &referral, &participant.follow_ups)?;
     }
     Ok(())
+}
+
+/// A claim at the version the client based its decision on.
+pub type ClaimAt = (Uuid, i32);
+
+/// The purchaser's decision on a claim.
+#[derive(Debug, Clone)]
+pub enum Decision {
+    Approve,
+    Reject { reason: String },
+    MarkPaid { on: NaiveDate },
+}
+
+/// Decides the claim at `at`: approval and rejection record who decided and when; a payment
+/// date may not be in the future.
+pub fn decide(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    scope: &ListScope,
+    (id, expected): ClaimAt,
+    decision: Decision,
+) -> Result<Claim, OpError> {
+    let (action, event) = match decision {
+        Decision::Approve => (ClaimAction::Approve, "claim.approved"),
+        Decision::Reject { .. } => (ClaimAction::Reject, "claim.rejected"),
+        Decision::MarkPaid { .. } => (ClaimAction::MarkPaid, "claim.paid"),
+    };
+    if let Decision::MarkPaid { on } = decision {
+        if on > ctx.today() {
+            return Err(super::invalid(
+                "paid_on",
+                "in_future",
+                "the payment date may not be in the future",
+            ));
+        }
+    }
+    let before = ClaimRepo::get(conn, id, scope).map_err(|e| OpError::from(e).for_resource("claim"))?;
+    if before.version != expected {
+        return Err(OpError::PreconditionFailed {
+            current_version: before.version,
+        });
+    }
+    let mut after = before.clone();
+    after.status = before.status.apply(action).map_err(|e| OpError::Conflict {
+        code: "invalid_transition",
+        detail: format!("{e}; current status: {}.", before.status.as_str()),
+    })?;
+    let acting = ctx.acting();
+    match decision {
+        Decision::Approve => {}
+        Decision::Reject { reason } => after.reject_reason = Some(reason),
+        Decision::MarkPaid { on } => after.paid_on = Some(on),
+    }
+    if action != ClaimAction::MarkPaid {
+        after.decided_by = Some(acting.subject.clone());
+        after.decided_at = Some(acting.now);
+    }
+    Ok(ClaimRepo::save(conn, &acting, &before, &after, event)?)
 }

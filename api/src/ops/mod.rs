@@ -17,6 +17,7 @@ pub mod intake;
 pub mod participants;
 pub mod plans;
 pub mod providers;
+pub mod records;
 pub mod referrals;
 
 pub use context::Context;

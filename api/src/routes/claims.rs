@@ -6,7 +6,7 @@ use actix_web::http::header;
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::access::Action;
-use domain::claim::{ClaimAction, ClaimStatus};
+use domain::claim::ClaimStatus;
 use domain::shared::clean_text;
 use persistence::repos::claim::{Claim, ClaimFilter};
 use persistence::repos::ClaimRepo;
@@ -19,6 +19,7 @@ use crate::auth::Authenticated;
 use crate::concurrency::{etag, IfMatch};
 use crate::http::paging::{path_id, query_enum, query_uuid, Page};
 use crate::http::scope_for;
+use crate::ops::claims::{self, Decision};
 use crate::problem::{ApiError, FieldErrors};
 use crate::state::AppState;
 
@@ -178,44 +179,19 @@ pub async fn get_claim(
     Ok(claim_response(&claim))
 }
 
-/// Applies a decision to the claim at the `If-Match` version.
+/// Applies the purchaser's decision to the claim at the `If-Match` version.
 async fn decide(
     caller: &Authenticated,
-    raw_id: &str,
-    if_match: IfMatch,
-    action: ClaimAction,
     state: &AppState,
-    change: impl FnOnce(&mut Claim) + Send + 'static,
+    (raw_id, if_match): (&str, IfMatch),
+    decision: Decision,
 ) -> Result<HttpResponse, ApiError> {
-    let scope = scope_for(&caller.0, Action::DecideClaims)?;
-    let id = path_id(raw_id, "claim")?;
-    let acting = caller.acting();
-    let event = match action {
-        ClaimAction::Approve => "claim.approved",
-        ClaimAction::Reject => "claim.rejected",
-        ClaimAction::MarkPaid => "claim.paid",
-    };
-    let saved = crate::write_request::change(state, caller, move |conn| {
-        let before = ClaimRepo::get(conn, id, &scope)?;
-        if before.version != if_match.0 {
-            return Err(ApiError::PreconditionFailed {
-                current_version: before.version,
-            });
-        }
-        let mut after = before.clone();
-        after.status = before.status.apply(action).map_err(|e| ApiError::Conflict {
-            code: "invalid_transition",
-            detail: format!("{e}; current status: {}.", before.status.as_str()),
-        })?;
-        if action != ClaimAction::MarkPaid {
-            after.decided_by = Some(acting.subject.clone());
-            after.decided_at = Some(acting.now);
-        }
-        change(&mut after);
-        Ok(ClaimRepo::save(conn, &acting, &before, &after, event)?)
-    })
-    .await
-    .map_err(|e| e.for_resource("claim"))?;
+    let at = (path_id(raw_id, "claim")?, if_match);
+    let saved =
+        crate::write_request::change_at(state, caller, Action::DecideClaims, at, move |conn, ctx, scope, at| {
+            claims::decide(conn, ctx, scope, at, decision)
+        })
+        .await?;
     Ok(claim_response(&saved))
 }
 
@@ -242,7 +218,7 @@ pub async fn approve_claim(
     if_match: IfMatch,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    decide(&caller, &path, if_match, ClaimAction::Approve, &state, |_| {}).await
+    decide(&caller, &state, (&path, if_match), Decision::Approve).await
 }
 
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
@@ -281,10 +257,7 @@ pub async fn reject_claim(
     let mut errors = FieldErrors::default();
     let reason = errors.check("reason", "invalid_format", clean_text(&body.reason, 2000));
     let reason = errors.finish(|| reason)?;
-    decide(&caller, &path, if_match, ClaimAction::Reject, &state, move |c| {
-        c.reject_reason = Some(reason);
-    })
-    .await
+    decide(&caller, &state, (&path, if_match), Decision::Reject { reason }).await
 }
 
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
@@ -321,15 +294,6 @@ pub async fn mark_claim_paid(
     body: web::Json<MarkPaidRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let today = caller.today();
-    let paid_on = body.paid_on;
-    if paid_on > today {
-        let mut errors = FieldErrors::default();
-        errors.add("paid_on", "in_future", "the payment date may not be in the future");
-        return Err(ApiError::Validation(errors.into_vec()));
-    }
-    decide(&caller, &path, if_match, ClaimAction::MarkPaid, &state, move |c| {
-        c.paid_on = Some(paid_on);
-    })
-    .await
+    let decision = Decision::MarkPaid { on: body.paid_on };
+    decide(&caller, &state, (&path, if_match), decision).await
 }

@@ -4,7 +4,7 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use domain::access::Action;
-use domain::participant::{Assessment, Consent, ConsentError, RecipientKind};
+use domain::participant::{Assessment, Consent, RecipientKind};
 use domain::shared::clean_text;
 use persistence::repos::ParticipantRepo;
 use persistence::tx;
@@ -17,6 +17,7 @@ use crate::auth::Authenticated;
 use crate::concurrency::{etag, IfMatch};
 use crate::http::text::{optional_text, TEXT_MAX};
 use crate::idempotency::{self, IdempotencyKey};
+use crate::ops::records;
 use crate::problem::{ApiError, FieldErrors};
 use crate::state::AppState;
 
@@ -133,22 +134,16 @@ pub async fn put_assessment(
     body: web::Json<AssessmentDto>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let scope = scope_for(&caller.0, Action::ManageParticipation)?;
-    let id = participant_id(&path)?;
+    let at = (participant_id(&path)?, if_match);
     let assessment = body.into_inner().parse()?;
-    let acting = caller.acting();
-    let (participant, saved) = crate::write_request::change(&state, &caller, move |conn| {
-        Ok(ParticipantRepo::save_assessment(
-            conn,
-            &acting,
-            id,
-            &scope,
-            if_match.0,
-            &assessment,
-        )?)
-    })
-    .await
-    .map_err(|e| e.for_resource("participant"))?;
+    let (participant, saved) = crate::write_request::change_at(
+        &state,
+        &caller,
+        Action::ManageParticipation,
+        at,
+        move |conn, ctx, scope, at| records::put_assessment(conn, ctx, scope, at, assessment),
+    )
+    .await?;
     Ok(with_etag(
         StatusCode::OK,
         participant.version,
@@ -215,23 +210,6 @@ pub struct WithdrawConsentRequest {
     pub withdrawn_on: NaiveDate,
 }
 
-fn consent_error(error: ConsentError) -> ApiError {
-    let field = match &error {
-        ConsentError::AlreadyWithdrawn => {
-            return ApiError::Conflict {
-                code: "already_withdrawn",
-                detail: error.to_string(),
-            }
-        }
-        ConsentError::ProviderRequired | ConsentError::ProviderNotAllowed => "recipient_provider_id",
-        ConsentError::InFuture { field } => field,
-        ConsentError::WithdrawnBeforeGiven => "withdrawn_on",
-    };
-    let mut errors = FieldErrors::default();
-    errors.add(field, "invalid", error.to_string());
-    ApiError::Validation(errors.into_vec())
-}
-
 /// Record a consent
 ///
 /// What may be shared, with whom, given when. Accepts `Idempotency-Key`.
@@ -277,11 +255,10 @@ pub async fn give_consent(
         body.given_on,
         today,
     )
-    .map_err(consent_error)?;
-    let acting = caller.acting();
+    .map_err(records::consent_error)?;
+    let ctx = caller.context();
     crate::write_request::create(&state, &caller, key, fingerprint, move |conn| {
-        let participant = ParticipantRepo::add_consent(conn, &acting, id, &scope, &consent)
-            .map_err(|e| ApiError::from(e).for_resource("participant"))?;
+        let participant = records::give_consent(conn, &ctx, &scope, id, &consent)?;
         let location = format!("/v1/participants/{id}/consents/{}", consent.id);
         idempotency::created(
             &ConsentResponse::new(&consent, today),
@@ -356,20 +333,19 @@ pub async fn withdraw_consent(
     body: web::Json<WithdrawConsentRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let today = caller.today();
-    let scope = scope_for(&caller.0, Action::UpdateParticipant)?;
     let (raw_id, raw_consent) = path.into_inner();
-    let id = participant_id(&raw_id)?;
+    let at = (participant_id(&raw_id)?, if_match);
     let consent_id = Uuid::parse_str(&raw_consent).map_err(|_| ApiError::NotFound { resource: "consent" })?;
-    let on = body.withdrawn_on;
-    let acting = caller.acting();
-    let (participant, consent) = crate::write_request::change(&state, &caller, move |conn| {
-        ParticipantRepo::withdraw_consent(conn, &acting, id, &scope, if_match.0, consent_id, |c| {
-            c.withdraw(on, today).map_err(consent_error)
-        })
-    })
-    .await
-    .map_err(|e| e.for_resource("consent"))?;
+    let withdrawal = (consent_id, body.withdrawn_on);
+    let (participant, consent) = crate::write_request::change_at(
+        &state,
+        &caller,
+        Action::UpdateParticipant,
+        at,
+        move |conn, ctx, scope, at| records::withdraw_consent(conn, ctx, scope, at, withdrawal),
+    )
+    .await?;
+    let today = caller.today();
     Ok(with_etag(
         StatusCode::OK,
         participant.version,

@@ -1,0 +1,67 @@
+//! The participant's case records beside the lifecycle: the mapping (kartläggning) and the
+//! consents to share information. Both move the participant's version.
+
+use chrono::NaiveDate;
+use domain::access::ListScope;
+use domain::participant::{Assessment, Consent, ConsentError, Participant};
+use persistence::repos::ParticipantRepo;
+use persistence::DbConnection;
+use uuid::Uuid;
+
+use super::participants::ParticipantAt;
+use super::{invalid, Context, OpError};
+
+/// Consent rule errors: withdrawing twice is a conflict; the rest are invalid on their field.
+pub fn consent_error(error: ConsentError) -> OpError {
+    let field = match &error {
+        ConsentError::AlreadyWithdrawn => {
+            return OpError::Conflict {
+                code: "already_withdrawn",
+                detail: error.to_string(),
+            }
+        }
+        ConsentError::ProviderRequired | ConsentError::ProviderNotAllowed => "recipient_provider_id",
+        ConsentError::InFuture { field } => field,
+        ConsentError::WithdrawnBeforeGiven => "withdrawn_on",
+    };
+    invalid(field, "invalid", error.to_string())
+}
+
+/// Stores the mapping of the participant at `at`.
+pub fn put_assessment(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    scope: &ListScope,
+    (id, expected): ParticipantAt,
+    assessment: Assessment,
+) -> Result<(Participant, Assessment), OpError> {
+    ParticipantRepo::save_assessment(conn, &ctx.acting(), id, scope, expected, &assessment)
+        .map_err(|e| OpError::from(e).for_resource("participant"))
+}
+
+/// Records a consent the participant gave; it does not rest on a version the client read.
+pub fn give_consent(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    scope: &ListScope,
+    participant_id: Uuid,
+    consent: &Consent,
+) -> Result<Participant, OpError> {
+    ParticipantRepo::add_consent(conn, &ctx.acting(), participant_id, scope, consent)
+        .map_err(|e| OpError::from(e).for_resource("participant"))
+}
+
+/// Withdraws consent `consent_id` of the participant at `at` from `on`.
+pub fn withdraw_consent(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    scope: &ListScope,
+    (id, expected): ParticipantAt,
+    (consent_id, on): (Uuid, NaiveDate),
+) -> Result<(Participant, Consent), OpError> {
+    let today = ctx.today();
+    ParticipantRepo::withdraw_consent(conn, &ctx.acting(), id, scope, expected, consent_id, |c| {
+        c.withdraw(on, today).map_err(consent_error)
+    })
+    .map_err(|e| e.for_resource("consent"))
+}
