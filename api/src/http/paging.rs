@@ -10,12 +10,7 @@ pub const DEFAULT_LIMIT: i64 = 50;
 /// The largest page a list endpoint serves.
 pub const MAX_LIMIT: i64 = 200;
 
-/// A page request: how many, and after which id.
-#[derive(Debug, Clone, Copy)]
-pub struct Page {
-    pub limit: i64,
-    pub after: Option<Uuid>,
-}
+pub use crate::ops::Page;
 
 impl Page {
     pub fn parse(limit: Option<i64>, cursor: Option<String>) -> Result<Self, ApiError> {
@@ -27,13 +22,6 @@ impl Page {
             .map(|c| Uuid::parse_str(&c).map_err(|_| ApiError::InvalidQuery(format!("{c:?} is not a cursor"))))
             .transpose()?;
         Ok(Self { limit, after })
-    }
-
-    /// The cursor of the next page: the last id when the page is full, else none.
-    pub fn next_cursor<T>(&self, items: &[T], id: impl Fn(&T) -> Uuid) -> Option<String> {
-        (items.len() as i64 == self.limit)
-            .then(|| items.last().map(|item| id(item).to_string()))
-            .flatten()
     }
 }
 

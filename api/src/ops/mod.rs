@@ -12,6 +12,7 @@ mod error;
 
 pub mod claims;
 pub mod contracts;
+pub mod districts;
 pub mod history;
 pub mod intake;
 pub mod participants;
@@ -19,12 +20,30 @@ pub mod plans;
 pub mod providers;
 pub mod records;
 pub mod referrals;
+pub mod webhooks;
 
 pub use context::Context;
 pub use error::{invalid, FieldError, FieldErrors, OpError};
 
 use persistence::versioned::{self, VersionedRow};
 use persistence::DbConnection;
+use uuid::Uuid;
+
+/// A page request: how many, and after which id (keyset pagination).
+#[derive(Debug, Clone, Copy)]
+pub struct Page {
+    pub limit: i64,
+    pub after: Option<Uuid>,
+}
+
+impl Page {
+    /// The cursor of the next page: the last id when the page is full, else none.
+    pub fn next_cursor<T>(&self, items: &[T], id: impl Fn(&T) -> Uuid) -> Option<String> {
+        (items.len() as i64 == self.limit)
+            .then(|| items.last().map(|item| id(item).to_string()))
+            .flatten()
+    }
+}
 
 /// A rule refused a change made on the version the client expected: when the record has moved
 /// on meanwhile, the refusal may rest on a read torn by that change, so the answer is the

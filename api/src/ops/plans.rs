@@ -9,14 +9,18 @@ use domain::activity_plan::{
 use domain::participant::Participant;
 use domain::referral::{Referral, ReferralStatus};
 use domain::shared::Code;
+use persistence::repos::activity_plan::PlanFilter;
 use persistence::repos::{ParticipantRepo, PlanRepo, ProviderRepo, ReferenceRepo};
-use persistence::DbConnection;
+use persistence::{tx, DbConnection};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use persistence::versioned::VersionedRow;
 
-use super::{invalid, refused, Context, OpError};
+use super::{invalid, refused, Context, OpError, Page};
+
+/// The target group whose participants take part full days (the introduction programme).
+pub const INTRODUCTION_GROUP: &str = "refugee_introduction";
 
 /// A plan with the participant it belongs to, as every plan operation returns it.
 pub type PlanOf = (ActivityPlan, Participant);
@@ -395,4 +399,23 @@ pub fn follow_referral(
         "activity_plan.activity_updated",
     )?;
     Ok(())
+}
+
+/// A page of plans within reach, each read written to the access log, with the periods among
+/// them whose participant is in the introduction programme (for the full-day warning).
+pub fn list(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    scope: &ListScope,
+    filter: &PlanFilter,
+    page: Page,
+) -> Result<(Vec<ActivityPlan>, Vec<Uuid>), OpError> {
+    tx::write(conn, |conn| {
+        let plans = PlanRepo::list(conn, scope, filter, page.after, page.limit)?;
+        let participants: Vec<Uuid> = plans.iter().map(|p| p.participant_id).collect();
+        ParticipantRepo::audit_read(conn, &ctx.acting(), "activity_plan.list", &participants)?;
+        let periods: Vec<Uuid> = plans.iter().map(|p| p.period_id).collect();
+        let introduction = PlanRepo::periods_in_group(conn, &periods, INTRODUCTION_GROUP)?;
+        Ok((plans, introduction))
+    })
 }

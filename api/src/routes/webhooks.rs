@@ -17,6 +17,7 @@ use crate::auth::Authenticated;
 use crate::http::paging::{path_id, Page};
 use crate::http::scope_for;
 use crate::idempotency::{self, IdempotencyKey};
+use crate::ops::webhooks;
 use crate::problem::{ApiError, FieldErrors};
 use crate::state::AppState;
 use crate::webhooks::signature::new_secret;
@@ -148,6 +149,37 @@ fn owner_filter(caller: &Authenticated) -> Result<Option<String>, ApiError> {
     Ok((caller.0.role() != Role::Admin).then(|| caller.0.subject().to_owned()))
 }
 
+impl CreateWebhookSubscription {
+    /// The subscription the request asks for, owned by `caller`, with a fresh secret; the URL
+    /// must be a public https endpoint (loopback http only when `allow_loopback_http`).
+    async fn parse(self, caller: &Authenticated, allow_loopback_http: bool) -> Result<Subscription, ApiError> {
+        let body = self;
+        let mut errors = FieldErrors::default();
+        let event_types = body.event_types.unwrap_or_default();
+        if let Err(refusal) = check_event_types(&event_types) {
+            errors.add("event_types", refusal.code(), refusal.to_string());
+        }
+        if body.url.len() > URL_MAX {
+            errors.add("url", "too_long", format!("at most {URL_MAX} characters"));
+        } else if let Err(refusal) = target::check(&body.url, allow_loopback_http).await {
+            errors.add("url", refusal.code(), refusal.to_string());
+        }
+        if !errors.is_empty() {
+            return Err(ApiError::Validation(errors.into_vec()));
+        }
+        let subscription = Subscription {
+            id: Uuid::now_v7(),
+            owner_subject: caller.0.subject().to_owned(),
+            owner_role: caller.0.role().to_string(),
+            url: body.url,
+            secret: new_secret().map_err(ApiError::internal)?,
+            event_types,
+            created_at: caller.now().naive_utc(),
+        };
+        Ok(subscription)
+    }
+}
+
 /// Subscribe to webhook notifications
 ///
 /// Each event the caller may read from `/v1/events` (of the given types) is POSTed to `url` as
@@ -177,32 +209,12 @@ pub async fn create_subscription(
 ) -> Result<HttpResponse, ApiError> {
     scope_for(&caller.0, Action::ManageWebhooks)?;
     let fingerprint = idempotency::fingerprint(&req, &*body)?;
-    let body = body.into_inner();
-    let mut errors = FieldErrors::default();
-    let event_types = body.event_types.unwrap_or_default();
-    if let Err(refusal) = check_event_types(&event_types) {
-        errors.add("event_types", refusal.code(), refusal.to_string());
-    }
-    if body.url.len() > URL_MAX {
-        errors.add("url", "too_long", format!("at most {URL_MAX} characters"));
-    } else if let Err(refusal) = target::check(&body.url, state.config.webhooks.allow_loopback_http).await {
-        errors.add("url", refusal.code(), refusal.to_string());
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::Validation(errors.into_vec()));
-    }
-    let subscription = Subscription {
-        id: Uuid::now_v7(),
-        owner_subject: caller.0.subject().to_owned(),
-        owner_role: caller.0.role().to_string(),
-        url: body.url,
-        secret: new_secret().map_err(ApiError::internal)?,
-        event_types,
-        created_at: caller.now().naive_utc(),
-    };
+    let subscription = body
+        .into_inner()
+        .parse(&caller, state.config.webhooks.allow_loopback_http)
+        .await?;
     crate::write_request::create(&state, &caller, key, fingerprint, move |conn| {
-        WebhookRepo::insert(conn, &subscription)?;
-        log::info!("webhook subscription {} created", subscription.id);
+        webhooks::subscribe(conn, &subscription)?;
         idempotency::created(
             &WebhookSubscriptionResponse::new(&subscription, true),
             None,
@@ -289,12 +301,9 @@ pub async fn delete_subscription(
     let id = path_id(&path, "webhook subscription")?;
     let now = caller.now().naive_utc();
     crate::write_request::change(&state, &caller, move |conn| {
-        WebhookRepo::get(conn, id, owner.as_deref())?;
-        Ok(WebhookRepo::delete(conn, id, now)?)
+        Ok(webhooks::unsubscribe(conn, id, owner.as_deref(), now)?)
     })
-    .await
-    .map_err(|e: ApiError| e.for_resource("webhook subscription"))?;
-    log::info!("webhook subscription {id} deleted");
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -9,9 +9,9 @@ use chrono::NaiveDate;
 use domain::access::ListScope;
 use domain::participant::ExitRecord;
 use domain::referral::{DeclineReason, Referral, ReferralError, ReferralStatus};
-use persistence::repos::referral::ParticipantCard;
+use persistence::repos::referral::{ParticipantCard, ReferralFilter};
 use persistence::repos::{ParticipantRepo, ReferralRepo};
-use persistence::DbConnection;
+use persistence::{tx, DbConnection};
 use uuid::Uuid;
 
 pub use progress::{report_progress, NewReport};
@@ -19,7 +19,7 @@ pub use send::{send, ActivityChoice, SendReferral};
 
 use persistence::versioned::VersionedRow;
 
-use super::{claims, invalid, plans, refused, Context, OpError};
+use super::{claims, invalid, plans, refused, Context, OpError, Page};
 
 /// A referral at the version the client based its change on.
 pub type ReferralAt = (Uuid, i32);
@@ -163,5 +163,31 @@ pub fn complete(
 ) -> Result<ReferralOf, OpError> {
     step(conn, ctx, scope, at, "referral.completed", |r, today| {
         r.complete(on, record, today)
+    })
+}
+
+/// A page of referrals within reach, each with its participant card, every read written to
+/// the access log.
+pub fn list(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    scope: &ListScope,
+    filter: &ReferralFilter,
+    page: Page,
+) -> Result<Vec<ReferralOf>, OpError> {
+    let today = ctx.today();
+    tx::write(conn, |conn| {
+        let referrals = ReferralRepo::list(conn, scope, filter, page.after, page.limit, today)?;
+        let ids: Vec<_> = referrals.iter().map(|r| r.participant_id).collect();
+        let cards = ReferralRepo::participant_cards(conn, &ids)?;
+        ReferralRepo::audit_read(conn, &ctx.acting(), &referrals.iter().collect::<Vec<_>>())?;
+        // A referral whose card is missing is not shown (the card query is scoped the same).
+        Ok(referrals
+            .into_iter()
+            .filter_map(|r| {
+                let card = cards.iter().find(|c| c.id == r.participant_id.to_string())?.clone();
+                Some((r, card))
+            })
+            .collect())
     })
 }

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// The target group whose participants are planned full days (heldag).
-pub const INTRODUCTION_GROUP: &str = "refugee_introduction";
+use crate::ops::plans::INTRODUCTION_GROUP;
 
 pub fn is_introduction<'a>(mut groups: impl Iterator<Item = &'a str>) -> bool {
     groups.any(|g| g == INTRODUCTION_GROUP)

@@ -19,12 +19,14 @@ use super::dto::{
 use crate::auth::Authenticated;
 use crate::concurrency::{etag, IfMatch};
 use crate::http::history;
+use crate::http::paging::{query_enum, Page};
 use crate::http::scope_for;
 use crate::idempotency::{self, IdempotencyKey};
 use crate::ops::history::HistoryOf;
 use crate::ops::plans::{self, NewPlan};
 use crate::problem::{ApiError, FieldErrors};
 use crate::state::AppState;
+use persistence::repos::activity_plan::PlanFilter;
 
 const TEXT_MAX: usize = 2000;
 
@@ -75,6 +77,27 @@ fn parse_activity(body: ActivityRequest, id: Uuid) -> Result<Activity, ApiError>
     })?)
 }
 
+impl CreatePlanRequest {
+    /// The draft the request describes, checked for shape.
+    fn parse(self) -> Result<NewPlan, ApiError> {
+        let body = self;
+        let mut errors = FieldErrors::default();
+        let goal = errors.check("goal", "invalid_format", clean_text(&body.goal, TEXT_MAX));
+        let goal_ssyk = ssyk(&mut errors, body.goal_ssyk);
+        let wishes = optional(&mut errors, "wishes", body.wishes);
+        let new = errors.finish(|| {
+            Some(NewPlan {
+                valid_from: body.valid_from,
+                valid_to: body.valid_to,
+                goal: goal?,
+                goal_ssyk,
+                wishes,
+            })
+        })?;
+        Ok(new)
+    }
+}
+
 /// Draw up a new activity plan
 ///
 /// By the coach, for an enrolled participant without an open plan (revise an approved plan
@@ -105,20 +128,7 @@ pub async fn create_plan(
     let scope = scope_for(&caller.0, Action::ManageParticipation)?;
     let participant_id = crate::http::paging::path_id(&path, "participant")?;
     let fingerprint = idempotency::fingerprint(&req, &*body)?;
-    let body = body.into_inner();
-    let mut errors = FieldErrors::default();
-    let goal = errors.check("goal", "invalid_format", clean_text(&body.goal, TEXT_MAX));
-    let goal_ssyk = ssyk(&mut errors, body.goal_ssyk);
-    let wishes = optional(&mut errors, "wishes", body.wishes);
-    let new = errors.finish(|| {
-        Some(NewPlan {
-            valid_from: body.valid_from,
-            valid_to: body.valid_to,
-            goal: goal?,
-            goal_ssyk,
-            wishes,
-        })
-    })?;
+    let new = body.into_inner().parse()?;
     let ctx = caller.context();
     crate::write_request::create(&state, &caller, key, fingerprint, move |conn| {
         let (plan, participant) = plans::draft(conn, &ctx, &scope, participant_id, new)?;
@@ -204,6 +214,29 @@ pub async fn get_plan(
     Ok(super::plan_response(&plan, caller.today(), StatusCode::OK))
 }
 
+impl UpdatePlanRequest {
+    /// The changes the request names, checked for shape.
+    fn parse(self) -> Result<PlanChanges, ApiError> {
+        let body = self;
+        let mut errors = FieldErrors::default();
+        let goal = body
+            .goal
+            .map(|g| errors.check("goal", "invalid_format", clean_text(&g, TEXT_MAX)));
+        let goal_ssyk = body.goal_ssyk.map(|s| ssyk(&mut errors, Some(s)));
+        let wishes = body.wishes.map(|w| optional(&mut errors, "wishes", Some(w)));
+        let changes = errors.finish(|| {
+            Some(PlanChanges {
+                valid_from: body.valid_from,
+                valid_to: body.valid_to,
+                goal: goal.map(|g| g.ok_or(())).transpose().ok()?,
+                goal_ssyk,
+                wishes,
+            })
+        })?;
+        Ok(changes)
+    }
+}
+
 /// Change a draft or returned plan
 #[utoipa::path(
     tag = "activity-plans",
@@ -227,22 +260,7 @@ pub async fn update_plan(
     body: web::Json<UpdatePlanRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
-    let mut errors = FieldErrors::default();
-    let goal = body
-        .goal
-        .map(|g| errors.check("goal", "invalid_format", clean_text(&g, TEXT_MAX)));
-    let goal_ssyk = body.goal_ssyk.map(|s| ssyk(&mut errors, Some(s)));
-    let wishes = body.wishes.map(|w| optional(&mut errors, "wishes", Some(w)));
-    let changes = errors.finish(|| {
-        Some(PlanChanges {
-            valid_from: body.valid_from,
-            valid_to: body.valid_to,
-            goal: goal.map(|g| g.ok_or(())).transpose().ok()?,
-            goal_ssyk,
-            wishes,
-        })
-    })?;
+    let changes = body.into_inner().parse()?;
     change_plan(
         &caller,
         &state,
@@ -501,6 +519,34 @@ pub async fn revise_plan(
     Ok(response)
 }
 
+impl ActivityFollowUpRequest {
+    /// The follow-up the request describes, checked for shape; it may not be dated after `today`.
+    fn parse(self, today: chrono::NaiveDate) -> Result<ActivityFollowUp, ApiError> {
+        let body = self;
+        let mut errors = FieldErrors::default();
+        let result = errors.check("result", "invalid_format", clean_text(&body.result, TEXT_MAX));
+        let status = errors.check(
+            "status",
+            "invalid_value",
+            ActivityStatus::parse(&body.status).ok_or("use completed or discontinued"),
+        );
+        let discontinued_reason = optional(&mut errors, "discontinued_reason", body.discontinued_reason);
+        if body.followed_up_on > today {
+            errors.add("followed_up_on", "in_future", "may not be in the future");
+        }
+        let follow_up = errors.finish(|| {
+            Some(ActivityFollowUp {
+                result: result?,
+                on: body.followed_up_on,
+                status: status?,
+                discontinued_reason,
+                replaced_by: body.replaced_by,
+            })
+        })?;
+        Ok(follow_up)
+    }
+}
+
 /// Follow up an activity
 ///
 /// The result when the activity ends: `completed`, or `discontinued` with the reason and
@@ -531,30 +577,9 @@ pub async fn follow_up_activity(
     body: web::Json<ActivityFollowUpRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let today = caller.today();
     let (raw_plan, raw_activity) = path.into_inner();
     let activity_id = Uuid::parse_str(&raw_activity).map_err(|_| ApiError::NotFound { resource: "activity" })?;
-    let body = body.into_inner();
-    let mut errors = FieldErrors::default();
-    let result = errors.check("result", "invalid_format", clean_text(&body.result, TEXT_MAX));
-    let status = errors.check(
-        "status",
-        "invalid_value",
-        ActivityStatus::parse(&body.status).ok_or("use completed or discontinued"),
-    );
-    let discontinued_reason = optional(&mut errors, "discontinued_reason", body.discontinued_reason);
-    if body.followed_up_on > today {
-        errors.add("followed_up_on", "in_future", "may not be in the future");
-    }
-    let follow_up = errors.finish(|| {
-        Some(ActivityFollowUp {
-            result: result?,
-            on: body.followed_up_on,
-            status: status?,
-            discontinued_reason,
-            replaced_by: body.replaced_by,
-        })
-    })?;
+    let follow_up = body.into_inner().parse(caller.today())?;
     change_plan(
         &caller,
         &state,
@@ -602,49 +627,30 @@ pub async fn list_plans(
     query: web::Query<PlanQuery>,
     state: web::Data<AppState>,
 ) -> Result<web::Json<PlanList>, ApiError> {
-    let today = caller.today();
     let scope = scope_for(&caller.0, Action::ReadParticipant)?;
     let query = query.into_inner();
-    let status = query
-        .status
-        .map(|s| PlanStatus::parse(&s).ok_or_else(|| ApiError::InvalidQuery(format!("unknown status {s:?}"))))
-        .transpose()?;
-    let limit = query.limit.unwrap_or(crate::http::paging::DEFAULT_LIMIT);
-    if !(1..=crate::http::paging::MAX_LIMIT).contains(&limit) {
-        return Err(ApiError::InvalidQuery(format!(
-            "limit must be from 1 to {}",
-            crate::http::paging::MAX_LIMIT
-        )));
-    }
-    let cursor = query
-        .cursor
-        .map(|c| Uuid::parse_str(&c).map_err(|_| ApiError::InvalidQuery(format!("{c:?} is not a cursor"))))
-        .transpose()?;
-    let filter = persistence::repos::activity_plan::PlanFilter {
-        status,
+    let page = Page::parse(query.limit, query.cursor)?;
+    let filter = PlanFilter {
+        status: query_enum(
+            query.status,
+            "status",
+            PlanStatus::parse,
+            "draft, submitted, approved, returned, superseded, completed, cancelled",
+        )?,
         review_due_on_or_before: query.review_due_before,
     };
-    let acting = caller.acting();
+    let ctx = caller.context();
     let (plans, introduction) = state
-        .db(move |conn| {
-            tx::write(conn, |conn| {
-                let plans = PlanRepo::list(conn, &scope, &filter, cursor, limit)?;
-                let participants: Vec<Uuid> = plans.iter().map(|p| p.participant_id).collect();
-                ParticipantRepo::audit_read(conn, &acting, "activity_plan.list", &participants)?;
-                let periods: Vec<Uuid> = plans.iter().map(|p| p.period_id).collect();
-                let introduction = PlanRepo::periods_in_group(conn, &periods, super::dto::INTRODUCTION_GROUP)?;
-                Ok((plans, introduction))
-            })
-        })
+        .db(move |conn| Ok(plans::list(conn, &ctx, &scope, &filter, page)?))
         .await?;
-    let next_cursor = (plans.len() as i64 == limit)
-        .then(|| plans.last().map(|p| p.id.to_string()))
-        .flatten();
     let items = plans
         .iter()
-        .map(|p| PlanResponse::with_groups(p, introduction.contains(&p.period_id), today))
+        .map(|p| PlanResponse::with_groups(p, introduction.contains(&p.period_id), caller.today()))
         .collect();
-    Ok(web::Json(PlanList { items, next_cursor }))
+    Ok(web::Json(PlanList {
+        items,
+        next_cursor: page.next_cursor(&plans, |p| p.id),
+    }))
 }
 
 /// Field-level history of a plan

@@ -336,6 +336,28 @@ pub struct StartInterruptionRequest {
     pub note: Option<String>,
 }
 
+impl StartInterruptionRequest {
+    /// The interruption the request describes, checked for shape.
+    fn parse(self) -> Result<Interruption, ApiError> {
+        let body = self;
+        let mut errors = FieldErrors::default();
+        let reason = errors.check(
+            "reason",
+            "invalid_value",
+            InterruptionReason::parse(&body.reason).ok_or("use pregnancy, parental_leave, sickness or other"),
+        );
+        let note = optional_text(&mut errors, "note", body.note, TEXT_MAX);
+        let interruption = errors.finish(|| {
+            Some(Interruption {
+                reason: reason?,
+                started_on: body.started_on,
+                note,
+            })
+        })?;
+        Ok(interruption)
+    }
+}
+
 /// Interrupt participation (avbrott)
 ///
 /// Interrupted days do not count towards the 18 months. 409 unless `enrolled`.
@@ -362,21 +384,7 @@ pub async fn start_interruption(
     body: web::Json<StartInterruptionRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
-    let mut errors = FieldErrors::default();
-    let reason = errors.check(
-        "reason",
-        "invalid_value",
-        InterruptionReason::parse(&body.reason).ok_or("use pregnancy, parental_leave, sickness or other"),
-    );
-    let note = optional_text(&mut errors, "note", body.note, TEXT_MAX);
-    let interruption = errors.finish(|| {
-        Some(Interruption {
-            reason: reason?,
-            started_on: body.started_on,
-            note,
-        })
-    })?;
+    let interruption = body.into_inner().parse()?;
     let participant = change(
         &caller,
         &state,
@@ -513,6 +521,28 @@ pub struct FollowUpRequest {
     pub employment: Option<EmploymentDto>,
 }
 
+impl FollowUpRequest {
+    /// The follow-up the request describes, checked for shape before the version.
+    fn parse(self) -> Result<FollowUp, ApiError> {
+        let body = self;
+        let mut errors = FieldErrors::default();
+        let details = employment(&mut errors, "employment", body.employment);
+        // Checked before the version, so a malformed request is 422 whatever its If-Match.
+        if !domain::participant::FOLLOW_UP_MONTHS.contains(&body.months) {
+            errors.add("months", "invalid_value", "follow-ups are made at 2 or 8 months");
+        }
+        let follow_up = errors.finish(|| {
+            Some(FollowUp {
+                months: body.months,
+                followed_up_on: body.followed_up_on,
+                self_supporting: body.self_supporting,
+                employment: details,
+            })
+        })?;
+        Ok(follow_up)
+    }
+}
+
 /// Record a follow-up after exit
 ///
 /// At 2 or 8 months: still self-supporting, and in which employment. Each only once.
@@ -539,21 +569,7 @@ pub async fn record_follow_up(
     body: web::Json<FollowUpRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
-    let mut errors = FieldErrors::default();
-    let details = employment(&mut errors, "employment", body.employment);
-    // Checked before the version, so a malformed request is 422 whatever its If-Match.
-    if !domain::participant::FOLLOW_UP_MONTHS.contains(&body.months) {
-        errors.add("months", "invalid_value", "follow-ups are made at 2 or 8 months");
-    }
-    let follow_up = errors.finish(|| {
-        Some(FollowUp {
-            months: body.months,
-            followed_up_on: body.followed_up_on,
-            self_supporting: body.self_supporting,
-            employment: details,
-        })
-    })?;
+    let follow_up = body.into_inner().parse()?;
     let participant = change(
         &caller,
         &state,

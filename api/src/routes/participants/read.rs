@@ -25,6 +25,8 @@ use crate::http::paging::{DEFAULT_LIMIT, MAX_LIMIT};
 use crate::ops::history::HistoryOf;
 use crate::problem::ApiError;
 use crate::state::AppState;
+use domain::participant::Participant;
+use persistence::history::HistoryRow;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -229,6 +231,34 @@ pub async fn participant_access_log(
     }))
 }
 
+impl ParticipantExport {
+    /// The export of `participant` as `caller` may see it, with its history and access log.
+    fn new(
+        participant: &Participant,
+        caller: &Authenticated,
+        history_rows: Vec<HistoryRow>,
+        access_rows: Vec<audit::AccessLogRow>,
+    ) -> Self {
+        ParticipantExport {
+            exported_at: caller.now(),
+            participant: ParticipantResponse::for_viewer(participant, &caller.0, caller.today()),
+            address: (!participant.protected_identity).then(|| AddressDto {
+                street: participant.address.street.clone(),
+                postal_code: participant.address.postal_code.clone(),
+                city: participant.address.city.clone(),
+            }),
+            interruptions: participant
+                .interruptions
+                .iter()
+                .map(InterruptionResponse::from)
+                .collect(),
+            follow_ups: participant.follow_ups.iter().map(FollowUpResponse::from).collect(),
+            history: history_entries(history_rows),
+            access_log: access_entries(access_rows),
+        }
+    }
+}
+
 /// Export everything held about a participant
 ///
 /// One JSON document for the person's right of access: their data, every period's
@@ -248,7 +278,6 @@ pub async fn export_participant(
     path: web::Path<String>,
     state: web::Data<AppState>,
 ) -> Result<web::Json<ParticipantExport>, ApiError> {
-    let today = caller.today();
     let participant = read_audited(&caller, &path, "participant.export", &state).await?;
     let id = participant.id.to_string();
     let (history_rows, access_rows) = state
@@ -259,21 +288,10 @@ pub async fn export_participant(
             ))
         })
         .await?;
-    Ok(web::Json(ParticipantExport {
-        exported_at: caller.now(),
-        participant: ParticipantResponse::for_viewer(&participant, &caller.0, today),
-        address: (!participant.protected_identity).then(|| AddressDto {
-            street: participant.address.street.clone(),
-            postal_code: participant.address.postal_code.clone(),
-            city: participant.address.city.clone(),
-        }),
-        interruptions: participant
-            .interruptions
-            .iter()
-            .map(InterruptionResponse::from)
-            .collect(),
-        follow_ups: participant.follow_ups.iter().map(FollowUpResponse::from).collect(),
-        history: history_entries(history_rows),
-        access_log: access_entries(access_rows),
-    }))
+    Ok(web::Json(ParticipantExport::new(
+        &participant,
+        &caller,
+        history_rows,
+        access_rows,
+    )))
 }

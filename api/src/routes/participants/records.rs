@@ -210,6 +210,32 @@ pub struct WithdrawConsentRequest {
     pub withdrawn_on: NaiveDate,
 }
 
+impl GiveConsentRequest {
+    /// The consent the request records, checked against the rules of a consent given `today`.
+    fn parse(self, today: NaiveDate) -> Result<Consent, ApiError> {
+        let body = self;
+        let mut errors = FieldErrors::default();
+        let shares = errors.check("shares", "invalid_format", clean_text(&body.shares, TEXT_MAX));
+        let kind = errors.check(
+            "recipient_kind",
+            "invalid_value",
+            RecipientKind::parse(&body.recipient_kind)
+                .ok_or("use provider, employer, public_agency, education or other"),
+        );
+        let (shares, kind) = errors.finish(|| Some((shares?, kind?)))?;
+        let consent = Consent::give(
+            Uuid::now_v7(),
+            shares,
+            kind,
+            body.recipient_provider_id,
+            body.given_on,
+            today,
+        )
+        .map_err(records::consent_error)?;
+        Ok(consent)
+    }
+}
+
 /// Record a consent
 ///
 /// What may be shared, with whom, given when. Accepts `Idempotency-Key`.
@@ -238,24 +264,7 @@ pub async fn give_consent(
     let scope = scope_for(&caller.0, Action::UpdateParticipant)?;
     let id = participant_id(&path)?;
     let fingerprint = idempotency::fingerprint(&req, &*body)?;
-    let body = body.into_inner();
-    let mut errors = FieldErrors::default();
-    let shares = errors.check("shares", "invalid_format", clean_text(&body.shares, TEXT_MAX));
-    let kind = errors.check(
-        "recipient_kind",
-        "invalid_value",
-        RecipientKind::parse(&body.recipient_kind).ok_or("use provider, employer, public_agency, education or other"),
-    );
-    let (shares, kind) = errors.finish(|| Some((shares?, kind?)))?;
-    let consent = Consent::give(
-        Uuid::now_v7(),
-        shares,
-        kind,
-        body.recipient_provider_id,
-        body.given_on,
-        today,
-    )
-    .map_err(records::consent_error)?;
+    let consent = body.into_inner().parse(today)?;
     let ctx = caller.context();
     crate::write_request::create(&state, &caller, key, fingerprint, move |conn| {
         let participant = records::give_consent(conn, &ctx, &scope, id, &consent)?;

@@ -70,6 +70,49 @@ fn contract_response(contract: &Contract, overlapping: &[AfProgramme]) -> Contra
     ContractResponse::new(contract, &overlapping.iter().collect::<Vec<_>>())
 }
 
+impl CreateContractRequest {
+    /// The contract the request describes, checked for shape.
+    fn parse(self, provider_id: Uuid) -> Result<Contract, ApiError> {
+        let body = self;
+        let mut errors = FieldErrors::default();
+        let reference = errors.check(
+            "reference",
+            "invalid_format",
+            clean_text(&body.reference, REFERENCE_MAX),
+        );
+        let form = procurement_form(&mut errors, &body.procurement_form);
+        let activity_types = codes(&mut errors, "activity_types", body.activity_types);
+        let target_groups = codes(&mut errors, "target_groups", body.target_groups);
+        let job_centres = codes(&mut errors, "job_centres", body.job_centres);
+        let result_steps = steps(&mut errors, body.result_steps);
+        let contract_status = match body.status {
+            Some(raw) => status(&mut errors, &raw),
+            None => Some(ProviderStatus::Active),
+        };
+        let contract = errors.finish(|| {
+            Some(Contract {
+                id: Uuid::now_v7(),
+                provider_id,
+                reference: reference?,
+                procurement_form: form?,
+                valid_from: body.valid_from,
+                valid_to: body.valid_to,
+                activity_types,
+                target_groups,
+                job_centres,
+                capacity: body.capacity,
+                remuneration: RemunerationModel {
+                    start_fee_ore: body.start_fee_ore,
+                    steps: result_steps,
+                },
+                status: contract_status?,
+                version: 1,
+            })
+        })?;
+        Ok(contract)
+    }
+}
+
 /// Register a contract
 ///
 /// By the purchaser, for the provider in the path. A contract whose activity type and target
@@ -100,42 +143,7 @@ pub async fn create_contract(
     authorize(&caller.0, Action::ManageProviders, &ResourceScope::default())?;
     let provider_id = path_id(&path, "provider")?;
     let fingerprint = idempotency::fingerprint(&req, &*body)?;
-    let body = body.into_inner();
-    let mut errors = FieldErrors::default();
-    let reference = errors.check(
-        "reference",
-        "invalid_format",
-        clean_text(&body.reference, REFERENCE_MAX),
-    );
-    let form = procurement_form(&mut errors, &body.procurement_form);
-    let activity_types = codes(&mut errors, "activity_types", body.activity_types);
-    let target_groups = codes(&mut errors, "target_groups", body.target_groups);
-    let job_centres = codes(&mut errors, "job_centres", body.job_centres);
-    let result_steps = steps(&mut errors, body.result_steps);
-    let contract_status = match body.status {
-        Some(raw) => status(&mut errors, &raw),
-        None => Some(ProviderStatus::Active),
-    };
-    let contract = errors.finish(|| {
-        Some(Contract {
-            id: Uuid::now_v7(),
-            provider_id,
-            reference: reference?,
-            procurement_form: form?,
-            valid_from: body.valid_from,
-            valid_to: body.valid_to,
-            activity_types,
-            target_groups,
-            job_centres,
-            capacity: body.capacity,
-            remuneration: RemunerationModel {
-                start_fee_ore: body.start_fee_ore,
-                steps: result_steps,
-            },
-            status: contract_status?,
-            version: 1,
-        })
-    })?;
+    let contract = body.into_inner().parse(provider_id)?;
     let ctx = caller.context();
     crate::write_request::create(&state, &caller, key, fingerprint, move |conn| {
         let (saved, overlapping) = contracts::add(conn, &ctx, contract)?;
@@ -255,6 +263,39 @@ pub async fn get_contract(
         .json(response))
 }
 
+impl UpdateContractRequest {
+    /// The changes the request names, checked for shape.
+    fn parse(self) -> Result<ContractChanges, ApiError> {
+        let body = self;
+        let mut errors = FieldErrors::default();
+        let reference = body
+            .reference
+            .map(|r| errors.check("reference", "invalid_format", clean_text(&r, REFERENCE_MAX)));
+        let form = body.procurement_form.map(|f| procurement_form(&mut errors, &f));
+        let activity_types = body.activity_types.map(|c| codes(&mut errors, "activity_types", c));
+        let target_groups = body.target_groups.map(|c| codes(&mut errors, "target_groups", c));
+        let job_centres = body.job_centres.map(|c| codes(&mut errors, "job_centres", c));
+        let result_steps = body.result_steps.map(|s| steps(&mut errors, s));
+        let new_status = body.status.map(|s| status(&mut errors, &s));
+        let changes = errors.finish(|| {
+            Some(ContractChanges {
+                reference: reference.flatten(),
+                procurement_form: form.flatten(),
+                valid_from: body.valid_from,
+                valid_to: body.valid_to,
+                activity_types,
+                target_groups,
+                job_centres,
+                capacity: body.capacity,
+                start_fee_ore: body.start_fee_ore,
+                result_steps,
+                status: new_status.flatten(),
+            })
+        })?;
+        Ok(changes)
+    }
+}
+
 /// Change a contract
 ///
 /// By the purchaser. Only the fields sent change; lists replace the whole list. The terms are
@@ -285,32 +326,7 @@ pub async fn update_contract(
 ) -> Result<HttpResponse, ApiError> {
     authorize(&caller.0, Action::ManageProviders, &ResourceScope::default())?;
     let id = path_id(&path, "contract")?;
-    let body = body.into_inner();
-    let mut errors = FieldErrors::default();
-    let reference = body
-        .reference
-        .map(|r| errors.check("reference", "invalid_format", clean_text(&r, REFERENCE_MAX)));
-    let form = body.procurement_form.map(|f| procurement_form(&mut errors, &f));
-    let activity_types = body.activity_types.map(|c| codes(&mut errors, "activity_types", c));
-    let target_groups = body.target_groups.map(|c| codes(&mut errors, "target_groups", c));
-    let job_centres = body.job_centres.map(|c| codes(&mut errors, "job_centres", c));
-    let result_steps = body.result_steps.map(|s| steps(&mut errors, s));
-    let new_status = body.status.map(|s| status(&mut errors, &s));
-    let changes = errors.finish(|| {
-        Some(ContractChanges {
-            reference: reference.flatten(),
-            procurement_form: form.flatten(),
-            valid_from: body.valid_from,
-            valid_to: body.valid_to,
-            activity_types,
-            target_groups,
-            job_centres,
-            capacity: body.capacity,
-            start_fee_ore: body.start_fee_ore,
-            result_steps,
-            status: new_status.flatten(),
-        })
-    })?;
+    let changes = body.into_inner().parse()?;
     let ctx = caller.context();
     let (saved, overlapping) = crate::write_request::change(&state, &caller, move |conn| {
         Ok(contracts::change(conn, &ctx, (id, if_match.0), changes)?)

@@ -74,6 +74,34 @@ pub(super) fn status(errors: &mut FieldErrors, raw: &str) -> Option<ProviderStat
     )
 }
 
+impl CreateProviderRequest {
+    /// The provider the request describes, checked for shape.
+    fn parse(self) -> Result<Provider, ApiError> {
+        let body = self;
+        let mut errors = FieldErrors::default();
+        let org_number = errors.check("org_number", "invalid_format", OrgNumber::parse(&body.org_number));
+        let name = errors.check("name", "invalid_format", clean_text(&body.name, NAME_MAX));
+        let kind = kind(&mut errors, &body.kind);
+        let status = match body.status {
+            Some(raw) => status(&mut errors, &raw),
+            None => Some(ProviderStatus::Active),
+        };
+        let contacts = contacts(&mut errors, body.contacts);
+        let provider = errors.finish(|| {
+            Some(Provider {
+                id: Uuid::now_v7(),
+                org_number: org_number?,
+                name: name?,
+                kind: kind?,
+                contacts,
+                status: status?,
+                version: 1,
+            })
+        })?;
+        Ok(provider)
+    }
+}
+
 /// Register a provider
 ///
 /// By the purchaser (`contract_manager`) or an admin. The organisationsnummer's check digit is
@@ -101,27 +129,7 @@ pub async fn create_provider(
 ) -> Result<HttpResponse, ApiError> {
     authorize(&caller.0, Action::ManageProviders, &ResourceScope::default())?;
     let fingerprint = idempotency::fingerprint(&req, &*body)?;
-    let body = body.into_inner();
-    let mut errors = FieldErrors::default();
-    let org_number = errors.check("org_number", "invalid_format", OrgNumber::parse(&body.org_number));
-    let name = errors.check("name", "invalid_format", clean_text(&body.name, NAME_MAX));
-    let kind = kind(&mut errors, &body.kind);
-    let status = match body.status {
-        Some(raw) => status(&mut errors, &raw),
-        None => Some(ProviderStatus::Active),
-    };
-    let contacts = contacts(&mut errors, body.contacts);
-    let provider = errors.finish(|| {
-        Some(Provider {
-            id: Uuid::now_v7(),
-            org_number: org_number?,
-            name: name?,
-            kind: kind?,
-            contacts,
-            status: status?,
-            version: 1,
-        })
-    })?;
+    let provider = body.into_inner().parse()?;
     let ctx = caller.context();
     crate::write_request::create(&state, &caller, key, fingerprint, move |conn| {
         let saved = providers::register(conn, &ctx, provider)?;
@@ -236,6 +244,29 @@ pub async fn get_provider(
     Ok(provider_response(&caller.0, &provider, StatusCode::OK))
 }
 
+impl UpdateProviderRequest {
+    /// The changes the request names, checked for shape.
+    fn parse(self) -> Result<ProviderChanges, ApiError> {
+        let body = self;
+        let mut errors = FieldErrors::default();
+        let name = body
+            .name
+            .map(|n| errors.check("name", "invalid_format", clean_text(&n, NAME_MAX)));
+        let kind = body.kind.map(|k| kind(&mut errors, &k));
+        let new_status = body.status.map(|s| status(&mut errors, &s));
+        let contacts = body.contacts.map(|c| contacts(&mut errors, c));
+        let changes = errors.finish(|| {
+            Some(ProviderChanges {
+                name: name.flatten(),
+                kind: kind.flatten(),
+                status: new_status.flatten(),
+                contacts,
+            })
+        })?;
+        Ok(changes)
+    }
+}
+
 /// Change a provider
 ///
 /// By the purchaser. Only the fields sent change; the organisationsnummer does not. Suspending
@@ -264,22 +295,7 @@ pub async fn update_provider(
 ) -> Result<HttpResponse, ApiError> {
     authorize(&caller.0, Action::ManageProviders, &ResourceScope::default())?;
     let id = path_id(&path, "provider")?;
-    let body = body.into_inner();
-    let mut errors = FieldErrors::default();
-    let name = body
-        .name
-        .map(|n| errors.check("name", "invalid_format", clean_text(&n, NAME_MAX)));
-    let kind = body.kind.map(|k| kind(&mut errors, &k));
-    let new_status = body.status.map(|s| status(&mut errors, &s));
-    let contacts = body.contacts.map(|c| contacts(&mut errors, c));
-    let changes = errors.finish(|| {
-        Some(ProviderChanges {
-            name: name.flatten(),
-            kind: kind.flatten(),
-            status: new_status.flatten(),
-            contacts,
-        })
-    })?;
+    let changes = body.into_inner().parse()?;
     let ctx = caller.context();
     let saved = crate::write_request::change(&state, &caller, move |conn| {
         Ok(providers::change(conn, &ctx, (id, if_match.0), changes)?)

@@ -7,7 +7,6 @@ use domain::access::{Action, ResourceScope};
 use domain::reference::{DistrictChanges, NewDistrict, ReferenceName};
 use domain::shared::Code;
 use persistence::repos::ReferenceRepo;
-use persistence::{DbConnection, RepoError};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -15,6 +14,7 @@ use super::DistrictResponse;
 use crate::auth::{authorize, Authenticated};
 use crate::concurrency::{etag, IfMatch};
 use crate::idempotency::{self, IdempotencyKey};
+use crate::ops::districts;
 use crate::problem::{ApiError, FieldErrors};
 use crate::state::AppState;
 
@@ -92,16 +92,6 @@ fn district_code(raw: &str) -> Result<Code, ApiError> {
     Code::parse(raw).map_err(|_| ApiError::NotFound { resource: "district" })
 }
 
-fn ensure_job_centre(conn: &mut DbConnection, code: &Code) -> Result<(), ApiError> {
-    if ReferenceRepo::job_centre_exists(conn, code)? {
-        Ok(())
-    } else {
-        let mut errors = FieldErrors::default();
-        errors.add("jobbtorg_id", "unknown", format!("no job centre has the id {code}"));
-        Ok(errors.finish(|| None::<()>)?)
-    }
-}
-
 fn district_location(code: &Code) -> String {
     format!("/v1/districts/{code}")
 }
@@ -161,16 +151,9 @@ pub async fn create_district(
     authorize(&caller.0, Action::ManageReferenceData, &ResourceScope::default())?;
     let fingerprint = idempotency::fingerprint(&req, &*body)?;
     let command = body.into_inner().into_command()?;
-    let acting = caller.acting();
+    let ctx = caller.context();
     crate::write_request::create(&state, &caller, key, fingerprint, move |conn| {
-        ensure_job_centre(conn, &command.job_centre_code)?;
-        let district = ReferenceRepo::create_district(conn, &acting, &command).map_err(|e| match e {
-            RepoError::Conflict { .. } => ApiError::Conflict {
-                code: "already_exists",
-                detail: format!("A district with the id {} already exists.", command.code),
-            },
-            other => other.into(),
-        })?;
+        let district = districts::create(conn, &ctx, &command)?;
         let location = district_location(&district.code);
         idempotency::created(
             &DistrictResponse::from(district.clone()),
@@ -212,17 +195,11 @@ pub async fn update_district(
     authorize(&caller.0, Action::ManageReferenceData, &ResourceScope::default())?;
     let code = district_code(&district_id)?;
     let changes = body.into_inner().into_changes()?;
-    let acting = caller.acting();
+    let ctx = caller.context();
     let district = crate::write_request::change(&state, &caller, move |conn| {
-        if let Some(job_centre) = &changes.job_centre_code {
-            ensure_job_centre(conn, job_centre)?;
-        }
-        Ok(ReferenceRepo::update_district(
-            conn, &acting, &code, if_match.0, &changes,
-        )?)
+        Ok(districts::change(conn, &ctx, (&code, if_match.0), &changes)?)
     })
-    .await
-    .map_err(|e| e.for_resource("district"))?;
+    .await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, etag(district.version)))
         .json(DistrictResponse::from(district)))

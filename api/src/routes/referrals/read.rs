@@ -18,7 +18,7 @@ use crate::http::history::HistoryList;
 use crate::http::paging::{path_id, query_enum, query_uuid, Page};
 use crate::http::scope_for;
 use crate::ops::history::HistoryOf;
-use crate::ops::referrals::card_of;
+use crate::ops::referrals::{self, card_of};
 use crate::problem::ApiError;
 use crate::state::AppState;
 
@@ -70,28 +70,17 @@ pub async fn list_referrals(
         provider_id: query_uuid(query.provider_id, "provider_id")?,
         contract_id: query_uuid(query.contract_id, "contract_id")?,
     };
-    let (acting, today) = (caller.acting(), caller.today());
-    let (referrals, cards) = state
-        .db(move |conn| {
-            tx::write(conn, |conn| {
-                let referrals = ReferralRepo::list(conn, &scope, &filter, page.after, page.limit, today)?;
-                let ids: Vec<_> = referrals.iter().map(|r| r.participant_id).collect();
-                let cards = ReferralRepo::participant_cards(conn, &ids)?;
-                ReferralRepo::audit_read(conn, &acting, &referrals.iter().collect::<Vec<_>>())?;
-                Ok((referrals, cards))
-            })
-        })
+    let ctx = caller.context();
+    let listed = state
+        .db(move |conn| Ok(referrals::list(conn, &ctx, &scope, &filter, page)?))
         .await?;
-    let items = referrals
+    let items = listed
         .iter()
-        .filter_map(|r| {
-            let card = cards.iter().find(|c| c.id == r.participant_id.to_string())?;
-            Some(ReferralResponse::new(r, card, today))
-        })
+        .map(|(referral, card)| ReferralResponse::new(referral, card, caller.today()))
         .collect();
     Ok(web::Json(ReferralList {
         items,
-        next_cursor: page.next_cursor(&referrals, |r| r.id),
+        next_cursor: page.next_cursor(&listed, |(r, _)| r.id),
     }))
 }
 

@@ -42,6 +42,48 @@ pub struct KeyFigureParams {
     pub group_by: Option<String>,
 }
 
+impl KeyFigureParams {
+    /// The query the parameters describe for a caller whose figures are limited to `job_centre`.
+    fn parse(self, today: NaiveDate, job_centre: Option<String>) -> Result<KeyFigureQuery, ApiError> {
+        let params = self;
+        let (from, to) = (query_date(&params.from, "from")?, query_date(&params.to, "to")?);
+        check_period(from, to).map_err(|error| {
+            let code = match error {
+                PeriodError::EndsBeforeStart => "before_from",
+                PeriodError::TooLong => "period_too_long",
+            };
+            let mut errors = FieldErrors::default();
+            errors.add("to", code, error.to_string());
+            ApiError::Validation(errors.into_vec())
+        })?;
+        let group_by =
+            query_enum(params.group_by, "group_by", GroupBy::parse, &GroupBy::codes())?.unwrap_or(GroupBy::Jobbtorg);
+        let query = KeyFigureQuery {
+            from,
+            to,
+            today,
+            group_by,
+            job_centre,
+        };
+        Ok(query)
+    }
+}
+
+/// The report as JSON, or as CSV when the client asks for `text/csv`.
+fn render(report: &KeyFigureReport, request: &HttpRequest) -> HttpResponse {
+    if wants_csv(request) {
+        let filename = format!("key-figures-{}-{}-{}.csv", report.from, report.to, report.group_by);
+        return HttpResponse::Ok()
+            .content_type("text/csv; charset=utf-8")
+            .insert_header((
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ))
+            .body(csv::render(report));
+    }
+    HttpResponse::Ok().json(report)
+}
+
 /// Key figures
 ///
 /// Participants enrolled, exits by outcome, shares to work and studies, time to an approved
@@ -77,26 +119,8 @@ pub async fn key_figures(
         ListScope::Jobbtorg(code) => Some(code.as_str().to_owned()),
         _ => None,
     };
-    let params = params.into_inner();
-    let (from, to) = (query_date(&params.from, "from")?, query_date(&params.to, "to")?);
-    check_period(from, to).map_err(|error| {
-        let code = match error {
-            PeriodError::EndsBeforeStart => "before_from",
-            PeriodError::TooLong => "period_too_long",
-        };
-        let mut errors = FieldErrors::default();
-        errors.add("to", code, error.to_string());
-        ApiError::Validation(errors.into_vec())
-    })?;
-    let group_by =
-        query_enum(params.group_by, "group_by", GroupBy::parse, &GroupBy::codes())?.unwrap_or(GroupBy::Jobbtorg);
-    let query = KeyFigureQuery {
-        from,
-        to,
-        today,
-        group_by,
-        job_centre,
-    };
+    let query = params.into_inner().parse(today, job_centre)?;
+    let (from, to, group_by) = (query.from, query.to, query.group_by);
     let (groups, total) = state.db(move |conn| Ok(KeyFigureRepo::tallies(conn, &query)?)).await?;
     let report = KeyFigureReport {
         from,
@@ -113,17 +137,7 @@ pub async fn key_figures(
             .collect(),
         total: (&KeyFigures::from_tally(&total)).into(),
     };
-    if wants_csv(&request) {
-        let filename = format!("key-figures-{from}-{to}-{}.csv", group_by.as_str());
-        return Ok(HttpResponse::Ok()
-            .content_type("text/csv; charset=utf-8")
-            .insert_header((
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{filename}\""),
-            ))
-            .body(csv::render(&report)));
-    }
-    Ok(HttpResponse::Ok().json(report))
+    Ok(render(&report, &request))
 }
 
 fn query_date(raw: &str, name: &str) -> Result<NaiveDate, ApiError> {

@@ -1,0 +1,24 @@
+//! Webhook subscriptions of partner systems: created with a fresh signing secret, deleted by
+//! their owner. They carry no version; their delivery cursor moves by compare-and-set.
+
+use chrono::NaiveDateTime;
+use persistence::repos::webhook::Subscription;
+use persistence::repos::WebhookRepo;
+use persistence::DbConnection;
+use uuid::Uuid;
+
+use super::OpError;
+
+pub fn subscribe(conn: &mut DbConnection, subscription: &Subscription) -> Result<(), OpError> {
+    WebhookRepo::insert(conn, subscription)?;
+    log::info!("webhook subscription {} created", subscription.id);
+    Ok(())
+}
+
+/// Deletes the subscription `id` if `owner` (or anyone, for `None`) holds it.
+pub fn unsubscribe(conn: &mut DbConnection, id: Uuid, owner: Option<&str>, now: NaiveDateTime) -> Result<(), OpError> {
+    WebhookRepo::get(conn, id, owner).map_err(|e| OpError::from(e).for_resource("webhook subscription"))?;
+    WebhookRepo::delete(conn, id, now)?;
+    log::info!("webhook subscription {id} deleted");
+    Ok(())
+}
