@@ -13,7 +13,7 @@ use persistence::DbConnection;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::{Context, OpError};
+use super::{at_version, Context, OpError};
 
 /// Raises every claim the referral has earned and not yet claimed, each with a snapshot of the
 /// contract terms and the evidence it rests on. Call in the transaction of the change.
@@ -112,11 +112,7 @@ pub fn decide(
         }
     }
     let before = ClaimRepo::get(conn, id, scope).map_err(|e| OpError::from(e).for_resource("claim"))?;
-    if before.version != expected {
-        return Err(OpError::PreconditionFailed {
-            current_version: before.version,
-        });
-    }
+    let before = at_version(before, expected)?;
     let mut after = before.clone();
     after.status = before.status.apply(action).map_err(|e| OpError::Conflict {
         code: "invalid_transition",

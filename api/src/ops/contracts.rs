@@ -10,7 +10,7 @@ use persistence::repos::{ContractRepo, ProviderRepo, ReferenceRepo};
 use persistence::DbConnection;
 use uuid::Uuid;
 
-use super::{Context, FieldErrors, OpError};
+use super::{at_version, Context, FieldErrors, OpError};
 
 /// A contract at the version the client based its change on.
 pub type ContractAt = (Uuid, i32);
@@ -109,11 +109,7 @@ pub fn change(
     changes: ContractChanges,
 ) -> Result<ContractOf, OpError> {
     let before = ContractRepo::get(conn, id).map_err(|e| OpError::from(e).for_resource("contract"))?;
-    if before.version != expected {
-        return Err(OpError::PreconditionFailed {
-            current_version: before.version,
-        });
-    }
+    let before = at_version(before, expected)?;
     let mut after = before.clone();
     if let Some(reference) = changes.reference {
         if reference != before.reference && ContractRepo::id_by_reference(conn, &reference)?.is_some() {

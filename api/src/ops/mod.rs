@@ -45,6 +45,41 @@ impl Page {
     }
 }
 
+/// A record that carries the version its `ETag` shows.
+pub(crate) trait Versioned {
+    fn version(&self) -> i32;
+}
+
+macro_rules! versioned {
+    ($($record:ty),*) => {
+        $(impl Versioned for $record {
+            fn version(&self) -> i32 {
+                self.version
+            }
+        })*
+    };
+}
+
+versioned!(
+    domain::activity_plan::ActivityPlan,
+    domain::referral::Referral,
+    domain::provider::Provider,
+    domain::provider::Contract,
+    persistence::repos::claim::Claim
+);
+
+/// The record as loaded, if it is still at the version the client based its change on; 412
+/// with the current version otherwise. The store's compare-and-swap checks again at the write.
+pub(crate) fn at_version<T: Versioned>(record: T, expected: i32) -> Result<T, OpError> {
+    if record.version() == expected {
+        Ok(record)
+    } else {
+        Err(OpError::PreconditionFailed {
+            current_version: record.version(),
+        })
+    }
+}
+
 /// A rule refused a change made on the version the client expected: when the record has moved
 /// on meanwhile, the refusal may rest on a read torn by that change, so the answer is the
 /// stale version (412), not the rule.

@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 use persistence::versioned::VersionedRow;
 
-use super::{invalid, refused, Context, OpError, Page};
+use super::{at_version, invalid, refused, Context, OpError, Page};
 
 /// The target group whose participants take part full days (the introduction programme).
 pub const INTRODUCTION_GROUP: &str = "refugee_introduction";
@@ -134,12 +134,7 @@ pub fn draft(
 /// The store's compare-and-swap checks again at the write.
 fn load_at(conn: &mut DbConnection, scope: &ListScope, (id, expected): PlanAt) -> Result<PlanOf, OpError> {
     let (plan, participant) = load_scoped(conn, id, scope)?;
-    if plan.version != expected {
-        return Err(OpError::PreconditionFailed {
-            current_version: plan.version,
-        });
-    }
-    Ok((plan, participant))
+    Ok((at_version(plan, expected)?, participant))
 }
 
 /// The one way a plan changes: load it within reach, check the version the client saw, apply

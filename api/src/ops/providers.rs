@@ -5,7 +5,7 @@ use persistence::repos::ProviderRepo;
 use persistence::DbConnection;
 use uuid::Uuid;
 
-use super::{Context, OpError};
+use super::{at_version, Context, OpError};
 
 /// A provider at the version the client based its change on.
 pub type ProviderAt = (Uuid, i32);
@@ -40,11 +40,7 @@ pub fn change(
     changes: ProviderChanges,
 ) -> Result<Provider, OpError> {
     let before = ProviderRepo::get(conn, id).map_err(|e| OpError::from(e).for_resource("provider"))?;
-    if before.version != expected {
-        return Err(OpError::PreconditionFailed {
-            current_version: before.version,
-        });
-    }
+    let before = at_version(before, expected)?;
     let mut after = before.clone();
     after.name = changes.name.unwrap_or(after.name);
     after.kind = changes.kind.unwrap_or(after.kind);

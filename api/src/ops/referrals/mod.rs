@@ -19,7 +19,7 @@ pub use send::{send, ActivityChoice, SendReferral};
 
 use persistence::versioned::VersionedRow;
 
-use super::{claims, invalid, plans, refused, Context, OpError, Page};
+use super::{at_version, claims, invalid, plans, refused, Context, OpError, Page};
 
 /// A referral at the version the client based its change on.
 pub type ReferralAt = (Uuid, i32);
@@ -55,12 +55,7 @@ pub fn referral_error(error: ReferralError) -> OpError {
 /// The referral inside `scope` at the version the client saw; not found outside the scope.
 fn load_at(conn: &mut DbConnection, scope: &ListScope, (id, expected): ReferralAt) -> Result<Referral, OpError> {
     let referral = ReferralRepo::get(conn, id, scope).map_err(|e| OpError::from(e).for_resource("referral"))?;
-    if referral.version != expected {
-        return Err(OpError::PreconditionFailed {
-            current_version: referral.version,
-        });
-    }
-    Ok(referral)
+    at_version(referral, expected)
 }
 
 /// The one way a referral takes a step: load it at the version, apply the rule, store it with
