@@ -159,3 +159,172 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod limits {
+    use std::collections::BTreeSet;
+
+    use serde_json::Value;
+
+    /// Every schema a request body refers to, directly or nested.
+    fn request_schemas(doc: &Value) -> BTreeSet<String> {
+        fn refs(value: &Value, into: &mut Vec<String>) {
+            match value {
+                Value::Object(map) => {
+                    if let Some(Value::String(r)) = map.get("$ref") {
+                        if let Some(name) = r.strip_prefix("#/components/schemas/") {
+                            into.push(name.to_owned());
+                        }
+                    }
+                    map.values().for_each(|v| refs(v, into));
+                }
+                Value::Array(items) => items.iter().for_each(|v| refs(v, into)),
+                _ => {}
+            }
+        }
+        let mut todo = Vec::new();
+        for item in doc["paths"].as_object().into_iter().flatten().map(|(_, v)| v) {
+            for (_, operation) in item.as_object().into_iter().flatten() {
+                refs(&operation["requestBody"], &mut todo);
+            }
+        }
+        let mut seen = BTreeSet::new();
+        while let Some(name) = todo.pop() {
+            if seen.insert(name.clone()) {
+                refs(&doc["components"]["schemas"][&name], &mut todo);
+            }
+        }
+        seen
+    }
+
+    fn types(property: &Value) -> Vec<&str> {
+        match &property["type"] {
+            Value::String(t) => vec![t.as_str()],
+            Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The spec states every limit the server enforces: no free string or list in a request
+    /// is unbounded in the schema (an enum, a pattern, a date or a format bounds it too).
+    #[test]
+    fn every_request_string_and_list_states_its_limit() {
+        let doc = serde_json::to_value(super::document()).unwrap();
+        let mut unbounded = Vec::new();
+        for name in request_schemas(&doc) {
+            let schema = &doc["components"]["schemas"][&name];
+            for (field, property) in schema["properties"].as_object().into_iter().flatten() {
+                let t = types(property);
+                let bounded_string = property.get("maxLength").is_some()
+                    || property.get("enum").is_some()
+                    || property.get("pattern").is_some()
+                    || property.get("format").is_some()
+                    || property.get("$ref").is_some()
+                    || property.get("oneOf").is_some();
+                if t.contains(&"string") && !bounded_string {
+                    unbounded.push(format!("{name}.{field}"));
+                }
+                if t.contains(&"array") && property.get("maxItems").is_none() {
+                    unbounded.push(format!("{name}.{field} (items)"));
+                }
+            }
+        }
+        assert!(unbounded.is_empty(), "unbounded in the spec: {unbounded:#?}");
+    }
+
+    fn limit(name: &str) -> Option<f64> {
+        use crate::http::limits::*;
+        Some(match name {
+            "NAME_MAX" => NAME_MAX as f64,
+            "CONTACT_MAX" => CONTACT_MAX as f64,
+            "TEXT_MAX" => TEXT_MAX as f64,
+            "PROVIDER_NAME_MAX" => PROVIDER_NAME_MAX as f64,
+            "CONTACTS_MAX" => CONTACTS_MAX as f64,
+            "REFERENCE_MAX" => REFERENCE_MAX as f64,
+            "CODES_MAX" => CODES_MAX as f64,
+            "CODE_MAX" => CODE_MAX as f64,
+            "URL_MAX" => URL_MAX as f64,
+            "LINES_MAX" => LINES_MAX as f64,
+            "HOURS_MAX" => HOURS_MAX,
+            "IDENTITY_NUMBER_MAX" => IDENTITY_NUMBER_MAX as f64,
+            "PHONE_MAX" => PHONE_MAX as f64,
+            "UUID_LEN" => UUID_LEN as f64,
+            _ => return None,
+        })
+    }
+
+    /// Each `#[validate(length(max = limits::X))]` or `range(… max = limits::X)` of a request
+    /// type, read from the source: (schema name, field, rule, constant).
+    fn validated_limits() -> Vec<(String, String, String, String)> {
+        fn files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    files(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    out.push(path);
+                }
+            }
+        }
+        let mut paths = Vec::new();
+        files(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut paths,
+        );
+        let mut found = Vec::new();
+        for path in paths {
+            let source = std::fs::read_to_string(&path).unwrap();
+            let (mut schema, mut renamed, mut pending) = (String::new(), None::<String>, None::<(String, String)>);
+            for line in source.lines().map(str::trim) {
+                if let Some(name) = line.strip_prefix("#[schema(as = ").and_then(|r| r.strip_suffix(")]")) {
+                    renamed = Some(name.to_owned());
+                } else if let Some(rest) = line.strip_prefix("pub struct ") {
+                    let name = rest
+                        .split(|c: char| !c.is_alphanumeric() && c != '_')
+                        .next()
+                        .unwrap_or_default();
+                    schema = renamed.take().unwrap_or_else(|| name.to_owned());
+                } else if line.starts_with("#[validate(") {
+                    let rule = if line.contains("length(") { "length" } else { "range" };
+                    if let Some(at) = line.find("limits::") {
+                        let constant: String = line[at + 8..]
+                            .chars()
+                            .take_while(|c| c.is_ascii_uppercase() || *c == '_')
+                            .collect();
+                        pending = Some((rule.to_owned(), constant));
+                    }
+                } else if let (Some(field), Some((rule, constant))) = (
+                    line.strip_prefix("pub ").and_then(|r| r.split(':').next()),
+                    pending.take(),
+                ) {
+                    found.push((schema.clone(), field.to_owned(), rule, constant));
+                } else if line == "}" {
+                    schema.clear();
+                }
+            }
+        }
+        found
+    }
+
+    /// The schema states each limit the validator enforces, with the same number.
+    #[test]
+    fn the_schema_states_the_validated_limits() {
+        let doc = serde_json::to_value(super::document()).unwrap();
+        let found = validated_limits();
+        assert!(found.len() > 60, "the source scan finds the rules: {}", found.len());
+        let mut wrong = Vec::new();
+        for (schema, field, rule, constant) in found {
+            let expected = limit(&constant).unwrap_or_else(|| panic!("unknown limit {constant}"));
+            let property = &doc["components"]["schemas"][&schema]["properties"][&field];
+            let stated = ["maxLength", "maxItems", "maximum"]
+                .iter()
+                .find_map(|key| property[key].as_f64());
+            if stated != Some(expected) {
+                wrong.push(format!(
+                    "{schema}.{field}: {rule} {constant} = {expected}, schema says {stated:?}"
+                ));
+            }
+        }
+        assert!(wrong.is_empty(), "{wrong:#?}");
+    }
+}

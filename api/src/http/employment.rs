@@ -6,11 +6,12 @@ use domain::participant::{
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use validator::Validate;
 
 use crate::http::text::{optional_text, TEXT_MAX};
 use crate::problem::FieldErrors;
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 #[schema(as = Employment)]
 pub struct EmploymentDto {

@@ -4,10 +4,12 @@
 pub mod docs;
 pub mod employment;
 pub mod history;
+pub mod limits;
 pub mod numbers;
 pub mod paging;
 pub mod route_table;
 pub mod text;
+pub mod valid;
 
 use domain::access::{list_scope, Action, Actor, ListScope};
 

@@ -14,11 +14,14 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
+use validator::Validate;
 
 use crate::auth::Authenticated;
 use crate::concurrency::{etag, IfMatch};
+use crate::http::limits;
 use crate::http::paging::{path_id, query_enum, query_uuid, Page};
 use crate::http::scope_for;
+use crate::http::valid::Valid;
 use crate::ops::claims::{self, Decision};
 use crate::problem::{ApiError, FieldErrors};
 use crate::state::AppState;
@@ -221,10 +224,11 @@ pub async fn approve_claim(
     decide(&caller, &state, (&path, if_match), Decision::Approve).await
 }
 
-#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct RejectClaimRequest {
     #[schema(example = "The employment started before the referral.", max_length = 2000)]
+    #[validate(length(max = limits::TEXT_MAX))]
     pub reason: String,
 }
 
@@ -251,7 +255,7 @@ pub async fn reject_claim(
     caller: Authenticated,
     path: web::Path<String>,
     if_match: IfMatch,
-    body: web::Json<RejectClaimRequest>,
+    body: Valid<RejectClaimRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let mut errors = FieldErrors::default();
@@ -260,7 +264,7 @@ pub async fn reject_claim(
     decide(&caller, &state, (&path, if_match), Decision::Reject { reason }).await
 }
 
-#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct MarkPaidRequest {
     #[schema(example = "2026-12-15")]
@@ -291,7 +295,7 @@ pub async fn mark_claim_paid(
     caller: Authenticated,
     path: web::Path<String>,
     if_match: IfMatch,
-    body: web::Json<MarkPaidRequest>,
+    body: Valid<MarkPaidRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let decision = Decision::MarkPaid { on: body.paid_on };

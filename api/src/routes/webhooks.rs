@@ -12,18 +12,19 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
+use validator::Validate;
 
 use crate::auth::Authenticated;
+use crate::http::limits;
 use crate::http::paging::{path_id, Page};
 use crate::http::scope_for;
+use crate::http::valid::Valid;
 use crate::idempotency::{self, IdempotencyKey};
 use crate::ops::webhooks;
 use crate::problem::{ApiError, FieldErrors};
 use crate::state::AppState;
 use crate::webhooks::signature::new_secret;
 use crate::webhooks::target;
-
-const URL_MAX: usize = 2048;
 
 pub fn configure(config: &mut ServiceConfig) {
     config
@@ -34,14 +35,16 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(list_deliveries);
 }
 
-#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct CreateWebhookSubscription {
     /// Where to POST notifications: https, and never a private, local or reserved address.
     #[schema(example = "https://partner.example.org/jobbtorg/webhook", max_length = 2048)]
+    #[validate(length(max = limits::URL_MAX))]
     pub url: String,
     /// Event types to deliver, e.g. `participant.enrolled`; every type when left out.
     #[schema(example = json!(["participant.enrolled", "referral.accepted"]), max_items = 50)]
+    #[validate(length(max = limits::CODES_MAX))]
     pub event_types: Option<Vec<String>>,
 }
 
@@ -159,9 +162,8 @@ impl CreateWebhookSubscription {
         if let Err(refusal) = check_event_types(&event_types) {
             errors.add("event_types", refusal.code(), refusal.to_string());
         }
-        if body.url.len() > URL_MAX {
-            errors.add("url", "too_long", format!("at most {URL_MAX} characters"));
-        } else if let Err(refusal) = target::check(&body.url, allow_loopback_http).await {
+        // The length is checked with the shape (`Valid`); the target only when it is sane.
+        if let Err(refusal) = target::check(&body.url, allow_loopback_http).await {
             errors.add("url", refusal.code(), refusal.to_string());
         }
         if !errors.is_empty() {
@@ -203,7 +205,7 @@ impl CreateWebhookSubscription {
 pub async fn create_subscription(
     caller: Authenticated,
     key: IdempotencyKey,
-    body: web::Json<CreateWebhookSubscription>,
+    body: Valid<CreateWebhookSubscription>,
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {

@@ -10,5 +10,5 @@ pub use model::{
     DeclineReason, LegalBasis, LegalBasisError, Referral, ReferralError, ReferralRefusal, ReferredActivity,
     PRE_PLAN_ACTIVITY_TYPES,
 };
-pub use progress::{already_reported, check_lines, Granularity, ProgressError, ProgressLine};
+pub use progress::{already_reported, check_lines, Granularity, ProgressError, ProgressLine, MAX_LINES};
 pub use status::{ReferralAction, ReferralStatus, ReferralTransitionError, ANSWER_WITHIN_WORKING_DAYS};

@@ -23,5 +23,6 @@ mod rate_limit;
 mod readiness;
 mod reference;
 mod referrals;
+mod shape_limits;
 mod transactions;
 mod webhooks;

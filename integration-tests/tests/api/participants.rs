@@ -24,7 +24,7 @@ fn today() -> NaiveDate {
     domain::shared::city_date(Utc::now())
 }
 
-fn years_ago(years: i32, days_more: i64) -> NaiveDate {
+pub fn years_ago(years: i32, days_more: i64) -> NaiveDate {
     let t = today();
     NaiveDate::from_ymd_opt(t.year() - years, t.month(), t.day().min(28)).unwrap() - Duration::days(days_more)
 }

@@ -5,15 +5,16 @@ use domain::activity_plan::{follow_up_overdue, full_time_warning, weekly_hours, 
 use domain::participant::Participant;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use validator::Validate;
 
-/// The target group whose participants are planned full days (heldag).
+use crate::http::limits;
 use crate::ops::plans::INTRODUCTION_GROUP;
 
 pub fn is_introduction<'a>(mut groups: impl Iterator<Item = &'a str>) -> bool {
     groups.any(|g| g == INTRODUCTION_GROUP)
 }
 
-#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct CreatePlanRequest {
     #[schema(example = "2026-12-01")]
@@ -23,35 +24,41 @@ pub struct CreatePlanRequest {
     pub valid_to: NaiveDate,
     /// The long-term employment goal.
     #[schema(example = "Permanent job in warehouse logistics", min_length = 1, max_length = 2000)]
+    #[validate(length(max = limits::TEXT_MAX))]
     pub goal: String,
     /// SSYK 2012 occupation code of the goal.
     #[schema(example = "9332", pattern = r"^[0-9]{1,4}$")]
     pub goal_ssyk: Option<String>,
     /// The participant's own wishes.
     #[schema(max_length = 2000)]
+    #[validate(length(max = limits::TEXT_MAX))]
     pub wishes: Option<String>,
 }
 
-#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct UpdatePlanRequest {
     pub valid_from: Option<NaiveDate>,
     pub valid_to: Option<NaiveDate>,
     #[schema(max_length = 2000)]
+    #[validate(length(max = limits::TEXT_MAX))]
     pub goal: Option<String>,
     #[schema(pattern = r"^[0-9]{1,4}$")]
     pub goal_ssyk: Option<String>,
     #[schema(max_length = 2000)]
+    #[validate(length(max = limits::TEXT_MAX))]
     pub wishes: Option<String>,
 }
 
-#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct ActivityRequest {
     /// A code from `/v1/activity-types`.
-    #[schema(example = "work_training", pattern = r"^[a-z0-9_-]{1,64}$")]
+    #[schema(example = "work_training", max_length = 64, pattern = r"^[a-z0-9_-]{1,64}$")]
+    #[validate(length(max = limits::CODE_MAX))]
     pub activity_type: String,
     #[schema(example = "Work training at the city's depot", min_length = 1, max_length = 2000)]
+    #[validate(length(max = limits::TEXT_MAX))]
     pub description: String,
     /// `own_regime`, `arbetsformedlingen` or `external`.
     #[schema(value_type = crate::codes::ActivityProviderKindCode, example = "own_regime")]
@@ -62,12 +69,14 @@ pub struct ActivityRequest {
     pub ends_on: NaiveDate,
     #[schema(example = 30, minimum = 1, maximum = 40)]
     #[serde(deserialize_with = "crate::http::numbers::whole_number")]
+    #[validate(range(min = 1, max = 40))]
     pub hours_per_week: u32,
     #[schema(max_length = 2000)]
+    #[validate(length(max = limits::TEXT_MAX))]
     pub expected_result: Option<String>,
 }
 
-#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct ReturnPlanRequest {
     /// Why the district returns the plan.
@@ -76,13 +85,15 @@ pub struct ReturnPlanRequest {
         min_length = 1,
         max_length = 2000
     )]
+    #[validate(length(max = limits::TEXT_MAX))]
     pub reason: String,
 }
 
-#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct ActivityFollowUpRequest {
     #[schema(example = "Completed; offered a summer job", min_length = 1, max_length = 2000)]
+    #[validate(length(max = limits::TEXT_MAX))]
     pub result: String,
     #[schema(example = "2027-03-01")]
     pub followed_up_on: NaiveDate,
@@ -91,6 +102,7 @@ pub struct ActivityFollowUpRequest {
     pub status: String,
     /// Required when discontinued (e.g. no results).
     #[schema(max_length = 2000)]
+    #[validate(length(max = limits::TEXT_MAX))]
     pub discontinued_reason: Option<String>,
     /// The activity that replaces a discontinued one.
     pub replaced_by: Option<uuid::Uuid>,

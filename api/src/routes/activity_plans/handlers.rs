@@ -21,6 +21,7 @@ use crate::concurrency::{etag, IfMatch};
 use crate::http::history;
 use crate::http::paging::{query_enum, Page};
 use crate::http::scope_for;
+use crate::http::valid::Valid;
 use crate::idempotency::{self, IdempotencyKey};
 use crate::ops::history::HistoryOf;
 use crate::ops::plans::{self, NewPlan};
@@ -120,7 +121,7 @@ pub async fn create_plan(
     caller: Authenticated,
     path: web::Path<String>,
     key: IdempotencyKey,
-    body: web::Json<CreatePlanRequest>,
+    body: Valid<CreatePlanRequest>,
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
@@ -257,7 +258,7 @@ pub async fn update_plan(
     caller: Authenticated,
     path: web::Path<String>,
     if_match: IfMatch,
-    body: web::Json<UpdatePlanRequest>,
+    body: Valid<UpdatePlanRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let changes = body.into_inner().parse()?;
@@ -291,7 +292,7 @@ pub async fn add_activity(
     caller: Authenticated,
     path: web::Path<String>,
     if_match: IfMatch,
-    body: web::Json<ActivityRequest>,
+    body: Valid<ActivityRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let activity = parse_activity(body.into_inner(), Uuid::now_v7())?;
@@ -329,7 +330,7 @@ pub async fn update_activity(
     caller: Authenticated,
     path: web::Path<(String, String)>,
     if_match: IfMatch,
-    body: web::Json<ActivityRequest>,
+    body: Valid<ActivityRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let (raw_plan, raw_activity) = path.into_inner();
@@ -466,7 +467,7 @@ pub async fn return_plan(
     caller: Authenticated,
     path: web::Path<String>,
     if_match: IfMatch,
-    body: web::Json<ReturnPlanRequest>,
+    body: Valid<ReturnPlanRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let mut errors = FieldErrors::default();
@@ -574,7 +575,7 @@ pub async fn follow_up_activity(
     caller: Authenticated,
     path: web::Path<(String, String)>,
     if_match: IfMatch,
-    body: web::Json<ActivityFollowUpRequest>,
+    body: Valid<ActivityFollowUpRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let (raw_plan, raw_activity) = path.into_inner();

@@ -6,19 +6,24 @@ use domain::participant::{FollowUp, Interruption, Participant};
 use persistence::repos::participant::ParticipantSummary;
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
+use validator::Validate;
 
 use crate::http::employment::EmploymentDto;
 use crate::http::history::HistoryEntry;
+use crate::http::limits;
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 #[schema(as = Address)]
 pub struct AddressDto {
-    #[schema(example = "Rinkebytorget 1")]
+    #[schema(example = "Rinkebytorget 1", max_length = 200)]
+    #[validate(length(max = limits::CONTACT_MAX))]
     pub street: Option<String>,
-    #[schema(example = "163 73")]
+    #[schema(example = "163 73", max_length = 200)]
+    #[validate(length(max = limits::CONTACT_MAX))]
     pub postal_code: Option<String>,
-    #[schema(example = "Spånga")]
+    #[schema(example = "Spånga", max_length = 200)]
+    #[validate(length(max = limits::CONTACT_MAX))]
     pub city: Option<String>,
 }
 

@@ -9,12 +9,15 @@ use domain::shared::{clean_text, Code, Personnummer};
 use persistence::repos::ParticipantRepo;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use validator::Validate;
 
 use super::dto::AddressDto;
 use super::{participant_response, scope_for, ParticipantResponse};
 use crate::auth::Authenticated;
 use crate::concurrency::etag;
+use crate::http::limits;
 use crate::http::text::{optional_text, TEXT_MAX};
+use crate::http::valid::Valid;
 use crate::idempotency::{self, IdempotencyKey};
 use crate::ops::intake::{self, Intake};
 use crate::problem::{ApiError, FieldErrors};
@@ -24,48 +27,59 @@ pub(super) const NAME_MAX: usize = 100;
 pub(super) const CONTACT_MAX: usize = 200;
 
 /// An intake referral: the district found that the person belongs to a target group.
-#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct CreateParticipantRequest {
     /// Personnummer or samordningsnummer, 10 or 12 digits, with or without `-`/`+`.
-    #[schema(example = "19811218-9876")]
+    #[schema(example = "19811218-9876", max_length = 13)]
+    #[validate(length(max = limits::IDENTITY_NUMBER_MAX))]
     pub personal_identity_number: String,
     #[schema(example = "Amina", min_length = 1, max_length = 100)]
+    #[validate(length(max = limits::NAME_MAX))]
     pub first_name: String,
     #[schema(example = "Hassan", min_length = 1, max_length = 100)]
+    #[validate(length(max = limits::NAME_MAX))]
     pub last_name: String,
     #[schema(example = "070-123 45 67", max_length = 200)]
+    #[validate(length(max = limits::CONTACT_MAX))]
     pub phone: Option<String>,
     #[schema(example = "amina@example.org", max_length = 200)]
+    #[validate(length(max = limits::CONTACT_MAX))]
     pub email: Option<String>,
+    #[validate(nested)]
     pub address: Option<AddressDto>,
     /// E.g. interpreter needed, languages spoken.
     #[schema(example = "Somali interpreter", max_length = 2000)]
+    #[validate(length(max = limits::TEXT_MAX))]
     pub language_needs: Option<String>,
     /// Skyddad identitet: name shown only to the coach and district, address never returned.
     #[serde(default)]
     pub protected_identity: bool,
     /// The home district; must be the referring officer's own.
-    #[schema(example = "rinkeby-kista", pattern = r"^[a-z0-9_-]{1,64}$")]
+    #[schema(example = "rinkeby-kista", max_length = 64, pattern = r"^[a-z0-9_-]{1,64}$")]
+    #[validate(length(max = limits::CODE_MAX))]
     pub home_district_id: String,
     /// Target groups from `/v1/target-groups`; `youth_16_24` is derived, never sent.
-    #[schema(example = json!(["social_assistance_unemployed"]))]
+    #[schema(example = json!(["social_assistance_unemployed"]), max_items = 50)]
+    #[validate(length(max = limits::CODES_MAX))]
     pub target_groups: Vec<String>,
     #[schema(
         example = "Unemployed for 14 months, receives social assistance.",
         min_length = 1,
         max_length = 2000
     )]
+    #[validate(length(max = limits::TEXT_MAX))]
     pub referral_reason: String,
     #[schema(example = "2026-11-30")]
     pub requested_start: NaiveDate,
 }
 
 /// Find a participant by identity number.
-#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct SearchParticipantsRequest {
-    #[schema(example = "19811218-9876")]
+    #[schema(example = "19811218-9876", max_length = 13)]
+    #[validate(length(max = limits::IDENTITY_NUMBER_MAX))]
     pub personal_identity_number: String,
 }
 
@@ -145,7 +159,7 @@ impl CreateParticipantRequest {
 pub async fn create_participant(
     caller: Authenticated,
     key: IdempotencyKey,
-    body: web::Json<CreateParticipantRequest>,
+    body: Valid<CreateParticipantRequest>,
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
@@ -186,7 +200,7 @@ pub async fn create_participant(
 #[post("/participants/search")]
 pub async fn search_participants(
     caller: Authenticated,
-    body: web::Json<SearchParticipantsRequest>,
+    body: Valid<SearchParticipantsRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let today = caller.today();

@@ -11,6 +11,7 @@ use domain::shared::clean_text;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
+use validator::Validate;
 
 use super::dto::{present, AddressDto};
 use super::intake::{CONTACT_MAX, NAME_MAX};
@@ -18,8 +19,10 @@ use super::{participant_id, participant_response, ParticipantResponse};
 use crate::auth::Authenticated;
 use crate::concurrency::IfMatch;
 use crate::http::employment::{employment, outcome_record, EmploymentDto};
+use crate::http::limits;
 use crate::http::numbers::whole_number;
 use crate::http::text::{optional_text, TEXT_MAX};
+use crate::http::valid::Valid;
 use crate::ops::participants::{self, FollowUp, Interruption, ParticipantAt};
 use crate::ops::{Context, OpError};
 use crate::problem::{ApiError, FieldErrors};
@@ -52,24 +55,31 @@ fn coach_id(errors: &mut FieldErrors, raw: &str) -> Option<String> {
 }
 
 /// Changes to the person's own data; absent fields are kept, `null` clears an optional one.
-#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateParticipantRequest {
-    #[schema(example = "Amina")]
+    #[schema(example = "Amina", max_length = 100)]
+    #[validate(length(max = limits::NAME_MAX))]
     pub first_name: Option<String>,
+    #[schema(max_length = 100)]
+    #[validate(length(max = limits::NAME_MAX))]
     pub last_name: Option<String>,
     #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>, example = "070-765 43 21")]
+    #[schema(value_type = Option<String>, example = "070-765 43 21", max_length = 200)]
+    #[validate(length(max = limits::CONTACT_MAX))]
     pub phone: Option<Option<String>>,
     #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 200)]
+    #[validate(length(max = limits::CONTACT_MAX))]
     pub email: Option<Option<String>>,
     /// Replaces the whole address; `null` clears it.
     #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<AddressDto>)]
+    #[validate(nested)]
     pub address: Option<Option<AddressDto>>,
     #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 2000)]
+    #[validate(length(max = limits::TEXT_MAX))]
     pub language_needs: Option<Option<String>>,
     pub protected_identity: Option<bool>,
 }
@@ -148,7 +158,7 @@ pub async fn update_participant(
     caller: Authenticated,
     path: web::Path<String>,
     if_match: IfMatch,
-    body: web::Json<UpdateParticipantRequest>,
+    body: Valid<UpdateParticipantRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let changes = body.into_inner().parse()?;
@@ -163,14 +173,15 @@ pub async fn update_participant(
     Ok(respond(&caller, &participant))
 }
 
-#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct EnrolRequest {
     /// The day the person arrived at the job centre; not before the intake, not in the future.
     #[schema(example = "2026-11-23")]
     pub arrived_on: NaiveDate,
     /// The coach's user id.
-    #[schema(example = "coach-anna")]
+    #[schema(example = "coach-anna", max_length = 100)]
+    #[validate(length(max = limits::NAME_MAX))]
     pub coach_id: String,
 }
 
@@ -198,7 +209,7 @@ pub async fn enrol_participant(
     caller: Authenticated,
     path: web::Path<String>,
     if_match: IfMatch,
-    body: web::Json<EnrolRequest>,
+    body: Valid<EnrolRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let mut errors = FieldErrors::default();
@@ -215,10 +226,11 @@ pub async fn enrol_participant(
     Ok(respond(&caller, &participant))
 }
 
-#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct AssignCoachRequest {
-    #[schema(example = "coach-bertil")]
+    #[schema(example = "coach-bertil", max_length = 100)]
+    #[validate(length(max = limits::NAME_MAX))]
     pub coach_id: String,
 }
 
@@ -243,7 +255,7 @@ pub async fn assign_coach(
     caller: Authenticated,
     path: web::Path<String>,
     if_match: IfMatch,
-    body: web::Json<AssignCoachRequest>,
+    body: Valid<AssignCoachRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let mut errors = FieldErrors::default();
@@ -260,7 +272,7 @@ pub async fn assign_coach(
     Ok(respond(&caller, &participant))
 }
 
-#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct RegisterAfRequest {
     /// The day the person registered with Arbetsförmedlingen.
@@ -300,7 +312,7 @@ pub async fn register_af(
     caller: Authenticated,
     path: web::Path<String>,
     if_match: IfMatch,
-    body: web::Json<RegisterAfRequest>,
+    body: Valid<RegisterAfRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let registered_on = body.registered_on;
@@ -324,7 +336,7 @@ pub async fn register_af(
         }))
 }
 
-#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct StartInterruptionRequest {
     /// `pregnancy`, `parental_leave`, `sickness` or `other`.
@@ -333,6 +345,7 @@ pub struct StartInterruptionRequest {
     #[schema(example = "2026-11-23")]
     pub started_on: NaiveDate,
     #[schema(max_length = 2000)]
+    #[validate(length(max = limits::TEXT_MAX))]
     pub note: Option<String>,
 }
 
@@ -381,7 +394,7 @@ pub async fn start_interruption(
     caller: Authenticated,
     path: web::Path<String>,
     if_match: IfMatch,
-    body: web::Json<StartInterruptionRequest>,
+    body: Valid<StartInterruptionRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let interruption = body.into_inner().parse()?;
@@ -396,7 +409,7 @@ pub async fn start_interruption(
     Ok(respond(&caller, &participant))
 }
 
-#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct EndInterruptionRequest {
     /// The first day back (nystart).
@@ -431,7 +444,7 @@ pub async fn end_interruption(
     caller: Authenticated,
     path: web::Path<(String, String)>,
     if_match: IfMatch,
-    body: web::Json<EndInterruptionRequest>,
+    body: Valid<EndInterruptionRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let (raw_id, raw_interruption) = path.into_inner();
@@ -450,18 +463,21 @@ pub async fn end_interruption(
     Ok(respond(&caller, &participant))
 }
 
-#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct ExitRequest {
     #[schema(example = "2027-03-31")]
     pub exited_on: NaiveDate,
     /// A code from `/v1/exit-outcomes`; required, never unknown.
-    #[schema(example = "employment")]
+    #[schema(example = "employment", max_length = 64, pattern = r"^[a-z0-9_-]{1,64}$")]
+    #[validate(length(max = limits::CODE_MAX))]
     pub outcome: String,
     /// Required for `employment`, refused otherwise.
+    #[validate(nested)]
     pub employment: Option<EmploymentDto>,
     /// Required for `other`.
     #[schema(max_length = 2000)]
+    #[validate(length(max = limits::TEXT_MAX))]
     pub reason: Option<String>,
 }
 
@@ -489,7 +505,7 @@ pub async fn exit_participant(
     caller: Authenticated,
     path: web::Path<String>,
     if_match: IfMatch,
-    body: web::Json<ExitRequest>,
+    body: Valid<ExitRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
@@ -507,17 +523,19 @@ pub async fn exit_participant(
     Ok(respond(&caller, &participant))
 }
 
-#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct FollowUpRequest {
     /// 2 or 8: months after exit.
     #[schema(example = 2, minimum = 2, maximum = 8)]
     #[serde(deserialize_with = "whole_number")]
+    #[validate(range(min = 2, max = 8))]
     pub months: u32,
     #[schema(example = "2027-05-31")]
     pub followed_up_on: NaiveDate,
     /// Whether the person supports themselves without social assistance.
     pub self_supporting: bool,
+    #[validate(nested)]
     pub employment: Option<EmploymentDto>,
 }
 
@@ -566,7 +584,7 @@ pub async fn record_follow_up(
     caller: Authenticated,
     path: web::Path<String>,
     if_match: IfMatch,
-    body: web::Json<FollowUpRequest>,
+    body: Valid<FollowUpRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let follow_up = body.into_inner().parse()?;

@@ -11,33 +11,42 @@ use persistence::tx;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
+use validator::Validate;
 
 use super::{participant_id, scope_for};
 use crate::auth::Authenticated;
 use crate::concurrency::{etag, IfMatch};
+use crate::http::limits;
 use crate::http::text::{optional_text, TEXT_MAX};
+use crate::http::valid::Valid;
 use crate::idempotency::{self, IdempotencyKey};
 use crate::ops::records;
 use crate::problem::{ApiError, FieldErrors};
 use crate::state::AppState;
 
 /// The mapping (kartläggning/utredning), started on day one. Every part is optional text.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 #[schema(as = Assessment)]
 pub struct AssessmentDto {
     #[schema(example = "Warehouse work 2015-2021.", max_length = 2000)]
+    #[validate(length(max = limits::TEXT_MAX))]
     pub work_history: Option<String>,
     #[schema(example = "Upper secondary school, Mogadishu.", max_length = 2000)]
+    #[validate(length(max = limits::TEXT_MAX))]
     pub education: Option<String>,
     #[schema(example = "Somali (native), Swedish (SFI C), English (basic).", max_length = 2000)]
+    #[validate(length(max = limits::TEXT_MAX))]
     pub languages: Option<String>,
     #[schema(example = "SFI course C passed 2026-05.", max_length = 2000)]
+    #[validate(length(max = limits::TEXT_MAX))]
     pub sfi_test_result: Option<String>,
     #[schema(max_length = 2000)]
+    #[validate(length(max = limits::TEXT_MAX))]
     pub guidance_notes: Option<String>,
     /// Other parties involved, e.g. the social-assistance unit, healthcare.
     #[schema(max_length = 2000)]
+    #[validate(length(max = limits::TEXT_MAX))]
     pub parties_involved: Option<String>,
 }
 
@@ -131,7 +140,7 @@ pub async fn put_assessment(
     caller: Authenticated,
     path: web::Path<String>,
     if_match: IfMatch,
-    body: web::Json<AssessmentDto>,
+    body: Valid<AssessmentDto>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let at = (participant_id(&path)?, if_match);
@@ -152,7 +161,7 @@ pub async fn put_assessment(
 }
 
 /// A consent to share the participant's data.
-#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct GiveConsentRequest {
     /// What may be shared.
@@ -161,6 +170,7 @@ pub struct GiveConsentRequest {
         min_length = 1,
         max_length = 2000
     )]
+    #[validate(length(max = limits::TEXT_MAX))]
     pub shares: String,
     /// `provider`, `employer`, `public_agency`, `education` or `other`.
     #[schema(value_type = crate::codes::RecipientKindCode, example = "provider")]
@@ -203,7 +213,7 @@ pub struct ConsentList {
     pub items: Vec<ConsentResponse>,
 }
 
-#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct WithdrawConsentRequest {
     #[schema(example = "2026-12-01")]
@@ -256,7 +266,7 @@ pub async fn give_consent(
     caller: Authenticated,
     path: web::Path<String>,
     key: IdempotencyKey,
-    body: web::Json<GiveConsentRequest>,
+    body: Valid<GiveConsentRequest>,
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
@@ -339,7 +349,7 @@ pub async fn withdraw_consent(
     caller: Authenticated,
     path: web::Path<(String, String)>,
     if_match: IfMatch,
-    body: web::Json<WithdrawConsentRequest>,
+    body: Valid<WithdrawConsentRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let (raw_id, raw_consent) = path.into_inner();

@@ -21,6 +21,7 @@ use crate::concurrency::{etag, IfMatch};
 use crate::http::history;
 use crate::http::history::HistoryList;
 use crate::http::paging::{path_id, Page};
+use crate::http::valid::Valid;
 use crate::idempotency::{self, IdempotencyKey};
 use crate::ops::contracts::{self, ContractChanges};
 use crate::ops::history::HistoryOf;
@@ -136,7 +137,7 @@ pub async fn create_contract(
     caller: Authenticated,
     path: web::Path<String>,
     key: IdempotencyKey,
-    body: web::Json<CreateContractRequest>,
+    body: Valid<CreateContractRequest>,
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
@@ -321,7 +322,7 @@ pub async fn update_contract(
     caller: Authenticated,
     path: web::Path<String>,
     if_match: IfMatch,
-    body: web::Json<UpdateContractRequest>,
+    body: Valid<UpdateContractRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     authorize(&caller.0, Action::ManageProviders, &ResourceScope::default())?;

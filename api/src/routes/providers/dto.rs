@@ -4,18 +4,25 @@ use chrono::NaiveDate;
 use domain::provider::{AfProgramme, Contract, Provider, ProviderContact};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use validator::Validate;
 
-#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+use crate::http::limits;
+
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 #[schema(as = Contact)]
 pub struct ContactDto {
     #[schema(example = "Kundtjänst", max_length = 200)]
+    #[validate(length(max = limits::PROVIDER_NAME_MAX))]
     pub name: String,
     #[schema(example = "Referral desk", max_length = 200)]
+    #[validate(length(max = limits::PROVIDER_NAME_MAX))]
     pub role: Option<String>,
     #[schema(example = "remiss@example.se", max_length = 200)]
+    #[validate(length(max = limits::PROVIDER_NAME_MAX))]
     pub email: Option<String>,
     #[schema(example = "08-123 456 00", max_length = 40)]
+    #[validate(length(max = limits::PHONE_MAX))]
     pub phone: Option<String>,
 }
 
@@ -30,19 +37,22 @@ impl From<&ProviderContact> for ContactDto {
     }
 }
 
-#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct CreateProviderRequest {
     /// Organisationsnummer, `NNNNNN-NNNN`; the check digit is verified. Unique.
-    #[schema(example = "556677-8899")]
+    #[schema(example = "556677-8899", max_length = 13)]
+    #[validate(length(max = limits::IDENTITY_NUMBER_MAX))]
     pub org_number: String,
     #[schema(example = "Arbetsvägen AB", max_length = 200)]
+    #[validate(length(max = limits::PROVIDER_NAME_MAX))]
     pub name: String,
     /// `lou`, `lov`, `own_regime`, `iop`, `nonprofit`, `staffing_agency`, `education` or `public_agency`.
     #[schema(value_type = crate::codes::OrganisationKindCode, example = "lou")]
     pub kind: String,
     #[serde(default)]
     #[schema(max_items = 20)]
+    #[validate(length(max = limits::CONTACTS_MAX), nested)]
     pub contacts: Vec<ContactDto>,
     /// `active` (default), `suspended` or `ended`.
     #[schema(value_type = Option<crate::codes::RegisterStatusCode>, example = "active")]
@@ -50,14 +60,16 @@ pub struct CreateProviderRequest {
 }
 
 /// Only the fields sent change; `contacts` replaces the whole list.
-#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateProviderRequest {
     #[schema(example = "Arbetsvägen Stockholm AB", max_length = 200)]
+    #[validate(length(max = limits::PROVIDER_NAME_MAX))]
     pub name: Option<String>,
     #[schema(value_type = Option<crate::codes::OrganisationKindCode>, example = "lov")]
     pub kind: Option<String>,
     #[schema(max_items = 20)]
+    #[validate(length(max = limits::CONTACTS_MAX), nested)]
     pub contacts: Option<Vec<ContactDto>>,
     #[schema(value_type = Option<crate::codes::RegisterStatusCode>, example = "suspended")]
     pub status: Option<String>,
@@ -102,7 +114,7 @@ pub struct ProviderList {
     pub next_cursor: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 #[schema(as = ResultStep)]
 pub struct ResultStepDto {
@@ -112,14 +124,16 @@ pub struct ResultStepDto {
     /// The payment for the step, in öre.
     #[schema(example = 1_500_000, minimum = 1, maximum = 10_000_000_000_u64)]
     #[serde(deserialize_with = "crate::http::numbers::whole_u64")]
+    #[validate(range(min = 1, max = 10_000_000_000_u64))]
     pub amount_ore: u64,
 }
 
-#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct CreateContractRequest {
     /// The purchaser's reference, unique; also orders ties in the default allocation.
     #[schema(example = "LOU-2026-014", max_length = 100)]
+    #[validate(length(max = limits::REFERENCE_MAX))]
     pub reference: String,
     /// `lou_framework`, `lou_direct`, `lov`, `iop`, `grant` or `own_regime`.
     #[schema(value_type = crate::codes::ProcurementFormCode, example = "lou_framework")]
@@ -129,23 +143,30 @@ pub struct CreateContractRequest {
     #[schema(example = "2027-12-31")]
     pub valid_to: NaiveDate,
     /// Codes of `/v1/activity-types`.
-    #[schema(example = json!(["work_training", "job_matching"]))]
+    #[schema(example = json!(["work_training", "job_matching"]), max_items = 50)]
+    #[validate(length(max = limits::CODES_MAX))]
     pub activity_types: Vec<String>,
     /// Codes of `/v1/target-groups`.
-    #[schema(example = json!(["social_assistance_unemployed"]))]
+    #[schema(example = json!(["social_assistance_unemployed"]), max_items = 50)]
+    #[validate(length(max = limits::CODES_MAX))]
     pub target_groups: Vec<String>,
     /// Codes of `/v1/jobbtorg`: the job centres whose participants it serves.
-    #[schema(example = json!(["jarva", "vasterort"]))]
+    #[schema(example = json!(["jarva", "vasterort"]), max_items = 50)]
+    #[validate(length(max = limits::CODES_MAX))]
     pub job_centres: Vec<String>,
     /// Participants at once.
     #[schema(example = 25, minimum = 1, maximum = 100_000)]
     #[serde(deserialize_with = "crate::http::numbers::whole_number")]
+    #[validate(range(min = 1, max = 100_000))]
     pub capacity: u32,
     /// Paid when a referral starts, in öre.
     #[schema(example = 500_000, maximum = 10_000_000_000_u64)]
     #[serde(deserialize_with = "crate::http::numbers::whole_u64")]
+    #[validate(range(max = 10_000_000_000_u64))]
     pub start_fee_ore: u64,
     #[serde(default)]
+    #[schema(max_items = 50)]
+    #[validate(length(max = limits::CODES_MAX), nested)]
     pub result_steps: Vec<ResultStepDto>,
     /// `active` (default), `suspended` or `ended`.
     #[schema(value_type = Option<crate::codes::RegisterStatusCode>, example = "active")]
@@ -153,24 +174,35 @@ pub struct CreateContractRequest {
 }
 
 /// Only the fields sent change; lists replace the whole list.
-#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateContractRequest {
     #[schema(max_length = 100)]
+    #[validate(length(max = limits::REFERENCE_MAX))]
     pub reference: Option<String>,
     #[schema(value_type = Option<crate::codes::ProcurementFormCode>)]
     pub procurement_form: Option<String>,
     pub valid_from: Option<NaiveDate>,
     pub valid_to: Option<NaiveDate>,
+    #[schema(max_items = 50)]
+    #[validate(length(max = limits::CODES_MAX))]
     pub activity_types: Option<Vec<String>>,
+    #[schema(max_items = 50)]
+    #[validate(length(max = limits::CODES_MAX))]
     pub target_groups: Option<Vec<String>>,
+    #[schema(max_items = 50)]
+    #[validate(length(max = limits::CODES_MAX))]
     pub job_centres: Option<Vec<String>>,
     #[schema(minimum = 1, maximum = 100_000)]
     #[serde(default, deserialize_with = "crate::http::numbers::optional_whole_number")]
+    #[validate(range(min = 1, max = 100_000))]
     pub capacity: Option<u32>,
     #[schema(maximum = 10_000_000_000_u64)]
     #[serde(default, deserialize_with = "crate::http::numbers::optional_whole_u64")]
+    #[validate(range(max = 10_000_000_000_u64))]
     pub start_fee_ore: Option<u64>,
+    #[schema(max_items = 50)]
+    #[validate(length(max = limits::CODES_MAX), nested)]
     pub result_steps: Option<Vec<ResultStepDto>>,
     #[schema(value_type = Option<crate::codes::RegisterStatusCode>, example = "suspended")]
     pub status: Option<String>,

@@ -18,6 +18,7 @@ use crate::concurrency::{etag, IfMatch};
 use crate::http::history;
 use crate::http::history::HistoryList;
 use crate::http::paging::{path_id, query_enum, Page};
+use crate::http::valid::Valid;
 use crate::idempotency::{self, IdempotencyKey};
 use crate::ops::history::HistoryOf;
 use crate::ops::providers::{self, ProviderChanges};
@@ -123,7 +124,7 @@ impl CreateProviderRequest {
 pub async fn create_provider(
     caller: Authenticated,
     key: IdempotencyKey,
-    body: web::Json<CreateProviderRequest>,
+    body: Valid<CreateProviderRequest>,
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
@@ -290,7 +291,7 @@ pub async fn update_provider(
     caller: Authenticated,
     path: web::Path<String>,
     if_match: IfMatch,
-    body: web::Json<UpdateProviderRequest>,
+    body: Valid<UpdateProviderRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     authorize(&caller.0, Action::ManageProviders, &ResourceScope::default())?;

@@ -9,35 +9,41 @@ use domain::shared::Code;
 use persistence::repos::ReferenceRepo;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use validator::Validate;
 
 use super::DistrictResponse;
 use crate::auth::{authorize, Authenticated};
 use crate::concurrency::{etag, IfMatch};
+use crate::http::limits;
+use crate::http::valid::Valid;
 use crate::idempotency::{self, IdempotencyKey};
 use crate::ops::districts;
 use crate::problem::{ApiError, FieldErrors};
 use crate::state::AppState;
 
 /// A district to add.
-#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct CreateDistrictRequest {
     /// Stable code: lower-case letters, digits, `-` and `_`.
-    #[schema(example = "hagersten-alvsjo", pattern = r"^[a-z0-9_-]{1,64}$")]
+    #[schema(example = "hagersten-alvsjo", max_length = 64, pattern = r"^[a-z0-9_-]{1,64}$")]
+    #[validate(length(max = limits::CODE_MAX))]
     pub id: String,
     #[schema(
         example = "Hägersten-Älvsjö",
         max_length = 100,
         pattern = r"^[^\x00-\x1F\x7F-\x9F]*\S[^\x00-\x1F\x7F-\x9F]*$"
     )]
+    #[validate(length(max = limits::NAME_MAX))]
     pub name: String,
     /// The job centre that will serve the district (see `GET /v1/jobbtorg`).
-    #[schema(example = "sydvast", pattern = r"^[a-z0-9_-]{1,64}$")]
+    #[schema(example = "sydvast", max_length = 64, pattern = r"^[a-z0-9_-]{1,64}$")]
+    #[validate(length(max = limits::CODE_MAX))]
     pub jobbtorg_id: String,
 }
 
 /// Fields to change; absent fields stay as they are.
-#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateDistrictRequest {
     #[schema(
@@ -45,9 +51,11 @@ pub struct UpdateDistrictRequest {
         max_length = 100,
         pattern = r"^[^\x00-\x1F\x7F-\x9F]*\S[^\x00-\x1F\x7F-\x9F]*$"
     )]
+    #[validate(length(max = limits::NAME_MAX))]
     pub name: Option<String>,
     /// Move the district to another job centre (see `GET /v1/jobbtorg`).
-    #[schema(example = "vasterort", pattern = r"^[a-z0-9_-]{1,64}$")]
+    #[schema(example = "vasterort", max_length = 64, pattern = r"^[a-z0-9_-]{1,64}$")]
+    #[validate(length(max = limits::CODE_MAX))]
     pub jobbtorg_id: Option<String>,
 }
 
@@ -144,7 +152,7 @@ pub async fn get_district(
 pub async fn create_district(
     caller: Authenticated,
     key: IdempotencyKey,
-    body: web::Json<CreateDistrictRequest>,
+    body: Valid<CreateDistrictRequest>,
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
@@ -189,7 +197,7 @@ pub async fn update_district(
     caller: Authenticated,
     district_id: web::Path<String>,
     if_match: IfMatch,
-    body: web::Json<UpdateDistrictRequest>,
+    body: Valid<UpdateDistrictRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     authorize(&caller.0, Action::ManageReferenceData, &ResourceScope::default())?;

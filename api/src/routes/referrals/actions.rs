@@ -16,6 +16,7 @@ use crate::concurrency::IfMatch;
 use crate::http::employment::outcome_record;
 use crate::http::paging::path_id;
 use crate::http::text::TEXT_MAX;
+use crate::http::valid::Valid;
 use crate::ops::referrals::{self, ReferralAt, ReferralOf};
 use crate::ops::{Context, OpError};
 use crate::problem::{ApiError, FieldErrors};
@@ -101,7 +102,7 @@ pub async fn decline_referral(
     caller: Authenticated,
     path: web::Path<String>,
     if_match: IfMatch,
-    body: web::Json<DeclineRequest>,
+    body: Valid<DeclineRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
@@ -149,7 +150,7 @@ pub async fn cancel_referral(
     caller: Authenticated,
     path: web::Path<String>,
     if_match: IfMatch,
-    body: web::Json<ReasonRequest>,
+    body: Valid<ReasonRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let reason = reason_text("reason", &body.reason)?;
@@ -187,7 +188,7 @@ pub async fn start_referral(
     caller: Authenticated,
     path: web::Path<String>,
     if_match: IfMatch,
-    body: web::Json<StartRequest>,
+    body: Valid<StartRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let on = body.started_on;
@@ -225,7 +226,7 @@ pub async fn interrupt_referral(
     caller: Authenticated,
     path: web::Path<String>,
     if_match: IfMatch,
-    body: web::Json<InterruptRequest>,
+    body: Valid<InterruptRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let reason = reason_text("reason", &body.reason)?;
@@ -266,7 +267,7 @@ pub async fn complete_referral(
     caller: Authenticated,
     path: web::Path<String>,
     if_match: IfMatch,
-    body: web::Json<CompleteRequest>,
+    body: Valid<CompleteRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();

@@ -11,6 +11,7 @@ use crate::auth::Authenticated;
 use crate::concurrency::etag;
 use crate::http::scope_for;
 use crate::http::text::TEXT_MAX;
+use crate::http::valid::Valid;
 use crate::idempotency::{self, IdempotencyKey};
 use crate::ops::referrals::{self, ActivityChoice, SendReferral};
 use crate::problem::{ApiError, FieldErrors};
@@ -136,7 +137,7 @@ fn parse(body: CreateReferralRequest) -> Result<SendReferral, ApiError> {
 pub async fn create_referral(
     caller: Authenticated,
     key: IdempotencyKey,
-    body: web::Json<CreateReferralRequest>,
+    body: Valid<CreateReferralRequest>,
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {

@@ -6,19 +6,24 @@ use domain::shared::add_working_days;
 use persistence::repos::referral::{ParticipantCard, ProgressReport};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use validator::Validate;
 
 use crate::http::employment::EmploymentDto;
+use crate::http::limits;
 
-#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct CreateReferralRequest {
-    #[schema(example = "0193f7d2-6c1e-7a51-9a0b-1f6f0c2f9e11")]
+    #[schema(example = "0193f7d2-6c1e-7a51-9a0b-1f6f0c2f9e11", max_length = 36)]
+    #[validate(length(max = limits::UUID_LEN))]
     pub participant_id: String,
     /// An activity of the participant's approved plan. Leave out to refer a pre-plan activity
     /// (`mapping`, `guidance`, `coaching`, `job_search`) with `activity_type` and dates instead.
-    #[schema(example = "0193f7d2-6c1e-7a51-9a0b-1f6f0c2f9e13")]
+    #[schema(example = "0193f7d2-6c1e-7a51-9a0b-1f6f0c2f9e13", max_length = 36)]
+    #[validate(length(max = limits::UUID_LEN))]
     pub activity_id: Option<String>,
-    #[schema(example = "mapping")]
+    #[schema(example = "mapping", max_length = 64, pattern = r"^[a-z0-9_-]{1,64}$")]
+    #[validate(length(max = limits::CODE_MAX))]
     pub activity_type: Option<String>,
     pub starts_on: Option<NaiveDate>,
     pub ends_on: Option<NaiveDate>,
@@ -27,14 +32,20 @@ pub struct CreateReferralRequest {
     #[serde(default)]
     pub chosen_by_participant: bool,
     /// The provider the participant chose; only with `chosen_by_participant`.
+    #[schema(max_length = 36)]
+    #[validate(length(max = limits::UUID_LEN))]
     pub provider_id: Option<String>,
     /// The legal basis: a consent of the participant to this provider ...
+    #[schema(max_length = 36)]
+    #[validate(length(max = limits::UUID_LEN))]
     pub consent_id: Option<String>,
     /// ... or the statute relied on. Exactly one of the two.
     #[schema(example = "SoL 4 kap. 4 §", max_length = 200)]
+    #[validate(length(max = limits::CONTACT_MAX))]
     pub statutory_basis: Option<String>,
     /// What the provider needs to know about the assignment; no health or benefit details.
     #[schema(max_length = 2000)]
+    #[validate(length(max = limits::TEXT_MAX))]
     pub note: Option<String>,
 }
 
@@ -208,65 +219,74 @@ pub struct ReferralList {
     pub next_cursor: Option<String>,
 }
 
-#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct DeclineRequest {
     /// `no_capacity`, `not_eligible`, `participant_unreachable` or `other` (needs a note).
     #[schema(value_type = crate::codes::DeclineReasonCode, example = "no_capacity")]
     pub reason: String,
     #[schema(max_length = 2000)]
+    #[validate(length(max = limits::TEXT_MAX))]
     pub note: Option<String>,
 }
 
-#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct ReasonRequest {
     #[schema(example = "The participant moved to another programme.", max_length = 2000)]
+    #[validate(length(max = limits::TEXT_MAX))]
     pub reason: String,
 }
 
-#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct StartRequest {
     #[schema(example = "2026-11-24")]
     pub started_on: NaiveDate,
 }
 
-#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct InterruptRequest {
     pub interrupted_on: NaiveDate,
     #[schema(example = "The participant stopped attending.", max_length = 2000)]
+    #[validate(length(max = limits::TEXT_MAX))]
     pub reason: String,
 }
 
-#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct CompleteRequest {
     pub completed_on: NaiveDate,
     /// A code of `/v1/exit-outcomes`, with the details it requires (as for an exit).
-    #[schema(example = "employment")]
+    #[schema(example = "employment", max_length = 64, pattern = r"^[a-z0-9_-]{1,64}$")]
+    #[validate(length(max = limits::CODE_MAX))]
     pub outcome: String,
+    #[validate(nested)]
     pub employment: Option<EmploymentDto>,
     #[schema(max_length = 2000)]
+    #[validate(length(max = limits::TEXT_MAX))]
     pub reason: Option<String>,
 }
 
-#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct ProgressLineRequest {
     /// The day, or the Monday of the week, the line covers.
     #[schema(example = "2026-11-24")]
     pub date: NaiveDate,
     #[schema(example = 6.0, minimum = 0, maximum = 168)]
+    #[validate(range(min = 0.0, max = limits::HOURS_MAX))]
     pub attended_hours: f64,
     #[schema(example = 0.0, minimum = 0, maximum = 168)]
+    #[validate(range(min = 0.0, max = limits::HOURS_MAX))]
     pub absent_hours: f64,
     #[schema(example = "sick", max_length = 200)]
+    #[validate(length(max = limits::CONTACT_MAX))]
     pub absence_reason: Option<String>,
 }
 
-#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct ProgressReportRequest {
     /// `day` or `week`: what each line covers.
@@ -275,8 +295,10 @@ pub struct ProgressReportRequest {
     pub period_from: NaiveDate,
     pub period_to: NaiveDate,
     #[schema(max_items = 400)]
+    #[validate(length(max = limits::LINES_MAX), nested)]
     pub lines: Vec<ProgressLineRequest>,
     #[schema(max_length = 2000)]
+    #[validate(length(max = limits::TEXT_MAX))]
     pub comment: Option<String>,
 }
 

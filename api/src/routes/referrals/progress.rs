@@ -13,6 +13,7 @@ use crate::auth::Authenticated;
 use crate::concurrency::{etag, IfMatch};
 use crate::http::paging::path_id;
 use crate::http::scope_for;
+use crate::http::valid::Valid;
 use crate::ops::referrals::{self, NewReport};
 use crate::problem::{ApiError, FieldErrors};
 use crate::state::AppState;
@@ -106,7 +107,7 @@ pub async fn report_progress(
     caller: Authenticated,
     path: web::Path<String>,
     if_match: IfMatch,
-    body: web::Json<ProgressReportRequest>,
+    body: Valid<ProgressReportRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let at = (path_id(&path, "referral")?, if_match);
