@@ -13,8 +13,6 @@ use domain::access::{Action, ListScope};
 use persistence::idempotency::{self, Claim, StoredResponse};
 use persistence::{rate_limit, tx, DbConnection};
 
-use uuid::Uuid;
-
 use crate::auth::Authenticated;
 use crate::concurrency::IfMatch;
 use crate::idempotency::{replay, IdempotencyKey};
@@ -142,15 +140,16 @@ where
 /// Runs one operation on the record `id` at the client's `If-Match` version, as the write
 /// request of a caller who may `action` (403 otherwise); the operation sees only what the
 /// caller's reach covers.
-pub async fn change_at<T, F>(
+pub async fn change_at<I, T, F>(
     state: &AppState,
     caller: &Authenticated,
     action: Action,
-    (id, if_match): (Uuid, IfMatch),
+    (id, if_match): (I, IfMatch),
     operation: F,
 ) -> Result<T, ApiError>
 where
-    F: FnOnce(&mut DbConnection, &Context, &ListScope, (Uuid, i32)) -> Result<T, OpError> + Send + 'static,
+    F: FnOnce(&mut DbConnection, &Context, &ListScope, (I, i32)) -> Result<T, OpError> + Send + 'static,
+    I: Send + 'static,
     T: Send + 'static,
 {
     let scope = crate::http::scope_for(&caller.0, action)?;

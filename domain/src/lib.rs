@@ -3,6 +3,7 @@
 pub mod access;
 pub mod activity_plan;
 pub mod claim;
+pub mod ids;
 pub mod participant;
 pub mod provider;
 pub mod reference;

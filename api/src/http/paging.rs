@@ -49,6 +49,8 @@ pub fn query_code(raw: Option<String>, name: &str) -> Result<Option<Code>, ApiEr
 }
 
 /// An id from the path; anything but a UUID names nothing.
-pub fn path_id(raw: &str, resource: &'static str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(raw).map_err(|_| ApiError::NotFound { resource })
+pub fn path_id<I: From<Uuid>>(raw: &str, resource: &'static str) -> Result<I, ApiError> {
+    Uuid::parse_str(raw)
+        .map(I::from)
+        .map_err(|_| ApiError::NotFound { resource })
 }

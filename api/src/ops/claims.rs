@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 use domain::access::ListScope;
 use domain::claim::{claims_due, ClaimAction, ClaimStatus};
+use domain::ids::ClaimId;
 use domain::participant::{FollowUp, Participant};
 use domain::referral::Referral;
 use persistence::repos::claim::Claim;
@@ -78,7 +79,7 @@ pub fn raise_confirmed(conn: &mut DbConnection, ctx: &Context, participant: &Par
 }
 
 /// A claim at the version the client based its decision on.
-pub type ClaimAt = (Uuid, i32);
+pub type ClaimAt = (ClaimId, i32);
 
 /// The purchaser's decision on a claim.
 #[derive(Debug, Clone)]
@@ -111,7 +112,7 @@ pub fn decide(
             ));
         }
     }
-    let before = ClaimRepo::get(conn, id, scope).map_err(|e| OpError::from(e).for_resource("claim"))?;
+    let before = ClaimRepo::get(conn, id.uuid(), scope).map_err(|e| OpError::from(e).for_resource("claim"))?;
     let before = at_version(before, expected)?;
     let mut after = before.clone();
     after.status = before.status.apply(action).map_err(|e| OpError::Conflict {

@@ -4,16 +4,16 @@
 
 use chrono::NaiveDate;
 use domain::claim::ClaimTrigger;
+use domain::ids::ContractId;
 use domain::provider::{overlapping_af_programmes, AfProgramme, Contract, ProcurementForm, ProviderStatus};
 use domain::shared::Code;
 use persistence::repos::{ContractRepo, ProviderRepo, ReferenceRepo};
 use persistence::DbConnection;
-use uuid::Uuid;
 
 use super::{at_version, Context, FieldErrors, OpError};
 
 /// A contract at the version the client based its change on.
-pub type ContractAt = (Uuid, i32);
+pub type ContractAt = (ContractId, i32);
 
 /// A stored contract and the Arbetsförmedlingen programmes it overlaps.
 pub type ContractOf = (Contract, Vec<AfProgramme>);
@@ -108,7 +108,7 @@ pub fn change(
     (id, expected): ContractAt,
     changes: ContractChanges,
 ) -> Result<ContractOf, OpError> {
-    let before = ContractRepo::get(conn, id).map_err(|e| OpError::from(e).for_resource("contract"))?;
+    let before = ContractRepo::get(conn, id.uuid()).map_err(|e| OpError::from(e).for_resource("contract"))?;
     let before = at_version(before, expected)?;
     let mut after = before.clone();
     if let Some(reference) = changes.reference {

@@ -3,6 +3,7 @@
 //! and the rows come oldest first.
 
 use domain::access::ListScope;
+use domain::ids::{ContractId, ParticipantId, PlanId, ProviderId, ReferralId};
 use persistence::history::{self, HistoryRow};
 use persistence::repos::activity_plan::ACTIVITY_PLAN;
 use persistence::repos::contract::CONTRACT;
@@ -11,18 +12,17 @@ use persistence::repos::provider::PROVIDER;
 use persistence::repos::referral::REFERRAL;
 use persistence::repos::{ContractRepo, ParticipantRepo, ProviderRepo, ReferralRepo};
 use persistence::{tx, DbConnection};
-use uuid::Uuid;
 
 use super::{plans, Context, OpError};
 
 /// Whose history.
 #[derive(Debug, Clone, Copy)]
 pub enum HistoryOf {
-    Participant(Uuid),
-    Plan(Uuid),
-    Referral(Uuid),
-    Provider(Uuid),
-    Contract(Uuid),
+    Participant(ParticipantId),
+    Plan(PlanId),
+    Referral(ReferralId),
+    Provider(ProviderId),
+    Contract(ContractId),
 }
 
 impl HistoryOf {
@@ -49,28 +49,28 @@ pub fn of(
     tx::write(conn, |conn| {
         let (resource_type, id) = match of {
             HistoryOf::Participant(id) => {
-                ParticipantRepo::get(conn, id, scope)?;
-                ParticipantRepo::audit_read(conn, &acting, "participant.history", &[id])?;
-                (PARTICIPANT, id)
+                ParticipantRepo::get(conn, id.uuid(), scope)?;
+                ParticipantRepo::audit_read(conn, &acting, "participant.history", &[id.uuid()])?;
+                (PARTICIPANT, id.uuid())
             }
             HistoryOf::Plan(id) => {
                 let (_, participant) = plans::load_scoped(conn, id, scope)?;
                 ParticipantRepo::audit_read(conn, &acting, "activity_plan.history", &[participant.id])?;
-                (ACTIVITY_PLAN, id)
+                (ACTIVITY_PLAN, id.uuid())
             }
             HistoryOf::Referral(id) => {
-                let referral = ReferralRepo::get(conn, id, scope)?;
+                let referral = ReferralRepo::get(conn, id.uuid(), scope)?;
                 ReferralRepo::audit_read(conn, &acting, &[&referral])?;
-                (REFERRAL, id)
+                (REFERRAL, id.uuid())
             }
             // The register holds no personal data: no access-log record.
             HistoryOf::Provider(id) => {
-                ProviderRepo::get(conn, id)?;
-                (PROVIDER, id)
+                ProviderRepo::get(conn, id.uuid())?;
+                (PROVIDER, id.uuid())
             }
             HistoryOf::Contract(id) => {
-                ContractRepo::get(conn, id)?;
-                (CONTRACT, id)
+                ContractRepo::get(conn, id.uuid())?;
+                (CONTRACT, id.uuid())
             }
         };
         Ok(history::for_resource(conn, resource_type, &id.to_string())?)

@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 use domain::access::ListScope;
+use domain::ids::{InterruptionId, ParticipantId};
 use domain::participant::{
     EmploymentDetails, ExitRecord, InterruptionReason, Participant, ParticipantError, PersonChanges,
 };
@@ -13,7 +14,7 @@ use uuid::Uuid;
 use super::{claims, invalid, plans, Context, OpError};
 
 /// A participant at the version the client based its change on.
-pub type ParticipantAt = (Uuid, i32);
+pub type ParticipantAt = (ParticipantId, i32);
 
 /// The participant rules as failures: a forbidden transition is a conflict naming the current
 /// status; a date out of order is invalid on its field.
@@ -44,7 +45,7 @@ fn change(
     event: &str,
     decide: impl FnOnce(Participant) -> Result<Participant, ParticipantError>,
 ) -> Result<Participant, OpError> {
-    ParticipantRepo::change(conn, &ctx.acting(), id, scope, expected, event, |p| {
+    ParticipantRepo::change(conn, &ctx.acting(), id.uuid(), scope, expected, event, |p| {
         decide(p).map_err(rule_error)
     })
     .map_err(|e| e.for_resource("participant"))
@@ -131,11 +132,11 @@ pub fn resume(
     ctx: &Context,
     scope: &ListScope,
     at: ParticipantAt,
-    (interruption, ended_on): (Uuid, NaiveDate),
+    (interruption, ended_on): (InterruptionId, NaiveDate),
 ) -> Result<Participant, OpError> {
     let today = ctx.today();
     change(conn, ctx, scope, at, "participant.resumed", |p| {
-        p.resume(interruption, ended_on, today)
+        p.resume(interruption.uuid(), ended_on, today)
     })
 }
 

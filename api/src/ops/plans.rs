@@ -6,6 +6,7 @@ use domain::activity_plan::{
     may_draft_new_plan, may_revise, Activity, ActivityFollowUp, ActivityPlan, ActivityStatus, Decision, DecisionKind,
     DraftRefusal, PlanChanges, PlanError, PlanRuleError, PlanStatus,
 };
+use domain::ids::{ActivityId, ParticipantId, PlanId};
 use domain::participant::Participant;
 use domain::referral::{Referral, ReferralStatus};
 use domain::shared::Code;
@@ -75,8 +76,8 @@ fn draft_refusal(refusal: DraftRefusal) -> OpError {
 }
 
 /// The plan and its participant if `scope` reaches the participant; not found otherwise.
-pub fn load_scoped(conn: &mut DbConnection, id: Uuid, scope: &ListScope) -> Result<PlanOf, OpError> {
-    let plan = PlanRepo::get(conn, id).map_err(|e| OpError::from(e).for_resource("activity plan"))?;
+pub fn load_scoped(conn: &mut DbConnection, id: PlanId, scope: &ListScope) -> Result<PlanOf, OpError> {
+    let plan = PlanRepo::get(conn, id.uuid()).map_err(|e| OpError::from(e).for_resource("activity plan"))?;
     let participant = ParticipantRepo::get(conn, plan.participant_id, scope)
         .map_err(|e| OpError::from(e).for_resource("activity plan"))?;
     Ok((plan, participant))
@@ -87,7 +88,7 @@ pub fn read(
     conn: &mut DbConnection,
     ctx: &Context,
     scope: &ListScope,
-    id: Uuid,
+    id: PlanId,
     action: &str,
 ) -> Result<PlanOf, OpError> {
     let (plan, participant) = load_scoped(conn, id, scope)?;
@@ -100,10 +101,11 @@ pub fn draft(
     conn: &mut DbConnection,
     ctx: &Context,
     scope: &ListScope,
-    participant_id: Uuid,
+    participant_id: ParticipantId,
     new: NewPlan,
 ) -> Result<PlanOf, OpError> {
     let today = ctx.today();
+    let participant_id = participant_id.uuid();
     let participant =
         ParticipantRepo::get(conn, participant_id, scope).map_err(|e| OpError::from(e).for_resource("participant"))?;
     let plans = PlanRepo::for_participant(conn, participant_id)?;
@@ -164,7 +166,7 @@ fn change(
 }
 
 /// The plan at `version`, identified for a change.
-pub type PlanAt = (Uuid, i32);
+pub type PlanAt = (PlanId, i32);
 
 pub fn edit(
     conn: &mut DbConnection,
@@ -220,10 +222,10 @@ pub fn remove_activity(
     ctx: &Context,
     scope: &ListScope,
     at: PlanAt,
-    activity_id: Uuid,
+    activity_id: ActivityId,
 ) -> Result<PlanOf, OpError> {
     change(conn, ctx, scope, at, "activity_plan.updated", |plan, _| {
-        plan.remove_activity(activity_id)
+        plan.remove_activity(activity_id.uuid())
     })
 }
 
@@ -232,11 +234,11 @@ pub fn follow_up_activity(
     ctx: &Context,
     scope: &ListScope,
     at: PlanAt,
-    activity_id: Uuid,
+    activity_id: ActivityId,
     follow_up: ActivityFollowUp,
 ) -> Result<PlanOf, OpError> {
     change(conn, ctx, scope, at, "activity_plan.activity_followed_up", |plan, _| {
-        plan.follow_up_activity(activity_id, follow_up)
+        plan.follow_up_activity(activity_id.uuid(), follow_up)
     })
 }
 

@@ -1,14 +1,14 @@
 //! The purchaser's register of providers.
 
+use domain::ids::ProviderId;
 use domain::provider::{OrganisationKind, Provider, ProviderContact, ProviderStatus};
 use persistence::repos::ProviderRepo;
 use persistence::DbConnection;
-use uuid::Uuid;
 
 use super::{at_version, Context, OpError};
 
 /// A provider at the version the client based its change on.
-pub type ProviderAt = (Uuid, i32);
+pub type ProviderAt = (ProviderId, i32);
 
 /// Registers a provider; one per organisationsnummer.
 pub fn register(conn: &mut DbConnection, ctx: &Context, provider: Provider) -> Result<Provider, OpError> {
@@ -39,7 +39,7 @@ pub fn change(
     (id, expected): ProviderAt,
     changes: ProviderChanges,
 ) -> Result<Provider, OpError> {
-    let before = ProviderRepo::get(conn, id).map_err(|e| OpError::from(e).for_resource("provider"))?;
+    let before = ProviderRepo::get(conn, id.uuid()).map_err(|e| OpError::from(e).for_resource("provider"))?;
     let before = at_version(before, expected)?;
     let mut after = before.clone();
     after.name = changes.name.unwrap_or(after.name);

@@ -3,10 +3,10 @@
 
 use chrono::NaiveDate;
 use domain::access::ListScope;
+use domain::ids::{ConsentId, ParticipantId};
 use domain::participant::{Assessment, Consent, ConsentError, Participant};
 use persistence::repos::ParticipantRepo;
 use persistence::DbConnection;
-use uuid::Uuid;
 
 use super::participants::ParticipantAt;
 use super::{invalid, Context, OpError};
@@ -35,7 +35,7 @@ pub fn put_assessment(
     (id, expected): ParticipantAt,
     assessment: Assessment,
 ) -> Result<(Participant, Assessment), OpError> {
-    ParticipantRepo::save_assessment(conn, &ctx.acting(), id, scope, expected, &assessment)
+    ParticipantRepo::save_assessment(conn, &ctx.acting(), id.uuid(), scope, expected, &assessment)
         .map_err(|e| OpError::from(e).for_resource("participant"))
 }
 
@@ -44,10 +44,10 @@ pub fn give_consent(
     conn: &mut DbConnection,
     ctx: &Context,
     scope: &ListScope,
-    participant_id: Uuid,
+    participant_id: ParticipantId,
     consent: &Consent,
 ) -> Result<Participant, OpError> {
-    ParticipantRepo::add_consent(conn, &ctx.acting(), participant_id, scope, consent)
+    ParticipantRepo::add_consent(conn, &ctx.acting(), participant_id.uuid(), scope, consent)
         .map_err(|e| OpError::from(e).for_resource("participant"))
 }
 
@@ -57,11 +57,17 @@ pub fn withdraw_consent(
     ctx: &Context,
     scope: &ListScope,
     (id, expected): ParticipantAt,
-    (consent_id, on): (Uuid, NaiveDate),
+    (consent_id, on): (ConsentId, NaiveDate),
 ) -> Result<(Participant, Consent), OpError> {
     let today = ctx.today();
-    ParticipantRepo::withdraw_consent(conn, &ctx.acting(), id, scope, expected, consent_id, |c| {
-        c.withdraw(on, today).map_err(consent_error)
-    })
+    ParticipantRepo::withdraw_consent(
+        conn,
+        &ctx.acting(),
+        id.uuid(),
+        scope,
+        expected,
+        consent_id.uuid(),
+        |c| c.withdraw(on, today).map_err(consent_error),
+    )
     .map_err(|e| e.for_resource("consent"))
 }

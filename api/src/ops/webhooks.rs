@@ -2,10 +2,10 @@
 //! their owner. They carry no version; their delivery cursor moves by compare-and-set.
 
 use chrono::NaiveDateTime;
+use domain::ids::SubscriptionId;
 use persistence::repos::webhook::Subscription;
 use persistence::repos::WebhookRepo;
 use persistence::DbConnection;
-use uuid::Uuid;
 
 use super::OpError;
 
@@ -16,9 +16,14 @@ pub fn subscribe(conn: &mut DbConnection, subscription: &Subscription) -> Result
 }
 
 /// Deletes the subscription `id` if `owner` (or anyone, for `None`) holds it.
-pub fn unsubscribe(conn: &mut DbConnection, id: Uuid, owner: Option<&str>, now: NaiveDateTime) -> Result<(), OpError> {
-    WebhookRepo::get(conn, id, owner).map_err(|e| OpError::from(e).for_resource("webhook subscription"))?;
-    WebhookRepo::delete(conn, id, now)?;
+pub fn unsubscribe(
+    conn: &mut DbConnection,
+    id: SubscriptionId,
+    owner: Option<&str>,
+    now: NaiveDateTime,
+) -> Result<(), OpError> {
+    WebhookRepo::get(conn, id.uuid(), owner).map_err(|e| OpError::from(e).for_resource("webhook subscription"))?;
+    WebhookRepo::delete(conn, id.uuid(), now)?;
     log::info!("webhook subscription {id} deleted");
     Ok(())
 }

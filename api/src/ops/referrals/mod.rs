@@ -7,12 +7,12 @@ mod send;
 
 use chrono::NaiveDate;
 use domain::access::ListScope;
+use domain::ids::ReferralId;
 use domain::participant::ExitRecord;
 use domain::referral::{DeclineReason, Referral, ReferralError, ReferralStatus};
 use persistence::repos::referral::{ParticipantCard, ReferralFilter};
 use persistence::repos::{ParticipantRepo, ReferralRepo};
 use persistence::{tx, DbConnection};
-use uuid::Uuid;
 
 pub use progress::{report_progress, NewReport};
 pub use send::{send, ActivityChoice, SendReferral};
@@ -22,7 +22,7 @@ use persistence::versioned::VersionedRow;
 use super::{at_version, claims, invalid, plans, refused, Context, OpError, Page};
 
 /// A referral at the version the client based its change on.
-pub type ReferralAt = (Uuid, i32);
+pub type ReferralAt = (ReferralId, i32);
 
 /// A referral with the participant card its responses show.
 pub type ReferralOf = (Referral, ParticipantCard);
@@ -54,7 +54,7 @@ pub fn referral_error(error: ReferralError) -> OpError {
 
 /// The referral inside `scope` at the version the client saw; not found outside the scope.
 fn load_at(conn: &mut DbConnection, scope: &ListScope, (id, expected): ReferralAt) -> Result<Referral, OpError> {
-    let referral = ReferralRepo::get(conn, id, scope).map_err(|e| OpError::from(e).for_resource("referral"))?;
+    let referral = ReferralRepo::get(conn, id.uuid(), scope).map_err(|e| OpError::from(e).for_resource("referral"))?;
     at_version(referral, expected)
 }
 

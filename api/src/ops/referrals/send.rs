@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 use domain::access::ListScope;
+use domain::ids::{ActivityId, ParticipantId, ProviderId};
 use domain::participant::Participant;
 use domain::provider::{neutral_allocation, Contract, ContractTerms, Ineligible, ProviderStatus, ReferralNeed};
 use domain::referral::{
@@ -20,15 +21,15 @@ use crate::ops::{invalid, Context, FieldErrors, OpError};
 
 /// What the coach asks for, checked for shape before any query.
 pub struct SendReferral {
-    pub participant_id: Uuid,
+    pub participant_id: ParticipantId,
     pub activity: ActivityChoice,
-    pub chosen_provider: Option<Uuid>,
+    pub chosen_provider: Option<ProviderId>,
     pub legal_basis: LegalBasis,
     pub note: Option<String>,
 }
 
 pub enum ActivityChoice {
-    FromPlan(Uuid),
+    FromPlan(ActivityId),
     PrePlan(Code, NaiveDate, NaiveDate),
 }
 
@@ -42,7 +43,7 @@ pub fn send(
 ) -> Result<(Referral, ParticipantCard), OpError> {
     let today = ctx.today();
 
-    let participant = ParticipantRepo::get(conn, command.participant_id, scope)
+    let participant = ParticipantRepo::get(conn, command.participant_id.uuid(), scope)
         .map_err(|e| OpError::from(e).for_resource("participant"))?;
     let activity = referred_activity(conn, &participant, command.activity, today)?;
     may_refer(participant.current.status, &activity, today).map_err(|refusal| match refusal {
@@ -114,7 +115,7 @@ fn referred_activity(
     let activity = match choice {
         ActivityChoice::FromPlan(id) => {
             let plans = PlanRepo::for_participant(conn, participant.id)?;
-            plan_activity(&plans, id, today).map_err(activity_refusal)?
+            plan_activity(&plans, id.uuid(), today).map_err(activity_refusal)?
         }
         ActivityChoice::PrePlan(code, from, to) => {
             if !ReferenceRepo::activity_type_exists(conn, &code)? {
@@ -130,11 +131,11 @@ fn referred_activity(
 fn allocate(
     conn: &mut DbConnection,
     need: &ReferralNeed,
-    chosen_provider: Option<Uuid>,
+    chosen_provider: Option<ProviderId>,
     today: NaiveDate,
 ) -> Result<(Contract, Option<String>), OpError> {
     let mut candidates = ContractRepo::covering(conn, &need.activity_type)?;
-    if let Some(provider) = chosen_provider {
+    if let Some(provider) = chosen_provider.map(ProviderId::uuid) {
         ProviderRepo::get(conn, provider).map_err(|_| invalid("provider_id", "unknown", "no provider has this id"))?;
         candidates.retain(|c| c.provider_id == provider);
     }

@@ -27,6 +27,7 @@ use crate::ops::history::HistoryOf;
 use crate::ops::plans::{self, NewPlan};
 use crate::problem::{ApiError, FieldErrors};
 use crate::state::AppState;
+use domain::ids::ActivityId;
 use persistence::repos::activity_plan::PlanFilter;
 
 const TEXT_MAX: usize = 2000;
@@ -372,7 +373,7 @@ pub async fn remove_activity(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let (raw_plan, raw_activity) = path.into_inner();
-    let activity_id = Uuid::parse_str(&raw_activity).map_err(|_| ApiError::NotFound { resource: "activity" })?;
+    let activity_id = ActivityId::parse(&raw_activity).ok_or(ApiError::NotFound { resource: "activity" })?;
     change_plan(
         &caller,
         &state,
@@ -579,7 +580,7 @@ pub async fn follow_up_activity(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let (raw_plan, raw_activity) = path.into_inner();
-    let activity_id = Uuid::parse_str(&raw_activity).map_err(|_| ApiError::NotFound { resource: "activity" })?;
+    let activity_id = ActivityId::parse(&raw_activity).ok_or(ApiError::NotFound { resource: "activity" })?;
     let follow_up = body.into_inner().parse(caller.today())?;
     change_plan(
         &caller,

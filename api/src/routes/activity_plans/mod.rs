@@ -7,9 +7,9 @@ use actix_web::http::header;
 use actix_web::HttpResponse;
 use chrono::NaiveDate;
 use domain::access::{Action, ListScope};
+use domain::ids::PlanId;
 use persistence::DbConnection;
 use utoipa_actix_web::service_config::ServiceConfig;
-use uuid::Uuid;
 
 pub use dto::PlanResponse;
 
@@ -38,8 +38,8 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(handlers::follow_up_activity);
 }
 
-pub(crate) fn plan_id(raw: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(raw).map_err(|_| ApiError::NotFound {
+pub(crate) fn plan_id(raw: &str) -> Result<PlanId, ApiError> {
+    PlanId::parse(raw).ok_or(ApiError::NotFound {
         resource: "activity plan",
     })
 }

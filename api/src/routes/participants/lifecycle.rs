@@ -10,7 +10,6 @@ use domain::participant::{InterruptionReason, Participant, PersonChanges};
 use domain::shared::clean_text;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use uuid::Uuid;
 use validator::Validate;
 
 use super::dto::{present, AddressDto};
@@ -28,6 +27,7 @@ use crate::ops::{Context, OpError};
 use crate::problem::{ApiError, FieldErrors};
 use crate::state::AppState;
 use domain::access::ListScope;
+use domain::ids::InterruptionId;
 use persistence::DbConnection;
 
 /// Runs one participant operation on the participant at the `If-Match` version, as a write
@@ -448,7 +448,7 @@ pub async fn end_interruption(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let (raw_id, raw_interruption) = path.into_inner();
-    let interruption = Uuid::parse_str(&raw_interruption).map_err(|_| ApiError::NotFound {
+    let interruption = InterruptionId::parse(&raw_interruption).ok_or(ApiError::NotFound {
         resource: "interruption",
     })?;
     let ending = (interruption, body.ended_on);

@@ -9,9 +9,9 @@ mod records;
 
 use actix_web::http::header;
 use actix_web::HttpResponse;
+use domain::ids::ParticipantId;
 use domain::participant::Participant;
 use utoipa_actix_web::service_config::ServiceConfig;
-use uuid::Uuid;
 
 pub use dto::ParticipantResponse;
 
@@ -44,8 +44,8 @@ pub fn configure(config: &mut ServiceConfig) {
 }
 
 /// A participant id from the path; anything but a UUID names nothing.
-pub(crate) fn participant_id(raw: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(raw).map_err(|_| ApiError::NotFound {
+pub(crate) fn participant_id(raw: &str) -> Result<ParticipantId, ApiError> {
+    ParticipantId::parse(raw).ok_or(ApiError::NotFound {
         resource: "participant",
     })
 }

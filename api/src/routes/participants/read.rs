@@ -155,7 +155,7 @@ async fn read_audited(
     state: &AppState,
 ) -> Result<domain::participant::Participant, ApiError> {
     let scope = scope_for(&caller.0, Action::ReadParticipant)?;
-    let id = participant_id(raw_id)?;
+    let id = participant_id(raw_id)?.uuid();
     let acting = caller.acting();
     state
         .db(move |conn| {

@@ -23,6 +23,7 @@ use crate::idempotency::{self, IdempotencyKey};
 use crate::ops::records;
 use crate::problem::{ApiError, FieldErrors};
 use crate::state::AppState;
+use domain::ids::ConsentId;
 
 /// The mapping (kartläggning/utredning), started on day one. Every part is optional text.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema, Validate)]
@@ -103,7 +104,7 @@ pub async fn get_assessment(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let scope = scope_for(&caller.0, Action::ManageParticipation)?;
-    let id = participant_id(&path)?;
+    let id = participant_id(&path)?.uuid();
     let acting = caller.acting();
     let (version, assessment) = state
         .db(move |conn| {
@@ -306,7 +307,7 @@ pub async fn list_consents(
 ) -> Result<web::Json<ConsentList>, ApiError> {
     let today = caller.today();
     let scope = scope_for(&caller.0, Action::ReadParticipant)?;
-    let id = participant_id(&path)?;
+    let id = participant_id(&path)?.uuid();
     let acting = caller.acting();
     let consents = state
         .db(move |conn| {
@@ -354,7 +355,7 @@ pub async fn withdraw_consent(
 ) -> Result<HttpResponse, ApiError> {
     let (raw_id, raw_consent) = path.into_inner();
     let at = (participant_id(&raw_id)?, if_match);
-    let consent_id = Uuid::parse_str(&raw_consent).map_err(|_| ApiError::NotFound { resource: "consent" })?;
+    let consent_id = ConsentId::parse(&raw_consent).ok_or(ApiError::NotFound { resource: "consent" })?;
     let withdrawal = (consent_id, body.withdrawn_on);
     let (participant, consent) = crate::write_request::change_at(
         &state,

@@ -17,8 +17,14 @@ use crate::ops::referrals::{self, ActivityChoice, SendReferral};
 use crate::problem::{ApiError, FieldErrors};
 use crate::state::AppState;
 
-fn uuid_field(errors: &mut FieldErrors, field: &str, raw: Option<String>) -> Option<Uuid> {
-    raw.and_then(|r| errors.check(field, "invalid_format", Uuid::parse_str(&r).map_err(|_| "not a UUID")))
+fn uuid_field<I: From<Uuid>>(errors: &mut FieldErrors, field: &str, raw: Option<String>) -> Option<I> {
+    raw.and_then(|r| {
+        errors.check(
+            field,
+            "invalid_format",
+            Uuid::parse_str(&r).map(I::from).map_err(|_| "not a UUID"),
+        )
+    })
 }
 
 fn parse(body: CreateReferralRequest) -> Result<SendReferral, ApiError> {
