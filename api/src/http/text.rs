@@ -5,7 +5,7 @@ use domain::shared::clean_text;
 use crate::problem::FieldErrors;
 
 /// The longest free-text field (notes, reasons, goals), in characters.
-pub const TEXT_MAX: usize = 2000;
+pub const TEXT_MAX: usize = crate::http::limits::TEXT_MAX as usize;
 
 /// An optional text: blank means absent; otherwise it must be clean text of at most `max`.
 pub fn optional_text(errors: &mut FieldErrors, field: &str, value: Option<String>, max: usize) -> Option<String> {

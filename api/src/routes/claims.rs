@@ -259,7 +259,11 @@ pub async fn reject_claim(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let mut errors = FieldErrors::default();
-    let reason = errors.check("reason", "invalid_format", clean_text(&body.reason, 2000));
+    let reason = errors.check(
+        "reason",
+        "invalid_format",
+        clean_text(&body.reason, crate::http::text::TEXT_MAX),
+    );
     let reason = errors.finish(|| reason)?;
     decide(&caller, &state, (&path, if_match), Decision::Reject { reason }).await
 }

@@ -14,7 +14,7 @@ use crate::http::paging::{DEFAULT_LIMIT, MAX_LIMIT};
 use crate::problem::ApiError;
 use crate::state::AppState;
 
-const MAX_TYPES: usize = 50;
+const MAX_TYPES: usize = crate::http::limits::CODES_MAX as usize;
 
 pub fn configure(config: &mut ServiceConfig) {
     config.service(list_events);

@@ -30,7 +30,7 @@ use crate::state::AppState;
 use domain::ids::ActivityId;
 use persistence::repos::activity_plan::PlanFilter;
 
-const TEXT_MAX: usize = 2000;
+use crate::http::text::TEXT_MAX;
 
 fn optional(errors: &mut FieldErrors, field: &str, value: Option<String>) -> Option<String> {
     value.and_then(|v| {

@@ -23,8 +23,8 @@ use crate::ops::intake::{self, Intake};
 use crate::problem::{ApiError, FieldErrors};
 use crate::state::AppState;
 
-pub(super) const NAME_MAX: usize = 100;
-pub(super) const CONTACT_MAX: usize = 200;
+pub(super) const NAME_MAX: usize = crate::http::limits::NAME_MAX as usize;
+pub(super) const CONTACT_MAX: usize = crate::http::limits::CONTACT_MAX as usize;
 
 /// An intake referral: the district found that the person belongs to a target group.
 #[derive(Debug, Deserialize, Serialize, ToSchema, Validate)]

@@ -28,8 +28,8 @@ use crate::ops::history::HistoryOf;
 use crate::problem::{ApiError, FieldErrors};
 use crate::state::AppState;
 
-const REFERENCE_MAX: usize = 100;
-const MAX_CODES: usize = 50;
+const REFERENCE_MAX: usize = crate::http::limits::REFERENCE_MAX as usize;
+const MAX_CODES: usize = crate::http::limits::CODES_MAX as usize;
 
 fn codes(errors: &mut FieldErrors, field: &str, raw: Vec<String>) -> Vec<Code> {
     if raw.len() > MAX_CODES {

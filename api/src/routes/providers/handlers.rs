@@ -25,8 +25,8 @@ use crate::ops::providers::{self, ProviderChanges};
 use crate::problem::{ApiError, FieldErrors};
 use crate::state::AppState;
 
-const NAME_MAX: usize = 200;
-const MAX_CONTACTS: usize = 20;
+const NAME_MAX: usize = crate::http::limits::PROVIDER_NAME_MAX as usize;
+const MAX_CONTACTS: usize = crate::http::limits::CONTACTS_MAX as usize;
 
 fn text(errors: &mut FieldErrors, field: &str, value: Option<String>, max: usize) -> Option<String> {
     value

@@ -82,7 +82,11 @@ fn parse(body: CreateReferralRequest) -> Result<SendReferral, ApiError> {
     let legal_basis = match (body.consent_id, body.statutory_basis) {
         (Some(id), None) => uuid_field(&mut errors, "consent_id", Some(id)).map(LegalBasis::Consent),
         (None, Some(text)) => errors
-            .check("statutory_basis", "invalid_format", clean_text(&text, 200))
+            .check(
+                "statutory_basis",
+                "invalid_format",
+                clean_text(&text, crate::http::limits::CONTACT_MAX as usize),
+            )
             .map(LegalBasis::Statutory),
         _ => {
             errors.add(

@@ -18,7 +18,7 @@ use crate::ops::referrals::{self, NewReport};
 use crate::problem::{ApiError, FieldErrors};
 use crate::state::AppState;
 
-const MAX_HOURS: f64 = 168.0;
+const MAX_HOURS: f64 = crate::http::limits::HOURS_MAX;
 
 fn minutes(errors: &mut FieldErrors, field: &str, hours: f64) -> Option<u32> {
     if !hours.is_finite() || !(0.0..=MAX_HOURS).contains(&hours) {
@@ -39,7 +39,7 @@ fn parse(body: ProgressReportRequest) -> Result<NewReport, ApiError> {
     let comment = body
         .comment
         .filter(|c| !c.trim().is_empty())
-        .and_then(|c| errors.check("comment", "invalid_format", clean_text(&c, 2000)));
+        .and_then(|c| errors.check("comment", "invalid_format", clean_text(&c, crate::http::text::TEXT_MAX)));
     let lines: Vec<Option<ProgressLine>> = body
         .lines
         .into_iter()
@@ -51,7 +51,7 @@ fn parse(body: ProgressReportRequest) -> Result<NewReport, ApiError> {
                 errors.check(
                     &format!("lines[{i}].absence_reason"),
                     "invalid_format",
-                    clean_text(&r, 200),
+                    clean_text(&r, crate::http::limits::CONTACT_MAX as usize),
                 )
             });
             Some(ProgressLine {
