@@ -66,6 +66,7 @@ lint-rust:
 
 lint-deps:
 	scripts/check-layering
+	scripts/check-handlers
 
 lint-openapi: $(REDOCLY)
 	$(REDOCLY) lint openapi.yaml

@@ -210,3 +210,49 @@ async fn participation_stops_at_548_days_less_interruptions_and_follow_ups_fall_
     assert_eq!(status, 200, "{recorded}");
     assert_eq!(recorded["follow_ups_due"][0]["recorded"], true);
 }
+
+#[tokio::test]
+async fn an_approved_plan_is_in_force_until_its_review_date_and_then_due_for_review() {
+    // Monday 21 December 2026; the plan runs its longest, 6 months, to Monday 21 June 2027.
+    let mut app = spawn_at("2026-12-21T09:00:00+01:00").await;
+    let id = refer_on(&app, 4, "2026-12-21").await;
+    let (status, _, enrolled) = enrol_on(&app, &id, "2026-12-21").await;
+    assert_eq!(status, 200, "{enrolled}");
+    let plan = json!({"valid_from": "2026-12-21", "valid_to": "2027-06-21", "goal": "Work in logistics"});
+    let (status, etag, drafted) = post(
+        &app,
+        &anna(),
+        &format!("/v1/participants/{id}/activity-plans"),
+        None,
+        plan,
+    )
+    .await;
+    assert_eq!(status, 201, "{drafted}");
+    let path = format!("/v1/activity-plans/{}", drafted["id"].as_str().unwrap());
+    let activity = json!({"activity_type": "work_training", "description": "Work training at the depot",
+        "provider_kind": "own_regime", "starts_on": "2027-01-04", "ends_on": "2027-03-31", "hours_per_week": 20});
+    let (status, etag, body) = post(&app, &anna(), &format!("{path}/activities"), Some(&etag), activity).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, etag, body) = post(&app, &anna(), &format!("{path}/submit"), Some(&etag), json!({})).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, _, approved) = post(
+        &app,
+        &officer("rinkeby-kista"),
+        &format!("{path}/approve"),
+        Some(&etag),
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, 200, "{approved}");
+    assert_eq!(approved["review_due_on"], "2027-06-21");
+
+    // 23:30 on the review date in Stockholm: still in force, and listed as due for review.
+    app.restart_at("2027-06-21T23:30:00+02:00").await;
+    assert_eq!(get(&app, &anna(), &path).await["status"], "approved");
+    let due = get(&app, &anna(), "/v1/activity-plans?review_due_before=2027-06-21").await;
+    assert_eq!(due["items"].as_array().unwrap().len(), 1, "{due}");
+
+    // 00:30 the next day in Stockholm (still the 21st in UTC): the period is over.
+    app.restart_at("2027-06-22T00:30:00+02:00").await;
+    assert_eq!(get(&app, &anna(), &path).await["status"], "completed");
+}
