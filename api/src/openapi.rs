@@ -249,6 +249,7 @@ mod limits {
             "IDENTITY_NUMBER_MAX" => IDENTITY_NUMBER_MAX as f64,
             "PHONE_MAX" => PHONE_MAX as f64,
             "UUID_LEN" => UUID_LEN as f64,
+            "PAGE_MAX" => PAGE_MAX as f64,
             _ => return None,
         })
     }
@@ -306,6 +307,22 @@ mod limits {
         found
     }
 
+    /// The `maximum` every query parameter named `name` states, if all state the same one.
+    fn query_parameter_maximum(doc: &Value, name: &str) -> Option<f64> {
+        let mut stated = Vec::new();
+        for item in doc["paths"].as_object().into_iter().flatten().map(|(_, v)| v) {
+            for (_, operation) in item.as_object().into_iter().flatten() {
+                for parameter in operation["parameters"].as_array().into_iter().flatten() {
+                    if parameter["in"] == "query" && parameter["name"] == name {
+                        stated.push(parameter["schema"]["maximum"].as_f64());
+                    }
+                }
+            }
+        }
+        let first = stated.first().copied().flatten();
+        (stated.iter().all(|s| *s == first)).then_some(first).flatten()
+    }
+
     /// The schema states each limit the validator enforces, with the same number.
     #[test]
     fn the_schema_states_the_validated_limits() {
@@ -316,9 +333,14 @@ mod limits {
         for (schema, field, rule, constant) in found {
             let expected = limit(&constant).unwrap_or_else(|| panic!("unknown limit {constant}"));
             let property = &doc["components"]["schemas"][&schema]["properties"][&field];
-            let stated = ["maxLength", "maxItems", "maximum"]
-                .iter()
-                .find_map(|key| property[key].as_f64());
+            let stated = if property.is_null() {
+                // A query type: its fields are parameters of the operations; each must agree.
+                query_parameter_maximum(&doc, &field)
+            } else {
+                ["maxLength", "maxItems", "maximum"]
+                    .iter()
+                    .find_map(|key| property[key].as_f64())
+            };
             if stated != Some(expected) {
                 wrong.push(format!(
                     "{schema}.{field}: {rule} {constant} = {expected}, schema says {stated:?}"

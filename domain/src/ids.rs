@@ -1,5 +1,8 @@
 //! Typed ids: a referral's id cannot be passed where a participant's is meant. Each wraps the
 //! UUID (v7, so ids sort by creation) that the store and the wire use.
+//!
+//! TODO(#12): the operations layer takes these; the domain structs (`Participant.id`,
+//! `Referral.provider_id`, …) and the repositories still hold bare `Uuid`s.
 
 use std::fmt;
 

@@ -28,5 +28,7 @@ pub const HOURS_MAX: f64 = 168.0;
 pub const IDENTITY_NUMBER_MAX: u64 = 13;
 /// A contact person's phone number.
 pub const PHONE_MAX: u64 = 40;
+/// The largest page a list answers; `http::paging::MAX_LIMIT`.
+pub const PAGE_MAX: i64 = 200;
 /// A UUID in text.
 pub const UUID_LEN: u64 = 36;

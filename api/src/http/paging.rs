@@ -8,7 +8,7 @@ use crate::problem::ApiError;
 /// The page size when the client names none.
 pub const DEFAULT_LIMIT: i64 = 50;
 /// The largest page a list endpoint serves.
-pub const MAX_LIMIT: i64 = 200;
+pub const MAX_LIMIT: i64 = crate::http::limits::PAGE_MAX;
 
 pub use crate::ops::Page;
 

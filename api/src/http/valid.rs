@@ -105,3 +105,42 @@ fn message(error: &validator::ValidationError) -> String {
         _ => "is not valid".to_owned(),
     }
 }
+
+/// `ValidQuery<T>`: query parameters checked against their type's `#[validate]` rules (the
+/// page size, …). A broken rule is 400 `invalid_query`, as every other query problem is, naming
+/// each parameter and its rule.
+pub struct ValidQuery<T>(pub T);
+
+impl<T> ValidQuery<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> std::ops::Deref for ValidQuery<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidQuery<T> {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let query = web::Query::<T>::from_request(req, payload);
+        Box::pin(async move {
+            let query = query.await?.into_inner();
+            query.validate().map_err(|errors| {
+                let reasons: Vec<String> = field_errors(&errors)
+                    .into_iter()
+                    .map(|e| format!("{} {}", e.field, e.message))
+                    .collect();
+                ApiError::InvalidQuery(reasons.join("; "))
+            })?;
+            Ok(ValidQuery(query))
+        })
+    }
+}

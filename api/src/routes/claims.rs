@@ -21,7 +21,7 @@ use crate::concurrency::{etag, IfMatch};
 use crate::http::limits;
 use crate::http::paging::{path_id, query_enum, query_uuid, Page};
 use crate::http::scope_for;
-use crate::http::valid::Valid;
+use crate::http::valid::{Valid, ValidQuery};
 use crate::ops::claims::{self, Decision};
 use crate::problem::{ApiError, FieldErrors};
 use crate::state::AppState;
@@ -92,7 +92,7 @@ pub struct ClaimList {
     pub next_cursor: Option<String>,
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Deserialize, IntoParams, Validate)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ClaimQuery {
@@ -105,6 +105,7 @@ pub struct ClaimQuery {
     #[param(pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")]
     pub referral_id: Option<String>,
     #[param(minimum = 1, maximum = 200, example = 50)]
+    #[validate(range(min = 1, max = limits::PAGE_MAX))]
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
     #[param(pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")]
@@ -124,7 +125,7 @@ pub struct ClaimQuery {
 #[get("/claims")]
 pub async fn list_claims(
     caller: Authenticated,
-    query: web::Query<ClaimQuery>,
+    query: ValidQuery<ClaimQuery>,
     state: web::Data<AppState>,
 ) -> Result<web::Json<ClaimList>, ApiError> {
     let scope = scope_for(&caller.0, Action::ReadClaims)?;

@@ -8,9 +8,12 @@ use persistence::events::{self, EventRow};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
+use validator::Validate;
 
 use crate::auth::Authenticated;
+use crate::http::limits;
 use crate::http::paging::{DEFAULT_LIMIT, MAX_LIMIT};
+use crate::http::valid::ValidQuery;
 use crate::problem::ApiError;
 use crate::state::AppState;
 
@@ -20,7 +23,7 @@ pub fn configure(config: &mut ServiceConfig) {
     config.service(list_events);
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Deserialize, IntoParams, Validate)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct EventsQuery {
@@ -33,6 +36,7 @@ pub struct EventsQuery {
     pub types: Option<String>,
     /// Page size, 1 to 200.
     #[param(minimum = 1, maximum = 200, example = 50)]
+    #[validate(range(min = 1, max = limits::PAGE_MAX))]
     pub limit: Option<i64>,
 }
 
@@ -79,7 +83,7 @@ pub struct EventList {
 #[get("/events")]
 async fn list_events(
     caller: Authenticated,
-    query: web::Query<EventsQuery>,
+    query: ValidQuery<EventsQuery>,
     state: web::Data<AppState>,
 ) -> Result<web::Json<EventList>, ApiError> {
     let scope = list_scope(&caller.0, Action::ReadEvents).ok_or(ApiError::Forbidden)?;

@@ -18,7 +18,7 @@ use crate::auth::Authenticated;
 use crate::http::limits;
 use crate::http::paging::{path_id, Page};
 use crate::http::scope_for;
-use crate::http::valid::Valid;
+use crate::http::valid::{Valid, ValidQuery};
 use crate::idempotency::{self, IdempotencyKey};
 use crate::ops::webhooks;
 use crate::problem::{ApiError, FieldErrors};
@@ -135,11 +135,12 @@ pub struct WebhookDeliveryList {
     pub next_cursor: Option<String>,
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Deserialize, IntoParams, Validate)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct PageQuery {
     #[param(minimum = 1, maximum = 200, example = 50)]
+    #[validate(range(min = 1, max = limits::PAGE_MAX))]
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
     #[param(pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")]
@@ -238,7 +239,7 @@ pub async fn create_subscription(
 #[get("/webhook-subscriptions")]
 pub async fn list_subscriptions(
     caller: Authenticated,
-    query: web::Query<PageQuery>,
+    query: ValidQuery<PageQuery>,
     state: web::Data<AppState>,
 ) -> Result<web::Json<WebhookSubscriptionList>, ApiError> {
     let owner = owner_filter(&caller)?;
@@ -325,7 +326,7 @@ pub async fn delete_subscription(
 pub async fn list_deliveries(
     caller: Authenticated,
     path: web::Path<String>,
-    query: web::Query<PageQuery>,
+    query: ValidQuery<PageQuery>,
     state: web::Data<AppState>,
 ) -> Result<web::Json<WebhookDeliveryList>, ApiError> {
     let owner = owner_filter(&caller)?;

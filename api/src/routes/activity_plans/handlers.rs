@@ -10,6 +10,7 @@ use domain::shared::{clean_text, Code};
 use persistence::repos::{ParticipantRepo, PlanRepo};
 use persistence::tx;
 use uuid::Uuid;
+use validator::Validate;
 
 use super::change_plan;
 use super::dto::{
@@ -19,9 +20,10 @@ use super::dto::{
 use crate::auth::Authenticated;
 use crate::concurrency::{etag, IfMatch};
 use crate::http::history;
+use crate::http::limits;
 use crate::http::paging::{query_enum, Page};
 use crate::http::scope_for;
-use crate::http::valid::Valid;
+use crate::http::valid::{Valid, ValidQuery};
 use crate::idempotency::{self, IdempotencyKey};
 use crate::ops::history::HistoryOf;
 use crate::ops::plans::{self, NewPlan};
@@ -592,7 +594,7 @@ pub async fn follow_up_activity(
     .await
 }
 
-#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams, Validate)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct PlanQuery {
@@ -606,6 +608,7 @@ pub struct PlanQuery {
     #[param(example = "2027-01-31")]
     pub review_due_before: Option<chrono::NaiveDate>,
     #[param(minimum = 1, maximum = 200, example = 50)]
+    #[validate(range(min = 1, max = limits::PAGE_MAX))]
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
     #[param(pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")]
@@ -626,7 +629,7 @@ pub struct PlanQuery {
 #[get("/activity-plans")]
 pub async fn list_plans(
     caller: Authenticated,
-    query: web::Query<PlanQuery>,
+    query: ValidQuery<PlanQuery>,
     state: web::Data<AppState>,
 ) -> Result<web::Json<PlanList>, ApiError> {
     let scope = scope_for(&caller.0, Action::ReadParticipant)?;

@@ -12,6 +12,7 @@ use persistence::{audit, history, tx};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
+use validator::Validate;
 
 use super::dto::{
     AccessLogEntry, AccessLogList, AddressDto, FollowUpResponse, InterruptionResponse, ParticipantExport,
@@ -21,14 +22,16 @@ use super::{participant_id, participant_response, scope_for, ParticipantResponse
 use crate::auth::Authenticated;
 use crate::http::history as history_http;
 use crate::http::history::{history_entries, HistoryList};
+use crate::http::limits;
 use crate::http::paging::{DEFAULT_LIMIT, MAX_LIMIT};
+use crate::http::valid::ValidQuery;
 use crate::ops::history::HistoryOf;
 use crate::problem::ApiError;
 use crate::state::AppState;
 use domain::participant::Participant;
 use persistence::history::HistoryRow;
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Deserialize, IntoParams, Validate)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ParticipantQuery {
@@ -46,6 +49,7 @@ pub struct ParticipantQuery {
     /// Enrolled or interrupted, past the plan deadline, without an approved plan.
     pub plan_overdue: Option<bool>,
     #[param(minimum = 1, maximum = 200, example = 50)]
+    #[validate(range(min = 1, max = limits::PAGE_MAX))]
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
     #[param(pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")]
@@ -98,7 +102,7 @@ impl ParticipantQuery {
 #[get("/participants")]
 pub async fn list_participants(
     caller: Authenticated,
-    query: web::Query<ParticipantQuery>,
+    query: ValidQuery<ParticipantQuery>,
     state: web::Data<AppState>,
 ) -> Result<web::Json<ParticipantList>, ApiError> {
     let scope = scope_for(&caller.0, Action::ReadParticipant)?;

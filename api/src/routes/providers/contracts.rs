@@ -10,6 +10,7 @@ use persistence::repos::{ContractRepo, ProviderRepo};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
+use validator::Validate;
 
 use super::dto::{
     CapacityResponse, ContractList, ContractResponse, CreateContractRequest, ResultStepDto, UpdateContractRequest,
@@ -20,8 +21,9 @@ use crate::auth::{authorize, Authenticated};
 use crate::concurrency::{etag, IfMatch};
 use crate::http::history;
 use crate::http::history::HistoryList;
+use crate::http::limits;
 use crate::http::paging::{path_id, Page};
-use crate::http::valid::Valid;
+use crate::http::valid::{Valid, ValidQuery};
 use crate::idempotency::{self, IdempotencyKey};
 use crate::ops::contracts::{self, ContractChanges};
 use crate::ops::history::HistoryOf;
@@ -157,11 +159,12 @@ pub async fn create_contract(
     .await
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Deserialize, IntoParams, Validate)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ContractQuery {
     #[param(minimum = 1, maximum = 200, example = 50)]
+    #[validate(range(min = 1, max = limits::PAGE_MAX))]
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
     #[param(pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")]
@@ -184,7 +187,7 @@ pub struct ContractQuery {
 pub async fn list_contracts(
     caller: Authenticated,
     path: web::Path<String>,
-    query: web::Query<ContractQuery>,
+    query: ValidQuery<ContractQuery>,
     state: web::Data<AppState>,
 ) -> Result<web::Json<ContractList>, ApiError> {
     let provider = visible_provider(&caller, &path, &state).await?;

@@ -10,6 +10,7 @@ use persistence::repos::ProviderRepo;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
+use validator::Validate;
 
 use super::dto::{ContactDto, CreateProviderRequest, ProviderList, ProviderResponse, UpdateProviderRequest};
 use super::{manages, provider_response, sees_contacts};
@@ -17,8 +18,9 @@ use crate::auth::{authorize, Authenticated};
 use crate::concurrency::{etag, IfMatch};
 use crate::http::history;
 use crate::http::history::HistoryList;
+use crate::http::limits;
 use crate::http::paging::{path_id, query_enum, Page};
-use crate::http::valid::Valid;
+use crate::http::valid::{Valid, ValidQuery};
 use crate::idempotency::{self, IdempotencyKey};
 use crate::ops::history::HistoryOf;
 use crate::ops::providers::{self, ProviderChanges};
@@ -143,7 +145,7 @@ pub async fn create_provider(
     .await
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Deserialize, IntoParams, Validate)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ProviderQuery {
@@ -156,6 +158,7 @@ pub struct ProviderQuery {
     )]
     pub kind: Option<String>,
     #[param(minimum = 1, maximum = 200, example = 50)]
+    #[validate(range(min = 1, max = limits::PAGE_MAX))]
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
     #[param(pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")]
@@ -175,7 +178,7 @@ pub struct ProviderQuery {
 #[get("/providers")]
 pub async fn list_providers(
     caller: Authenticated,
-    query: web::Query<ProviderQuery>,
+    query: ValidQuery<ProviderQuery>,
     state: web::Data<AppState>,
 ) -> Result<web::Json<ProviderList>, ApiError> {
     authorize(&caller.0, Action::ReadProviders, &ResourceScope::default())?;

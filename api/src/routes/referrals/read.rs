@@ -9,20 +9,23 @@ use persistence::repos::ReferralRepo;
 use persistence::tx;
 use serde::Deserialize;
 use utoipa::IntoParams;
+use validator::Validate;
 
 use super::dto::{ReferralList, ReferralResponse};
 use super::referral_response;
 use crate::auth::Authenticated;
 use crate::http::history;
 use crate::http::history::HistoryList;
+use crate::http::limits;
 use crate::http::paging::{path_id, query_enum, query_uuid, Page};
 use crate::http::scope_for;
+use crate::http::valid::ValidQuery;
 use crate::ops::history::HistoryOf;
 use crate::ops::referrals::{self, card_of};
 use crate::problem::ApiError;
 use crate::state::AppState;
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Deserialize, IntoParams, Validate)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ReferralQuery {
@@ -39,6 +42,7 @@ pub struct ReferralQuery {
     #[param(pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")]
     pub contract_id: Option<String>,
     #[param(minimum = 1, maximum = 200, example = 50)]
+    #[validate(range(min = 1, max = limits::PAGE_MAX))]
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
     #[param(pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")]
@@ -58,7 +62,7 @@ pub struct ReferralQuery {
 #[get("/referrals")]
 pub async fn list_referrals(
     caller: Authenticated,
-    query: web::Query<ReferralQuery>,
+    query: ValidQuery<ReferralQuery>,
     state: web::Data<AppState>,
 ) -> Result<web::Json<ReferralList>, ApiError> {
     let scope = scope_for(&caller.0, Action::ReadReferral)?;

@@ -16,10 +16,12 @@ use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub use dto::{CountFigure, KeyFigureGroup, KeyFigureReport, KeyFigureSet, RateFigure};
+use validator::Validate;
 
 use crate::auth::Authenticated;
 use crate::http::paging::query_enum;
 use crate::http::scope_for;
+use crate::http::valid::ValidQuery;
 use crate::problem::{ApiError, FieldErrors};
 use crate::state::AppState;
 
@@ -27,7 +29,7 @@ pub fn configure(config: &mut ServiceConfig) {
     config.service(key_figures);
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Deserialize, IntoParams, Validate)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct KeyFigureParams {
@@ -111,7 +113,7 @@ fn render(report: &KeyFigureReport, request: &HttpRequest) -> HttpResponse {
 pub async fn key_figures(
     caller: Authenticated,
     request: HttpRequest,
-    params: web::Query<KeyFigureParams>,
+    params: ValidQuery<KeyFigureParams>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let today = caller.today();
