@@ -15,6 +15,7 @@ pub mod openapi;
 pub mod ops;
 pub mod problem;
 pub mod request_id;
+pub mod request_scope;
 pub mod routes;
 pub mod startup;
 pub mod state;

@@ -14,38 +14,7 @@ use crate::problem::ApiError;
 pub const HEADER: HeaderName = HeaderName::from_static("x-request-id");
 const MAX_LEN: usize = 128;
 
-tokio::task_local! {
-    static REQUEST_ID: String;
-}
-
-std::thread_local! {
-    /// The request a blocking database thread is working for (the task-local does not cross
-    /// `web::block`); set by [`on_this_thread`].
-    static BLOCKING_REQUEST_ID: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
-}
-
-/// The id of the request being served, or `-` outside a request.
-pub fn current() -> String {
-    REQUEST_ID
-        .try_with(Clone::clone)
-        .ok()
-        .or_else(|| BLOCKING_REQUEST_ID.with(|id| id.borrow().clone()))
-        .unwrap_or_else(|| "-".to_owned())
-}
-
-/// Runs `work` on this (blocking) thread as part of request `id`, so its log lines and errors
-/// name the request.
-pub fn on_this_thread<T>(id: String, work: impl FnOnce() -> T) -> T {
-    struct Reset;
-    impl Drop for Reset {
-        fn drop(&mut self) {
-            BLOCKING_REQUEST_ID.with(|slot| slot.borrow_mut().take());
-        }
-    }
-    BLOCKING_REQUEST_ID.with(|slot| *slot.borrow_mut() = Some(id));
-    let _reset = Reset;
-    work()
-}
+pub use crate::request_scope::{current, on_this_thread};
 
 fn is_sane(candidate: &str) -> bool {
     !candidate.is_empty()
@@ -71,16 +40,15 @@ pub async fn assign(
         .map(str::to_owned)
         .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
     let timed_out = ApiError::RequestTimeout { request_id: id.clone() };
-    let mut response = REQUEST_ID
-        .scope(id.clone(), async move {
-            match tokio::time::timeout(timeout, next.call(req)).await {
-                Ok(result) => result.map(ServiceResponse::map_into_boxed_body),
-                // The request was moved into the handler, so the error is rendered by actix; it
-                // carries the request id itself.
-                Err(_) => Err(Error::from(timed_out)),
-            }
-        })
-        .await?;
+    let mut response = crate::request_scope::within(id.clone(), async move {
+        match tokio::time::timeout(timeout, next.call(req)).await {
+            Ok(result) => result.map(ServiceResponse::map_into_boxed_body),
+            // The request was moved into the handler, so the error is rendered by actix; it
+            // carries the request id itself.
+            Err(_) => Err(Error::from(timed_out)),
+        }
+    })
+    .await?;
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(HEADER, value);
     }

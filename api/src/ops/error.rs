@@ -111,7 +111,7 @@ impl From<RepoError> for OpError {
             RepoError::Conflict { constraint } => {
                 log::warn!(
                     "request {}: constraint {constraint} refused a write",
-                    crate::request_id::current()
+                    crate::request_scope::current()
                 );
                 OpError::Conflict {
                     code: "conflict",
