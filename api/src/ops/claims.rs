@@ -73,7 +73,7 @@ pub fn raise_due(
 /// After a follow-up: claims that the participant's lasting work now confirms.
 pub fn raise_confirmed(conn: &mut DbConnection, ctx: &Context, participant: &Participant) -> Result<(), OpError> {
     for referral in ReferralRepo::for_period(conn, participant.current.id)? {
-        raise_due(conn, ctx, &referral, &participant.follow_ups)?;
+        raise_due(conn, ctx, &referral, &participant.follow_ups_made_when_due())?;
     }
     Ok(())
 }

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use domain::access::ListScope;
 use domain::participant::{
-    intake_target_groups, Address, Contact, Participant, ParticipantStatus, Period, TargetGroupError,
+    intake_date, intake_target_groups, Address, IntakeDateError, Contact, Participant, ParticipantStatus, Period, TargetGroupError,
 };
 use domain::reference::Phase;
 use domain::shared::{Code, Personnummer};
@@ -29,6 +29,8 @@ pub struct Intake {
     pub target_groups: Vec<Code>,
     pub referral_reason: String,
     pub requested_start: NaiveDate,
+    /// The district's decision date; today when `None`.
+    pub referred_on: Option<NaiveDate>,
 }
 
 fn target_group_errors(errors: Vec<TargetGroupError>) -> OpError {
@@ -49,7 +51,13 @@ fn target_group_errors(errors: Vec<TargetGroupError>) -> OpError {
 /// Refers the person: a new participant, or a new period of a known one whose participation
 /// has ended. `phase` is the highest target-group phase open for intake.
 pub fn refer(conn: &mut DbConnection, ctx: &Context, intake: Intake, phase: Phase) -> Result<Participant, OpError> {
-    let today = ctx.today();
+    let referred_on = intake_date(intake.referred_on, ctx.today()).map_err(|e| {
+        let code = match e {
+            IntakeDateError::InFuture => "in_future",
+            IntakeDateError::TooOld { .. } => "out_of_range",
+        };
+        invalid("referred_on", code, e.to_string())
+    })?;
     let district = ReferenceRepo::district(conn, &intake.district)
         .map_err(|_| invalid("home_district_id", "unknown", "no district has this id"))?;
     let catalogue = ReferenceRepo::target_groups(conn)?;
@@ -57,7 +65,7 @@ pub fn refer(conn: &mut DbConnection, ctx: &Context, intake: Intake, phase: Phas
         .personnummer
         .birth_date()
         .ok_or_else(|| OpError::Internal("parsed personnummer without a birth date".into()))?;
-    let groups = intake_target_groups(&intake.target_groups, birth_date, today, &catalogue, phase)
+    let groups = intake_target_groups(&intake.target_groups, birth_date, referred_on, &catalogue, phase)
         .map_err(target_group_errors)?;
     let existing = ParticipantRepo::id_by_personnummer(conn, &intake.personnummer)?;
     if let Some(id) = existing {
@@ -86,7 +94,7 @@ pub fn refer(conn: &mut DbConnection, ctx: &Context, intake: Intake, phase: Phas
             target_groups: groups,
             referral_reason: intake.referral_reason,
             requested_start: intake.requested_start,
-            referred_on: today,
+            referred_on,
             enrolled_on: None,
             coach: None,
             plan_due_on: None,

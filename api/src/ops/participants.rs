@@ -28,6 +28,10 @@ pub fn rule_error(error: ParticipantError) -> OpError {
             code: "already_recorded",
             detail: error.to_string(),
         },
+        ParticipantError::FollowUpNotDue { .. } => OpError::Conflict {
+            code: "follow_up_not_due",
+            detail: format!("{error}."),
+        },
         ParticipantError::TooEarly { field, .. } | ParticipantError::InFuture { field } => {
             invalid(field, "out_of_order", error.to_string())
         }

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-use super::clock::{plan_due_on, FOLLOW_UP_MONTHS};
+use super::clock::{follow_up_window, plan_due_on, FOLLOW_UP_MONTHS};
 use super::exit::{EmploymentDetails, ExitRecord};
 use super::model::{Address, Contact, Exit, FollowUp, Interruption, Participant};
 use super::status::{InterruptionReason, ParticipantAction, TransitionError};
@@ -28,6 +28,14 @@ pub enum ParticipantError {
     /// Already recorded (409).
     #[error("the {months}-month follow-up is already recorded")]
     FollowUpRecorded { months: u32 },
+    /// Before its window opens (409): the check that work lasted cannot precede the time it
+    /// is meant to last.
+    #[error("the {months}-month follow-up falls due on {due_on} and may be recorded from {opens_on}")]
+    FollowUpNotDue {
+        months: u32,
+        due_on: NaiveDate,
+        opens_on: NaiveDate,
+    },
 }
 
 /// Changes to the person's own data; `None` leaves a field as it is, `Some(None)` clears it.
@@ -235,6 +243,15 @@ impl Participant {
         }
         if let Some(exit) = &self.current.exit {
             not_before("followed_up_on", followed_up_on, exit.on, "the exit date")?;
+            if let Some((due_on, opens_on)) = follow_up_window(exit.on, months) {
+                if followed_up_on < opens_on {
+                    return Err(ParticipantError::FollowUpNotDue {
+                        months,
+                        due_on,
+                        opens_on,
+                    });
+                }
+            }
         }
         not_future("followed_up_on", followed_up_on, today)?;
         self.follow_ups.push(FollowUp {
@@ -322,20 +339,35 @@ mod tests {
         let record = ExitRecord::new(ExitOutcome::Studies, None, None).unwrap();
         let p = p.exit(day(2026, 11, 20), record, today()).unwrap();
         assert_eq!(p.derive(today()).participation_days_used, 13);
-        let p = p
-            .record_follow_up(Uuid::from_u128(3), 2, day(2026, 11, 23), true, None, today())
-            .unwrap();
-        assert_eq!(
-            p.derive(today()).follow_ups_due.iter().filter(|f| f.recorded).count(),
-            1
-        );
         assert_eq!(
             p.clone()
-                .record_follow_up(Uuid::from_u128(4), 2, today(), true, None, today()),
+                .record_follow_up(Uuid::from_u128(3), 2, today(), true, None, today()),
+            Err(ParticipantError::FollowUpNotDue {
+                months: 2,
+                due_on: day(2027, 1, 20),
+                opens_on: day(2027, 1, 13)
+            }),
+            "three days after exit is no follow-up"
+        );
+        let later = day(2027, 1, 14);
+        let p = p
+            .record_follow_up(Uuid::from_u128(3), 2, later, true, None, later)
+            .unwrap();
+        assert_eq!(p.derive(later).follow_ups_due.iter().filter(|f| f.recorded).count(), 1);
+        assert_eq!(
+            p.clone().record_follow_up(Uuid::from_u128(4), 2, later, true, None, later),
             Err(ParticipantError::FollowUpRecorded { months: 2 })
         );
         assert_eq!(
-            p.record_follow_up(Uuid::from_u128(4), 3, today(), true, None, today()),
+            p.clone().record_follow_up(Uuid::from_u128(4), 8, later, true, None, later),
+            Err(ParticipantError::FollowUpNotDue {
+                months: 8,
+                due_on: day(2027, 7, 20),
+                opens_on: day(2027, 7, 13)
+            })
+        );
+        assert_eq!(
+            p.record_follow_up(Uuid::from_u128(4), 3, later, true, None, later),
             Err(ParticipantError::FollowUpMonths)
         );
     }

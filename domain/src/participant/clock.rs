@@ -11,6 +11,34 @@ pub const MAX_PARTICIPATION_DAYS: u32 = 548;
 pub const PLAN_DEADLINE_WORKING_DAYS: u32 = 5;
 /// Follow-ups are made this many months after exit.
 pub const FOLLOW_UP_MONTHS: [u32; 2] = [2, 8];
+/// A follow-up may be recorded this many days before its due date (a call the week before
+/// counts), never earlier: it is the check that the person is still self-supporting.
+pub const FOLLOW_UP_EARLY_DAYS: u64 = 7;
+
+/// A district may record an intake it decided up to this many days ago (last Friday's decision
+/// entered on Monday), never one dated in the future.
+pub const INTAKE_BACKDATE_DAYS: u64 = 30;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum IntakeDateError {
+    #[error("the district's decision may not be dated in the future")]
+    InFuture,
+    #[error("the district's decision may be at most {INTAKE_BACKDATE_DAYS} days old (from {earliest})")]
+    TooOld { earliest: NaiveDate },
+}
+
+/// The intake's date: the district's decision date, today when none is given.
+pub fn intake_date(decided_on: Option<NaiveDate>, today: NaiveDate) -> Result<NaiveDate, IntakeDateError> {
+    let decided_on = decided_on.unwrap_or(today);
+    let earliest = today.checked_sub_days(Days::new(INTAKE_BACKDATE_DAYS)).unwrap_or(today);
+    if decided_on > today {
+        Err(IntakeDateError::InFuture)
+    } else if decided_on < earliest {
+        Err(IntakeDateError::TooOld { earliest })
+    } else {
+        Ok(decided_on)
+    }
+}
 
 /// Days from `start` up to `end`, both inclusive; an open end runs to today.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,7 +73,26 @@ pub fn participation_days_used(periods: &[Interval], interruptions: &[Interval],
 pub struct FollowUpDue {
     pub months: u32,
     pub due_on: NaiveDate,
+    /// The first day it may be recorded.
+    pub opens_on: NaiveDate,
     pub recorded: bool,
+}
+
+/// The day the `months`-month follow-up of an exit on `exited_on` falls due, and the first day
+/// it may be recorded; `None` for months that are not a follow-up.
+pub fn follow_up_window(exited_on: NaiveDate, months: u32) -> Option<(NaiveDate, NaiveDate)> {
+    if !FOLLOW_UP_MONTHS.contains(&months) {
+        return None;
+    }
+    let due_on = exited_on.checked_add_months(Months::new(months))?;
+    let opens_on = due_on.checked_sub_days(Days::new(FOLLOW_UP_EARLY_DAYS))?;
+    Some((due_on, opens_on))
+}
+
+/// Whether a `months`-month follow-up made on `followed_up_on` is one that was due: only such a
+/// follow-up may be recorded, and only such a follow-up earns a result payment.
+pub fn follow_up_was_due(exited_on: NaiveDate, months: u32, followed_up_on: NaiveDate) -> bool {
+    follow_up_window(exited_on, months).is_some_and(|(_, opens_on)| followed_up_on >= opens_on)
 }
 
 /// The 2- and 8-month follow-ups of an exit on `exited_on`, and whether each is recorded.
@@ -53,10 +100,11 @@ pub fn follow_ups_due(exited_on: NaiveDate, recorded_months: &[u32]) -> Vec<Foll
     FOLLOW_UP_MONTHS
         .iter()
         .filter_map(|&months| {
-            let due_on = exited_on.checked_add_months(Months::new(months))?;
+            let (due_on, opens_on) = follow_up_window(exited_on, months)?;
             Some(FollowUpDue {
                 months,
                 due_on,
+                opens_on,
                 recorded: recorded_months.contains(&months),
             })
         })
@@ -138,14 +186,44 @@ mod tests {
                 FollowUpDue {
                     months: 2,
                     due_on: day(2026, 10, 31),
+                    opens_on: day(2026, 10, 24),
                     recorded: true
                 },
                 FollowUpDue {
                     months: 8,
                     due_on: day(2027, 4, 30),
+                    opens_on: day(2027, 4, 23),
                     recorded: false
                 },
             ]
         );
+    }
+
+    #[test]
+    fn a_follow_up_is_due_from_a_week_before_its_date_and_never_on_the_day_of_exit() {
+        let exit = day(2026, 8, 31);
+        assert!(!follow_up_was_due(exit, 2, exit));
+        assert!(!follow_up_was_due(exit, 8, exit));
+        assert!(!follow_up_was_due(exit, 2, day(2026, 10, 23)));
+        assert!(follow_up_was_due(exit, 2, day(2026, 10, 24)));
+        assert!(follow_up_was_due(exit, 2, day(2027, 1, 5)), "late is still a follow-up");
+        assert!(!follow_up_was_due(exit, 8, day(2026, 10, 24)));
+        assert!(follow_up_was_due(exit, 8, day(2027, 4, 23)));
+        assert!(!follow_up_was_due(exit, 3, day(2027, 4, 23)), "no 3-month follow-up");
+    }
+
+    #[test]
+    fn an_intake_is_dated_by_the_districts_decision_up_to_30_days_back() {
+        let today = day(2026, 12, 2);
+        assert_eq!(intake_date(None, today), Ok(today));
+        assert_eq!(intake_date(Some(day(2026, 11, 27)), today), Ok(day(2026, 11, 27)));
+        assert_eq!(intake_date(Some(day(2026, 11, 2)), today), Ok(day(2026, 11, 2)));
+        assert_eq!(
+            intake_date(Some(day(2026, 11, 1)), today),
+            Err(IntakeDateError::TooOld {
+                earliest: day(2026, 11, 2)
+            })
+        );
+        assert_eq!(intake_date(Some(day(2026, 12, 3)), today), Err(IntakeDateError::InFuture));
     }
 }

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-use super::clock::{follow_ups_due, participation_days_used, FollowUpDue, Interval, MAX_PARTICIPATION_DAYS};
+use super::clock::{follow_up_was_due, follow_ups_due, participation_days_used, FollowUpDue, Interval, MAX_PARTICIPATION_DAYS};
 use super::exit::{EmploymentDetails, ExitRecord};
 use super::status::{InterruptionReason, ParticipantStatus};
 use super::target_groups::YOUTH_GROUP;
@@ -117,6 +117,22 @@ impl Participant {
         self.interruptions
             .iter()
             .find(|i| i.period_id == self.current.id && i.ended_on.is_none())
+    }
+
+    /// The follow-ups that were made when due: the only ones that can confirm lasting work.
+    pub fn follow_ups_made_when_due(&self) -> Vec<FollowUp> {
+        let exit_of = |period_id| {
+            std::iter::once(&self.current)
+                .chain(&self.earlier)
+                .find(|p| p.id == period_id)
+                .and_then(|p| p.exit.as_ref())
+                .map(|e| e.on)
+        };
+        self.follow_ups
+            .iter()
+            .filter(|f| exit_of(f.period_id).is_some_and(|on| follow_up_was_due(on, f.months, f.followed_up_on)))
+            .cloned()
+            .collect()
     }
 
     /// The last day the 548-day cap allows, counting from today with the days left.

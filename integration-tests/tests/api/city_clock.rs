@@ -9,16 +9,16 @@ use serde_json::{json, Value};
 use crate::helpers::{assert_problem, etag_of, spawn_app_with, TestApp, TestToken};
 use crate::participants::{coach, officer, personnummer};
 
-fn anna() -> String {
+pub(crate) fn anna() -> String {
     coach("jarva", "coach-anna")
 }
 
-async fn spawn_at(instant: &str) -> TestApp {
+pub(crate) async fn spawn_at(instant: &str) -> TestApp {
     spawn_app_with(&[("CLOCK_START", instant)]).await
 }
 
 /// A POST with `If-Match` (when given); the status, the new ETag and the body.
-async fn post(app: &TestApp, token: &str, path: &str, if_match: Option<&str>, body: Value) -> (u16, String, Value) {
+pub(crate) async fn post(app: &TestApp, token: &str, path: &str, if_match: Option<&str>, body: Value) -> (u16, String, Value) {
     let mut request = app.client.post(app.url(path)).bearer_auth(token).json(&body);
     if let Some(version) = if_match {
         request = request.header("If-Match", version);
@@ -28,14 +28,14 @@ async fn post(app: &TestApp, token: &str, path: &str, if_match: Option<&str>, bo
     (status, etag, response.json().await.unwrap_or(Value::Null))
 }
 
-async fn get(app: &TestApp, token: &str, path: &str) -> Value {
+pub(crate) async fn get(app: &TestApp, token: &str, path: &str) -> Value {
     let response = app.get_as(token, path).await;
     assert_eq!(response.status().as_u16(), 200, "{path}");
     response.json().await.unwrap()
 }
 
 /// Refers someone born in 1985 from Rinkeby-Kista, asking to start on `start`; the id.
-async fn refer_on(app: &TestApp, serial: u32, start: &str) -> String {
+pub(crate) async fn refer_on(app: &TestApp, serial: u32, start: &str) -> String {
     let birth = chrono::NaiveDate::from_ymd_opt(1985, 5, 17).unwrap();
     let body = json!({
         "personal_identity_number": personnummer(birth, serial),
@@ -50,7 +50,7 @@ async fn refer_on(app: &TestApp, serial: u32, start: &str) -> String {
     body["id"].as_str().unwrap().to_owned()
 }
 
-async fn enrol_on(app: &TestApp, id: &str, on: &str) -> (u16, String, Value) {
+pub(crate) async fn enrol_on(app: &TestApp, id: &str, on: &str) -> (u16, String, Value) {
     let body = json!({"arrived_on": on, "coach_id": "coach-anna"});
     post(
         app,
@@ -79,7 +79,7 @@ async fn at_half_past_midnight_today_is_stockholms_date() {
 }
 
 /// A purchaser's provider with a contract for mapping at Järva through 2027; the provider id.
-async fn provider_with_contract(app: &TestApp) -> String {
+pub(crate) async fn provider_with_contract(app: &TestApp) -> String {
     let purchaser = TestToken::role("contract_manager").subject("purchaser-eva").sign();
     let body = json!({"org_number": "556000-0019", "name": "Arbetsvägen AB", "kind": "lou",
         "contacts": [{"name": "Referral desk", "email": "desk@example.se"}]});
@@ -190,6 +190,13 @@ async fn participation_stops_at_548_days_less_interruptions_and_follow_ups_fall_
         .map(|f| (f["months"].as_i64().unwrap(), f["due_on"].as_str().unwrap()))
         .collect();
     assert_eq!(due, [(2, "2026-10-02"), (8, "2027-04-02")]);
+    assert_eq!(exited["follow_ups_due"][0]["opens_on"], "2026-09-25", "a week before");
+
+    // Eight days before its due date the 2-month follow-up is not open yet.
+    app.restart_at("2026-09-24T12:00:00+02:00").await;
+    let follow_up = json!({"months": 2, "followed_up_on": "2026-09-24", "self_supporting": true});
+    let (status, _, early) = post(&app, &anna(), &format!("{base}/follow-ups"), Some(&etag), follow_up).await;
+    assert_eq!((status, early["code"].as_str()), (409, Some("follow_up_not_due")), "{early}");
 
     // A follow-up dated on its due day is refused the day before (it would be in the future)
     // and taken on the day, just after midnight in Stockholm.

@@ -15,6 +15,7 @@ mod events;
 mod health;
 mod helpers;
 mod housekeeping;
+mod intake_dates;
 mod integration_clients;
 mod key_figures;
 mod openapi;

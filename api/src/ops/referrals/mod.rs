@@ -88,7 +88,7 @@ fn step(
     if moves_on {
         let participant = ParticipantRepo::get(conn, saved.participant_id, &ListScope::Everything)?;
         plans::follow_referral(conn, ctx, &saved, &participant)?;
-        claims::raise_due(conn, ctx, &saved, &participant.follow_ups)?;
+        claims::raise_due(conn, ctx, &saved, &participant.follow_ups_made_when_due())?;
     }
     let card = card_of(conn, &saved)?;
     Ok((saved, card))

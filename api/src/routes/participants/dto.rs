@@ -76,7 +76,11 @@ impl From<&FollowUp> for FollowUpResponse {
 pub struct FollowUpDueResponse {
     #[schema(example = 8)]
     pub months: u32,
+    /// Exit date plus `months` months.
     pub due_on: NaiveDate,
+    /// The first day the follow-up may be recorded: 7 days before `due_on`. Before it, a
+    /// follow-up is refused with 409 `follow_up_not_due`.
+    pub opens_on: NaiveDate,
     pub recorded: bool,
 }
 
@@ -255,6 +259,7 @@ impl ParticipantResponse {
                 .map(|f| FollowUpDueResponse {
                     months: f.months,
                     due_on: f.due_on,
+                    opens_on: f.opens_on,
                     recorded: f.recorded,
                 })
                 .collect(),

@@ -72,6 +72,10 @@ pub struct CreateParticipantRequest {
     pub referral_reason: String,
     #[schema(example = "2026-11-30")]
     pub requested_start: NaiveDate,
+    /// The date of the district's decision to refer: today (Stockholm) when left out, at most
+    /// 30 days back, never in the future. Arrival, interruptions and exit may not precede it.
+    #[schema(example = "2026-11-27")]
+    pub referred_on: Option<NaiveDate>,
 }
 
 /// Find a participant by identity number.
@@ -133,6 +137,7 @@ impl CreateParticipantRequest {
                 target_groups: target_groups.into_iter().collect::<Option<Vec<_>>>()?,
                 referral_reason: referral_reason?,
                 requested_start: self.requested_start,
+                referred_on: self.referred_on,
             })
         })?)
     }
