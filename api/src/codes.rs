@@ -3,6 +3,7 @@
 //! rules. Fields stay `String` in the DTOs (a bad code is a 422 naming the field, not a 400 from
 //! the JSON parser); `#[schema(value_type = …)]` points them here.
 
+use domain::access::CaseRecord;
 use domain::activity_plan::{ActivityStatus, PlanStatus, ProviderKind};
 use domain::claim::{ClaimStatus, ClaimTrigger};
 use domain::participant::{EmploymentExtent, EmploymentForm, InterruptionReason, ParticipantStatus, RecipientKind};
@@ -40,6 +41,10 @@ fn codes<T: Copy>(all: &[T], as_str: fn(T) -> &'static str) -> Vec<&'static str>
     all.iter().map(|c| as_str(*c)).collect()
 }
 
+code_schema! {
+    /// A kind of record in a participant's case file, as a handover names it.
+    CaseRecordCode => codes(&CaseRecord::ALL, CaseRecord::as_str)
+}
 code_schema! {
     /// Where a participation stands.
     ParticipantStatusCode => codes(&ParticipantStatus::ALL, ParticipantStatus::as_str)

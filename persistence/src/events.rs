@@ -116,3 +116,12 @@ pub fn list(
     };
     Ok(query.load(conn)?)
 }
+
+/// Every event about one participant, in feed order (for the export).
+pub fn for_participant(conn: &mut DbConnection, participant_id: &str) -> Result<Vec<EventRow>, RepoError> {
+    Ok(events::table
+        .filter(events::participant_id.eq(participant_id))
+        .order(events::position)
+        .select(EventRow::as_select())
+        .load(conn)?)
+}

@@ -79,3 +79,22 @@ pub fn for_resource(
         .select(HistoryRow::as_select())
         .load(conn)?)
 }
+
+/// A history row with the resource it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = field_history)]
+pub struct ResourceHistoryRow {
+    pub resource_type: String,
+    pub resource_id: String,
+    #[diesel(embed)]
+    pub row: HistoryRow,
+}
+
+/// Every change that touched one participant's data, of any resource, oldest first.
+pub fn for_participant(conn: &mut DbConnection, participant_id: &str) -> Result<Vec<ResourceHistoryRow>, RepoError> {
+    Ok(field_history::table
+        .filter(field_history::participant_id.eq(participant_id))
+        .order((field_history::changed_at, field_history::id))
+        .select(ResourceHistoryRow::as_select())
+        .load(conn)?)
+}

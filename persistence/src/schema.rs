@@ -179,7 +179,8 @@ diesel::table! {
 }
 
 diesel::table! {
-    assessments (participant_id) {
+    assessments (period_id) {
+        period_id -> Text,
         participant_id -> Text,
         work_history -> Nullable<Text>,
         education -> Nullable<Text>,
@@ -204,6 +205,22 @@ diesel::table! {
         withdrawn_on -> Nullable<Date>,
         recorded_by -> Text,
         created_at -> Timestamp,
+        period_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    handovers (id) {
+        id -> Text,
+        participant_id -> Text,
+        from_period_id -> Text,
+        to_period_id -> Text,
+        records -> Text,
+        legal_basis -> Text,
+        consent_id -> Nullable<Text>,
+        recorded_by -> Text,
+        recorded_role -> Text,
+        recorded_at -> Timestamp,
     }
 }
 
@@ -498,6 +515,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     follow_ups,
     assessments,
     consents,
+    handovers,
     field_history,
     activity_plans,
     plan_activities,

@@ -10,6 +10,7 @@ pub mod paging;
 pub mod route_table;
 pub mod text;
 pub mod valid;
+pub mod wire;
 
 use domain::access::{list_scope, Action, Actor, ListScope};
 

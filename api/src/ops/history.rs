@@ -13,7 +13,7 @@ use persistence::repos::referral::REFERRAL;
 use persistence::repos::{ContractRepo, ParticipantRepo, ProviderRepo, ReferralRepo};
 use persistence::{tx, DbConnection};
 
-use super::{plans, Context, OpError};
+use super::{case_file, plans, Context, OpError};
 
 /// Whose history.
 #[derive(Debug, Clone, Copy)]
@@ -51,10 +51,12 @@ pub fn of(
             HistoryOf::Participant(id) => {
                 ParticipantRepo::get(conn, id.uuid(), scope)?;
                 ParticipantRepo::audit_read(conn, &acting, "participant.history", &[id.uuid()])?;
-                (PARTICIPANT, id.uuid())
+                let file = case_file::load(conn, id.uuid())?;
+                let rows = history::for_resource(conn, PARTICIPANT, &id.uuid().to_string())?;
+                return Ok(case_file::history(&file, &ctx.actor, rows));
             }
             HistoryOf::Plan(id) => {
-                let (_, participant) = plans::load_scoped(conn, id, scope)?;
+                let (_, participant) = plans::load_scoped(conn, ctx, id, scope)?;
                 ParticipantRepo::audit_read(conn, &acting, "activity_plan.history", &[participant.id])?;
                 (ACTIVITY_PLAN, id.uuid())
             }

@@ -2,9 +2,10 @@
 //! whose earlier participation has ended gets a new period; an open one elsewhere is refused.
 
 use chrono::NaiveDate;
-use domain::access::ListScope;
+use domain::access::{can, Action, ListScope, ResourceScope};
 use domain::participant::{
-    intake_date, intake_target_groups, Address, IntakeDateError, Contact, Participant, ParticipantStatus, Period, TargetGroupError,
+    intake_date, intake_target_groups, Address, Contact, IntakeDateError, Participant, ParticipantStatus, Period,
+    TargetGroupError,
 };
 use domain::reference::Phase;
 use domain::shared::{Code, Personnummer};
@@ -71,9 +72,20 @@ pub fn refer(conn: &mut DbConnection, ctx: &Context, intake: Intake, phase: Phas
     if let Some(id) = existing {
         let known = ParticipantRepo::get(conn, id, &ListScope::Everything)?;
         if known.current.status.is_open() {
+            // Named only to a district that may read it: the open period may be another's.
+            let open_at = ResourceScope {
+                jobbtorg: Some(known.current.jobbtorg.clone()),
+                district: Some(known.current.district.clone()),
+                provider: None,
+            };
+            let detail = if can(&ctx.actor, Action::ReadParticipant, &open_at) {
+                format!("The person already has an open participation: participant {id}.")
+            } else {
+                "The person already has an open participation referred by another district.".to_owned()
+            };
             return Err(OpError::Conflict {
                 code: "open_participation",
-                detail: format!("The person already has an open participation: participant {id}."),
+                detail,
             });
         }
     }

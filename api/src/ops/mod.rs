@@ -10,9 +10,11 @@
 mod context;
 mod error;
 
+pub mod case_file;
 pub mod claims;
 pub mod contracts;
 pub mod districts;
+pub mod export;
 pub mod history;
 pub mod intake;
 pub mod participants;

@@ -1,7 +1,7 @@
 //! Activity plans: drafted and changed by the coach, decided by the home district, revised,
 //! cancelled by an exit, and moved on by the referral that carries an activity out.
 
-use domain::access::ListScope;
+use domain::access::{CaseRecord, ListScope};
 use domain::activity_plan::{
     may_draft_new_plan, may_revise, Activity, ActivityFollowUp, ActivityPlan, ActivityStatus, Decision, DecisionKind,
     DraftRefusal, PlanChanges, PlanError, PlanRuleError, PlanStatus,
@@ -18,7 +18,7 @@ use uuid::Uuid;
 
 use persistence::versioned::VersionedRow;
 
-use super::{at_version, invalid, refused, Context, OpError, Page};
+use super::{at_version, case_file, invalid, refused, Context, OpError, Page};
 
 /// The target group whose participants take part full days (the introduction programme).
 pub const INTRODUCTION_GROUP: &str = "refugee_introduction";
@@ -76,10 +76,19 @@ fn draft_refusal(refusal: DraftRefusal) -> OpError {
 }
 
 /// The plan and its participant if `scope` reaches the participant; not found otherwise.
-pub fn load_scoped(conn: &mut DbConnection, id: PlanId, scope: &ListScope) -> Result<PlanOf, OpError> {
-    let plan = PlanRepo::get(conn, id.uuid()).map_err(|e| OpError::from(e).for_resource("activity plan"))?;
-    let participant = ParticipantRepo::get(conn, plan.participant_id, scope)
-        .map_err(|e| OpError::from(e).for_resource("activity plan"))?;
+/// An earlier period's plan is the other office's unless handed over (`ops::case_file`).
+pub fn load_scoped(conn: &mut DbConnection, ctx: &Context, id: PlanId, scope: &ListScope) -> Result<PlanOf, OpError> {
+    let not_found = |e: OpError| e.for_resource("activity plan");
+    let plan = PlanRepo::get(conn, id.uuid()).map_err(|e| not_found(e.into()))?;
+    let participant = ParticipantRepo::get(conn, plan.participant_id, scope).map_err(|e| not_found(e.into()))?;
+    if plan.period_id != participant.current.id {
+        let file = case_file::load(conn, participant.id)?;
+        if !file.sees(&ctx.actor, CaseRecord::Plans, plan.period_id) {
+            return Err(not_found(OpError::NotFound {
+                resource: "activity plan",
+            }));
+        }
+    }
     Ok((plan, participant))
 }
 
@@ -91,7 +100,7 @@ pub fn read(
     id: PlanId,
     action: &str,
 ) -> Result<PlanOf, OpError> {
-    let (plan, participant) = load_scoped(conn, id, scope)?;
+    let (plan, participant) = load_scoped(conn, ctx, id, scope)?;
     ParticipantRepo::audit_read(conn, &ctx.acting(), action, &[participant.id])?;
     Ok((plan, participant))
 }
@@ -134,8 +143,13 @@ pub fn draft(
 
 /// The plan at the version the client based its change on; 412 with the current one otherwise.
 /// The store's compare-and-swap checks again at the write.
-fn load_at(conn: &mut DbConnection, scope: &ListScope, (id, expected): PlanAt) -> Result<PlanOf, OpError> {
-    let (plan, participant) = load_scoped(conn, id, scope)?;
+fn load_at(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    scope: &ListScope,
+    (id, expected): PlanAt,
+) -> Result<PlanOf, OpError> {
+    let (plan, participant) = load_scoped(conn, ctx, id, scope)?;
     Ok((at_version(plan, expected)?, participant))
 }
 
@@ -149,7 +163,7 @@ fn change(
     event: &str,
     decide: impl FnOnce(ActivityPlan, &Participant) -> Result<ActivityPlan, PlanError>,
 ) -> Result<PlanOf, OpError> {
-    let (plan, participant) = load_at(conn, scope, at)?;
+    let (plan, participant) = load_at(conn, ctx, scope, at)?;
     let changed = match decide(plan.clone(), &participant) {
         Ok(changed) => changed,
         Err(error) => {
@@ -307,7 +321,7 @@ pub fn send_back(
 /// A new draft copied from the approved plan at `at`; the approved plan stays in force until
 /// the revision is approved.
 pub fn revise(conn: &mut DbConnection, ctx: &Context, scope: &ListScope, at: PlanAt) -> Result<PlanOf, OpError> {
-    let (plan, participant) = load_at(conn, scope, at)?;
+    let (plan, participant) = load_at(conn, ctx, scope, at)?;
     may_revise(&PlanRepo::for_participant(conn, participant.id)?).map_err(draft_refusal)?;
     let number = PlanRepo::next_number(conn, participant.id)?;
     let draft = plan.revise(Uuid::now_v7(), number, Uuid::now_v7).map_err(plan_error)?;

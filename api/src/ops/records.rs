@@ -6,10 +6,10 @@ use domain::access::ListScope;
 use domain::ids::{ConsentId, ParticipantId};
 use domain::participant::{Assessment, Consent, ConsentError, Participant};
 use persistence::repos::ParticipantRepo;
-use persistence::DbConnection;
+use persistence::{tx, DbConnection};
 
 use super::participants::ParticipantAt;
-use super::{invalid, Context, OpError};
+use super::{case_file, invalid, Context, OpError};
 
 /// Consent rule errors: withdrawing twice is a conflict; the rest are invalid on their field.
 pub fn consent_error(error: ConsentError) -> OpError {
@@ -70,4 +70,43 @@ pub fn withdraw_consent(
         |c| c.withdraw(on, today).map_err(consent_error),
     )
     .map_err(|e| e.for_resource("consent"))
+}
+
+/// The current period's mapping as its coach reads it, with the participant's version;
+/// recorded in the access log. An earlier period's mapping is in the export where handed over.
+pub fn assessment(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    scope: &ListScope,
+    id: ParticipantId,
+) -> Result<(i32, Assessment), OpError> {
+    tx::write(conn, |conn| {
+        let participant =
+            ParticipantRepo::get(conn, id.uuid(), scope).map_err(|e| OpError::from(e).for_resource("participant"))?;
+        ParticipantRepo::audit_read(conn, &ctx.acting(), "participant.assessment_read", &[participant.id])?;
+        Ok((
+            participant.version,
+            ParticipantRepo::assessment(conn, participant.current.id)?,
+        ))
+    })
+}
+
+/// The consents the caller may read: the current period's, and an earlier period's where the
+/// caller's office made it or it was handed over; recorded in the access log.
+pub fn consents(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    scope: &ListScope,
+    id: ParticipantId,
+) -> Result<Vec<Consent>, OpError> {
+    tx::write(conn, |conn| {
+        let participant =
+            ParticipantRepo::get(conn, id.uuid(), scope).map_err(|e| OpError::from(e).for_resource("participant"))?;
+        ParticipantRepo::audit_read(conn, &ctx.acting(), "participant.consents_read", &[participant.id])?;
+        let file = case_file::load(conn, participant.id)?;
+        Ok(case_file::consents(conn, &file, &ctx.actor, participant.id)?
+            .into_iter()
+            .map(|(_, consent)| consent)
+            .collect())
+    })
 }

@@ -355,11 +355,13 @@ mod tests {
             .unwrap();
         assert_eq!(p.derive(later).follow_ups_due.iter().filter(|f| f.recorded).count(), 1);
         assert_eq!(
-            p.clone().record_follow_up(Uuid::from_u128(4), 2, later, true, None, later),
+            p.clone()
+                .record_follow_up(Uuid::from_u128(4), 2, later, true, None, later),
             Err(ParticipantError::FollowUpRecorded { months: 2 })
         );
         assert_eq!(
-            p.clone().record_follow_up(Uuid::from_u128(4), 8, later, true, None, later),
+            p.clone()
+                .record_follow_up(Uuid::from_u128(4), 8, later, true, None, later),
             Err(ParticipantError::FollowUpNotDue {
                 months: 8,
                 due_on: day(2027, 7, 20),

@@ -224,6 +224,9 @@ mod tests {
                 earliest: day(2026, 11, 2)
             })
         );
-        assert_eq!(intake_date(Some(day(2026, 12, 3)), today), Err(IntakeDateError::InFuture));
+        assert_eq!(
+            intake_date(Some(day(2026, 12, 3)), today),
+            Err(IntakeDateError::InFuture)
+        );
     }
 }

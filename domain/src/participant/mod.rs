@@ -11,7 +11,8 @@ mod target_groups;
 
 pub use actions::{ParticipantError, PersonChanges};
 pub use clock::{
-    day_before, follow_up_was_due, intake_date, IntakeDateError, INTAKE_BACKDATE_DAYS, follow_up_window, follow_ups_due, participation_days_used, plan_due_on, FollowUpDue, Interval, FOLLOW_UP_EARLY_DAYS, FOLLOW_UP_MONTHS,
+    day_before, follow_up_was_due, follow_up_window, follow_ups_due, intake_date, participation_days_used, plan_due_on,
+    FollowUpDue, IntakeDateError, Interval, FOLLOW_UP_EARLY_DAYS, FOLLOW_UP_MONTHS, INTAKE_BACKDATE_DAYS,
     MAX_PARTICIPATION_DAYS, PLAN_DEADLINE_WORKING_DAYS,
 };
 pub use exit::{

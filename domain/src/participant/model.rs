@@ -4,7 +4,9 @@
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-use super::clock::{follow_up_was_due, follow_ups_due, participation_days_used, FollowUpDue, Interval, MAX_PARTICIPATION_DAYS};
+use super::clock::{
+    follow_up_was_due, follow_ups_due, participation_days_used, FollowUpDue, Interval, MAX_PARTICIPATION_DAYS,
+};
 use super::exit::{EmploymentDetails, ExitRecord};
 use super::status::{InterruptionReason, ParticipantStatus};
 use super::target_groups::YOUTH_GROUP;

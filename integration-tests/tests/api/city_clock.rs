@@ -18,7 +18,13 @@ pub(crate) async fn spawn_at(instant: &str) -> TestApp {
 }
 
 /// A POST with `If-Match` (when given); the status, the new ETag and the body.
-pub(crate) async fn post(app: &TestApp, token: &str, path: &str, if_match: Option<&str>, body: Value) -> (u16, String, Value) {
+pub(crate) async fn post(
+    app: &TestApp,
+    token: &str,
+    path: &str,
+    if_match: Option<&str>,
+    body: Value,
+) -> (u16, String, Value) {
     let mut request = app.client.post(app.url(path)).bearer_auth(token).json(&body);
     if let Some(version) = if_match {
         request = request.header("If-Match", version);
@@ -196,7 +202,11 @@ async fn participation_stops_at_548_days_less_interruptions_and_follow_ups_fall_
     app.restart_at("2026-09-24T12:00:00+02:00").await;
     let follow_up = json!({"months": 2, "followed_up_on": "2026-09-24", "self_supporting": true});
     let (status, _, early) = post(&app, &anna(), &format!("{base}/follow-ups"), Some(&etag), follow_up).await;
-    assert_eq!((status, early["code"].as_str()), (409, Some("follow_up_not_due")), "{early}");
+    assert_eq!(
+        (status, early["code"].as_str()),
+        (409, Some("follow_up_not_due")),
+        "{early}"
+    );
 
     // A follow-up dated on its due day is refused the day before (it would be in the future)
     // and taken on the day, just after midnight in Stockholm.

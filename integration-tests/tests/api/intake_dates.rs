@@ -32,14 +32,25 @@ async fn the_districts_decision_last_friday_is_the_intake_date_and_the_clocks_ru
     assert_eq!(status, 201, "{today}");
     assert_eq!(today["referred_on"], "2026-12-07", "today by default");
 
-    let (status, _, friday) = post(&app, &district, "/v1/participants", None, intake(12, Some("2026-12-04"))).await;
+    let (status, _, friday) = post(
+        &app,
+        &district,
+        "/v1/participants",
+        None,
+        intake(12, Some("2026-12-04")),
+    )
+    .await;
     assert_eq!(status, 201, "{friday}");
     assert_eq!(friday["referred_on"], "2026-12-04");
     let id = friday["id"].as_str().unwrap();
 
     // Arrival before the decision is out of order; on the Friday itself it is taken.
     let (status, _, before) = enrol_on(&app, id, "2026-12-03").await;
-    assert_eq!((status, before["errors"][0]["field"].as_str()), (422, Some("arrived_on")), "{before}");
+    assert_eq!(
+        (status, before["errors"][0]["field"].as_str()),
+        (422, Some("arrived_on")),
+        "{before}"
+    );
     let (status, _, enrolled) = enrol_on(&app, id, "2026-12-04").await;
     assert_eq!(status, 200, "{enrolled}");
     // Friday 4 December + 5 working days: 7, 8, 9, 10, 11 December.
@@ -48,7 +59,14 @@ async fn the_districts_decision_last_friday_is_the_intake_date_and_the_clocks_ru
     assert_eq!(enrolled["participation_days_used"], 4);
 
     // 30 days back (7 November) is the limit; 31 days back and tomorrow are refused.
-    let (status, _, oldest) = post(&app, &district, "/v1/participants", None, intake(13, Some("2026-11-07"))).await;
+    let (status, _, oldest) = post(
+        &app,
+        &district,
+        "/v1/participants",
+        None,
+        intake(13, Some("2026-11-07")),
+    )
+    .await;
     assert_eq!(status, 201, "{oldest}");
     for (serial, date, code) in [(14, "2026-11-06", "out_of_range"), (15, "2026-12-08", "in_future")] {
         let (status, _, refused) = post(&app, &district, "/v1/participants", None, intake(serial, Some(date))).await;

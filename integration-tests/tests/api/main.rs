@@ -6,6 +6,7 @@
 
 mod activity_plans;
 mod auth;
+mod case_files;
 mod city_clock;
 mod concurrency;
 mod crash;

@@ -20,7 +20,7 @@ pub fn personnummer(birth: NaiveDate, serial: u32) -> String {
     format!("{}-{serial:03}{}", birth.format("%Y%m%d"), (10 - sum % 10) % 10)
 }
 
-fn today() -> NaiveDate {
+pub fn today() -> NaiveDate {
     domain::shared::city_date(Utc::now())
 }
 

@@ -178,6 +178,16 @@ impl ClaimRepo {
         rows.into_iter().map(ClaimRow::into_domain).collect()
     }
 
+    /// Every claim of one referral, oldest first (for the export).
+    pub fn for_referral(conn: &mut DbConnection, referral_id: Uuid) -> Result<Vec<Claim>, RepoError> {
+        let rows: Vec<ClaimRow> = claims::table
+            .filter(claims::referral_id.eq(referral_id.to_string()))
+            .order(claims::id)
+            .select(ClaimRow::as_select())
+            .load(conn)?;
+        rows.into_iter().map(ClaimRow::into_domain).collect()
+    }
+
     /// The steps already claimed for a referral.
     pub fn claimed_triggers(conn: &mut DbConnection, referral_id: Uuid) -> Result<Vec<ClaimTrigger>, RepoError> {
         let triggers: Vec<String> = claims::table

@@ -2,11 +2,13 @@
 //! decide the transaction.
 
 pub mod activity_plan;
+pub mod case_file;
 pub mod participant;
 pub mod participant_records;
 pub mod reference;
 
 pub use activity_plan::PlanRepo;
+pub use case_file::CaseFileRepo;
 pub use participant::ParticipantRepo;
 pub use reference::ReferenceRepo;
 pub mod claim;

@@ -18,6 +18,7 @@ use crate::versioned::{self, VersionedRow};
 #[derive(Debug, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = assessments, treat_none_as_null = true)]
 struct AssessmentRow {
+    period_id: String,
     participant_id: String,
     work_history: Option<String>,
     education: Option<String>,
@@ -42,9 +43,19 @@ struct ConsentRow {
     withdrawn_on: Option<NaiveDate>,
     recorded_by: String,
     created_at: NaiveDateTime,
+    period_id: Option<String>,
 }
 
 impl ConsentRow {
+    /// The period that recorded it (every row has one since the case-file migration).
+    fn period(&self) -> Result<Uuid, RepoError> {
+        let id = self
+            .period_id
+            .as_deref()
+            .ok_or_else(|| RepoError::Unexpected("consent without a period".into()))?;
+        stored_uuid(id)
+    }
+
     fn into_domain(self) -> Result<Consent, RepoError> {
         Ok(Consent {
             id: stored_uuid(&self.id)?,
@@ -95,10 +106,10 @@ fn checked(
 }
 
 impl ParticipantRepo {
-    /// The mapping, empty until first saved.
-    pub fn assessment(conn: &mut DbConnection, id: Uuid) -> Result<Assessment, RepoError> {
+    /// The mapping of one participation period, empty until first saved.
+    pub fn assessment(conn: &mut DbConnection, period_id: Uuid) -> Result<Assessment, RepoError> {
         let row: Option<AssessmentRow> = assessments::table
-            .find(id.to_string())
+            .find(period_id.to_string())
             .select(AssessmentRow::as_select())
             .first(conn)
             .optional()?;
@@ -125,8 +136,10 @@ impl ParticipantRepo {
     ) -> Result<(Participant, Assessment), RepoError> {
         let participant = checked(conn, id, scope, Some(expected_version))?;
         let version = versioned::advance(conn, VersionedRow::Participant(&id.to_string()), expected_version)?;
-        let before = Self::assessment(conn, id)?;
+        let period = participant.current.id;
+        let before = Self::assessment(conn, period)?;
         let row = AssessmentRow {
+            period_id: period.to_string(),
             participant_id: id.to_string(),
             work_history: assessment.work_history.clone(),
             education: assessment.education.clone(),
@@ -138,7 +151,7 @@ impl ParticipantRepo {
             updated_at: acting.now,
             updated_by: acting.subject.clone(),
         };
-        if diesel::update(assessments::table.find(&row.participant_id))
+        if diesel::update(assessments::table.find(&row.period_id))
             .set(&row)
             .execute(conn)?
             == 0
@@ -154,18 +167,28 @@ impl ParticipantRepo {
             "participant.assessment_updated",
             &changes,
         )?;
-        Ok((participant, Self::assessment(conn, id)?))
+        Ok((participant, Self::assessment(conn, period)?))
     }
 
-    pub fn consents(conn: &mut DbConnection, id: Uuid) -> Result<Vec<Consent>, RepoError> {
+    /// Every consent of the participant with the period that recorded it, oldest first.
+    pub fn consents_by_period(conn: &mut DbConnection, id: Uuid) -> Result<Vec<(Uuid, Consent)>, RepoError> {
         consents::table
             .filter(consents::participant_id.eq(id.to_string()))
             .order((consents::given_on, consents::id))
             .select(ConsentRow::as_select())
             .load::<ConsentRow>(conn)?
             .into_iter()
-            .map(ConsentRow::into_domain)
+            .map(|row| Ok((row.period()?, row.into_domain()?)))
             .collect()
+    }
+
+    /// The consents recorded in one period: what the current case may rely on.
+    pub fn consents(conn: &mut DbConnection, id: Uuid, period_id: Uuid) -> Result<Vec<Consent>, RepoError> {
+        Ok(Self::consents_by_period(conn, id)?
+            .into_iter()
+            .filter(|(period, _)| *period == period_id)
+            .map(|(_, consent)| consent)
+            .collect())
     }
 
     pub fn add_consent(
@@ -188,6 +211,7 @@ impl ParticipantRepo {
                 withdrawn_on: None,
                 recorded_by: acting.subject.clone(),
                 created_at: acting.now,
+                period_id: Some(participant.current.id.to_string()),
             })
             .execute(conn)?;
         let change = [(
@@ -221,7 +245,7 @@ impl ParticipantRepo {
     {
         let participant = checked(conn, id, scope, Some(expected_version))?;
         let version = versioned::advance(conn, VersionedRow::Participant(&id.to_string()), expected_version)?;
-        let consent = Self::consents(conn, id)?
+        let consent = Self::consents(conn, id, participant.current.id)?
             .into_iter()
             .find(|c| c.id == consent_id)
             .ok_or(RepoError::NotFound)?;

@@ -332,6 +332,16 @@ impl ReferralRepo {
         rows.into_iter().map(ReferralRow::into_domain).collect()
     }
 
+    /// Every referral of the participant, of every period (for the export).
+    pub fn for_participant(conn: &mut DbConnection, participant_id: Uuid) -> Result<Vec<Referral>, RepoError> {
+        let rows: Vec<ReferralRow> = referrals::table
+            .filter(referrals::participant_id.eq(participant_id.to_string()))
+            .order(referrals::id)
+            .select(ReferralRow::as_select())
+            .load(conn)?;
+        rows.into_iter().map(ReferralRow::into_domain).collect()
+    }
+
     pub fn insert(conn: &mut DbConnection, acting: &ActingContext, referral: &Referral) -> Result<Referral, RepoError> {
         diesel::insert_into(referrals::table)
             .values(row(referral, acting.now, acting.now))

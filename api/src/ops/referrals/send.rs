@@ -62,7 +62,7 @@ pub fn send(
     };
     ReferralRepo::lock_allocation(conn)?;
     let (contract, allocation_reason) = allocate(conn, &need, command.chosen_provider, today)?;
-    let consents = ParticipantRepo::consents(conn, participant.id)?;
+    let consents = ParticipantRepo::consents(conn, participant.id, participant.current.id)?;
     check_legal_basis(&command.legal_basis, &consents, contract.provider_id, today)
         .map_err(|e| invalid("consent_id", "rule", e.to_string()))?;
     let referral = Referral {

@@ -1,6 +1,6 @@
 //! Activity plans: drafted by the coach with the participant, decided by the home district.
 
-mod dto;
+use crate::http::wire::plans as dto;
 mod handlers;
 
 use actix_web::http::header;

@@ -1,7 +1,7 @@
 //! Wire types of the participant resource and how a participant is shown to a given caller.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::access::{Actor, Role};
+use domain::access::{sees_name, Actor};
 use domain::participant::{FollowUp, Interruption, Participant};
 use persistence::repos::participant::ParticipantSummary;
 use serde::{Deserialize, Deserializer, Serialize};
@@ -9,7 +9,6 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::http::employment::EmploymentDto;
-use crate::http::history::HistoryEntry;
 use crate::http::limits;
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
@@ -178,14 +177,6 @@ pub struct ParticipantList {
     pub next_cursor: Option<String>,
 }
 
-/// Whether `viewer` may see the name of a person with a protected identity: only the assigned
-/// coach and the home district's officers may.
-fn sees_name(viewer: &Actor, protected: bool, coach: Option<&str>, district: &str) -> bool {
-    !protected
-        || coach == Some(viewer.subject())
-        || (viewer.role() == Role::DistrictOfficer && viewer.district().map(|d| d.as_str()) == Some(district))
-}
-
 impl ParticipantResponse {
     pub fn for_viewer(p: &Participant, viewer: &Actor, today: NaiveDate) -> Self {
         let derived = p.derive(today);
@@ -194,7 +185,7 @@ impl ParticipantResponse {
             viewer,
             p.protected_identity,
             current.coach.as_deref(),
-            current.district.as_str(),
+            &current.district,
         );
         let exit = current.exit.as_ref();
         Self {
@@ -274,7 +265,7 @@ impl ParticipantListItem {
             viewer,
             s.protected_identity,
             s.period.coach.as_deref(),
-            s.period.district.as_str(),
+            &s.period.district,
         );
         Self {
             id: s.id.to_string(),
@@ -322,18 +313,4 @@ pub struct AccessLogEntry {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AccessLogList {
     pub items: Vec<AccessLogEntry>,
-}
-
-/// Everything held about the person (the GDPR right of access), including who read it.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ParticipantExport {
-    pub exported_at: DateTime<Utc>,
-    pub participant: ParticipantResponse,
-    /// Interruptions and follow-ups of every period, not only the current one.
-    /// The address as stored; never exported for a protected identity (hand it over in person).
-    pub address: Option<AddressDto>,
-    pub interruptions: Vec<InterruptionResponse>,
-    pub follow_ups: Vec<FollowUpResponse>,
-    pub history: Vec<HistoryEntry>,
-    pub access_log: Vec<AccessLogEntry>,
 }

@@ -2,6 +2,7 @@
 //! history, access log and export.
 
 mod dto;
+mod export;
 mod intake;
 mod lifecycle;
 mod read;
@@ -26,8 +27,10 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(read::list_participants)
         .service(read::get_participant)
         .service(read::participant_history)
-        .service(read::participant_access_log)
-        .service(read::export_participant)
+        .service(export::participant_access_log)
+        .service(export::export_participant)
+        .service(export::hand_over)
+        .service(export::list_handovers)
         .service(lifecycle::update_participant)
         .service(lifecycle::enrol_participant)
         .service(lifecycle::assign_coach)

@@ -6,30 +6,25 @@ use actix_web::{get, web, HttpResponse};
 use domain::access::Action;
 use domain::participant::ParticipantStatus;
 use domain::shared::Code;
-use persistence::repos::participant::{ParticipantFilter, PARTICIPANT};
+use persistence::repos::participant::ParticipantFilter;
 use persistence::repos::ParticipantRepo;
-use persistence::{audit, history, tx};
+use persistence::tx;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 use validator::Validate;
 
-use super::dto::{
-    AccessLogEntry, AccessLogList, AddressDto, FollowUpResponse, InterruptionResponse, ParticipantExport,
-    ParticipantList, ParticipantListItem,
-};
+use super::dto::{ParticipantList, ParticipantListItem};
 use super::{participant_id, participant_response, scope_for, ParticipantResponse};
 use crate::auth::Authenticated;
 use crate::http::history as history_http;
-use crate::http::history::{history_entries, HistoryList};
+use crate::http::history::HistoryList;
 use crate::http::limits;
 use crate::http::paging::{DEFAULT_LIMIT, MAX_LIMIT};
 use crate::http::valid::ValidQuery;
 use crate::ops::history::HistoryOf;
 use crate::problem::ApiError;
 use crate::state::AppState;
-use domain::participant::Participant;
-use persistence::history::HistoryRow;
 
 #[derive(Debug, Deserialize, IntoParams, Validate)]
 #[serde(deny_unknown_fields)]
@@ -173,20 +168,6 @@ async fn read_audited(
         .map_err(|e| e.for_resource("participant"))
 }
 
-fn access_entries(rows: Vec<audit::AccessLogRow>) -> Vec<AccessLogEntry> {
-    rows.into_iter()
-        .map(|r| AccessLogEntry {
-            occurred_at: r.occurred_at.and_utc(),
-            actor_id: r.actor_subject,
-            actor_role: r.actor_role,
-            action: r.action,
-            resource_type: r.resource_type,
-            resource_id: r.resource_id,
-            request_id: r.request_id,
-        })
-        .collect()
-}
-
 /// Field-level history of a participant
 ///
 /// Who changed which field, when, from what to what.
@@ -207,95 +188,4 @@ pub async fn participant_history(
 ) -> Result<web::Json<HistoryList>, ApiError> {
     let of = HistoryOf::Participant(participant_id(&path)?);
     history_http::respond(&state, &caller, Action::ReadParticipant, of).await
-}
-
-/// Access log of a participant
-///
-/// Every read and change of the participant's data: who, in which role, what, when.
-#[utoipa::path(
-    tag = "participants",
-    security(("bearer" = [])),
-    params(("participant_id" = String, Path, description = "The participant's id")),
-    responses(
-        (status = 200, description = "The accesses, oldest first.", body = AccessLogList),
-        (status = 404, response = crate::http::docs::NotFoundResponse),
-    )
-)]
-#[get("/participants/{participant_id}/access-log")]
-pub async fn participant_access_log(
-    caller: Authenticated,
-    path: web::Path<String>,
-    state: web::Data<AppState>,
-) -> Result<web::Json<AccessLogList>, ApiError> {
-    let participant = read_audited(&caller, &path, "participant.access_log", &state).await?;
-    let id = participant.id.to_string();
-    let rows = state.db(move |conn| Ok(audit::for_participant(conn, &id)?)).await?;
-    Ok(web::Json(AccessLogList {
-        items: access_entries(rows),
-    }))
-}
-
-impl ParticipantExport {
-    /// The export of `participant` as `caller` may see it, with its history and access log.
-    fn new(
-        participant: &Participant,
-        caller: &Authenticated,
-        history_rows: Vec<HistoryRow>,
-        access_rows: Vec<audit::AccessLogRow>,
-    ) -> Self {
-        ParticipantExport {
-            exported_at: caller.now(),
-            participant: ParticipantResponse::for_viewer(participant, &caller.0, caller.today()),
-            address: (!participant.protected_identity).then(|| AddressDto {
-                street: participant.address.street.clone(),
-                postal_code: participant.address.postal_code.clone(),
-                city: participant.address.city.clone(),
-            }),
-            interruptions: participant
-                .interruptions
-                .iter()
-                .map(InterruptionResponse::from)
-                .collect(),
-            follow_ups: participant.follow_ups.iter().map(FollowUpResponse::from).collect(),
-            history: history_entries(history_rows),
-            access_log: access_entries(access_rows),
-        }
-    }
-}
-
-/// Export everything held about a participant
-///
-/// One JSON document for the person's right of access: their data, every period's
-/// interruptions and follow-ups, the field history and the access log.
-#[utoipa::path(
-    tag = "participants",
-    security(("bearer" = [])),
-    params(("participant_id" = String, Path, description = "The participant's id")),
-    responses(
-        (status = 200, description = "The export.", body = ParticipantExport),
-        (status = 404, response = crate::http::docs::NotFoundResponse),
-    )
-)]
-#[get("/participants/{participant_id}/export")]
-pub async fn export_participant(
-    caller: Authenticated,
-    path: web::Path<String>,
-    state: web::Data<AppState>,
-) -> Result<web::Json<ParticipantExport>, ApiError> {
-    let participant = read_audited(&caller, &path, "participant.export", &state).await?;
-    let id = participant.id.to_string();
-    let (history_rows, access_rows) = state
-        .db(move |conn| {
-            Ok((
-                history::for_resource(conn, PARTICIPANT, &id)?,
-                audit::for_participant(conn, &id)?,
-            ))
-        })
-        .await?;
-    Ok(web::Json(ParticipantExport::new(
-        &participant,
-        &caller,
-        history_rows,
-        access_rows,
-    )))
 }

@@ -6,8 +6,6 @@ use chrono::NaiveDate;
 use domain::access::Action;
 use domain::participant::{Assessment, Consent, RecipientKind};
 use domain::shared::clean_text;
-use persistence::repos::ParticipantRepo;
-use persistence::tx;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -104,18 +102,10 @@ pub async fn get_assessment(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let scope = scope_for(&caller.0, Action::ManageParticipation)?;
-    let id = participant_id(&path)?.uuid();
-    let acting = caller.acting();
+    let (id, ctx) = (participant_id(&path)?, caller.context());
     let (version, assessment) = state
-        .db(move |conn| {
-            tx::write(conn, |conn| {
-                let participant = ParticipantRepo::get(conn, id, &scope)?;
-                ParticipantRepo::audit_read(conn, &acting, "participant.assessment_read", &[id])?;
-                Ok((participant.version, ParticipantRepo::assessment(conn, id)?))
-            })
-        })
-        .await
-        .map_err(|e| e.for_resource("participant"))?;
+        .db(move |conn| Ok(records::assessment(conn, &ctx, &scope, id)?))
+        .await?;
     Ok(with_etag(StatusCode::OK, version, &AssessmentDto::from(assessment)))
 }
 
@@ -196,7 +186,7 @@ pub struct ConsentResponse {
 }
 
 impl ConsentResponse {
-    fn new(c: &Consent, today: NaiveDate) -> Self {
+    pub(super) fn new(c: &Consent, today: NaiveDate) -> Self {
         Self {
             id: c.id.to_string(),
             shares: c.shares.clone(),
@@ -307,18 +297,10 @@ pub async fn list_consents(
 ) -> Result<web::Json<ConsentList>, ApiError> {
     let today = caller.today();
     let scope = scope_for(&caller.0, Action::ReadParticipant)?;
-    let id = participant_id(&path)?.uuid();
-    let acting = caller.acting();
+    let (id, ctx) = (participant_id(&path)?, caller.context());
     let consents = state
-        .db(move |conn| {
-            tx::write(conn, |conn| {
-                ParticipantRepo::get(conn, id, &scope)?;
-                ParticipantRepo::audit_read(conn, &acting, "participant.consents_read", &[id])?;
-                Ok(ParticipantRepo::consents(conn, id)?)
-            })
-        })
-        .await
-        .map_err(|e| e.for_resource("participant"))?;
+        .db(move |conn| Ok(records::consents(conn, &ctx, &scope, id)?))
+        .await?;
     Ok(web::Json(ConsentList {
         items: consents.iter().map(|c| ConsentResponse::new(c, today)).collect(),
     }))

@@ -4,7 +4,7 @@
 
 mod actions;
 mod create;
-mod dto;
+use crate::http::wire::referrals as dto;
 mod progress;
 mod read;
 
