@@ -18,6 +18,7 @@ mod helpers;
 mod housekeeping;
 mod intake_dates;
 mod integration_clients;
+mod journey;
 mod key_figures;
 mod openapi;
 mod participants;
