@@ -113,6 +113,8 @@ pub fn list(
         ListScope::District(code) => query.filter(events::district_code.eq(code.as_str().to_owned())),
         ListScope::Provider(provider) => query.filter(events::provider_id.eq(provider.to_string())),
         ListScope::AnyProvider => query.filter(events::provider_id.is_not_null()),
+        // Events carry the job centre holding the case; deliveries elsewhere are not in its feed.
+        ListScope::JobbtorgWithDeliveries(_) | ListScope::DeliveredAt(_) => query.filter(events::id.eq("")),
     };
     Ok(query.load(conn)?)
 }

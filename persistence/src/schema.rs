@@ -407,6 +407,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    referral_deliveries (referral_id) {
+        referral_id -> Text,
+        job_centre_code -> Text,
+        reason -> Text,
+    }
+}
+
+diesel::table! {
     progress_reports (id) {
         id -> Text,
         referral_id -> Text,
@@ -498,6 +506,7 @@ diesel::table! {
 }
 
 diesel::joinable!(webhook_deliveries -> webhook_subscriptions (subscription_id));
+diesel::joinable!(referral_deliveries -> referrals (referral_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     job_centres,
@@ -528,6 +537,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     contract_coverage,
     contract_result_steps,
     referrals,
+    referral_deliveries,
     progress_reports,
     progress_lines,
     claims,

@@ -77,6 +77,7 @@ pub fn refer(conn: &mut DbConnection, ctx: &Context, intake: Intake, phase: Phas
                 jobbtorg: Some(known.current.jobbtorg.clone()),
                 district: Some(known.current.district.clone()),
                 provider: None,
+                delivered_at: None,
             };
             let detail = if can(&ctx.actor, Action::ReadParticipant, &open_at) {
                 format!("The person already has an open participation: participant {id}.")

@@ -33,8 +33,11 @@ pub enum Action {
     SendReferral,
     /// Read referrals and what they share about the participant.
     ReadReferral,
-    /// Answer a referral and report on it: the provider's side of the loop.
+    /// Answer a referral and take its steps: the provider's side of the loop.
     AnswerReferral,
+    /// Report progress on a referral: its provider, and for a referral delivered at another
+    /// job centre also that centre's staff.
+    ReportOnReferral,
     /// Read payment claims.
     ReadClaims,
     /// Approve, reject and mark claims paid.
@@ -46,7 +49,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 18] = [
+    pub const ALL: [Action; 19] = [
         Action::ReadReferenceData,
         Action::ManageReferenceData,
         Action::ReadEvents,
@@ -61,6 +64,7 @@ impl Action {
         Action::SendReferral,
         Action::ReadReferral,
         Action::AnswerReferral,
+        Action::ReportOnReferral,
         Action::ReadClaims,
         Action::DecideClaims,
         Action::ReadKeyFigures,
@@ -68,12 +72,14 @@ impl Action {
     ];
 }
 
-/// Where a resource belongs: the job centre, district and provider it concerns.
+/// Where a resource belongs: the job centre, district and provider it concerns, and for a
+/// referral delivered at another job centre, that centre.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ResourceScope {
     pub jobbtorg: Option<Code>,
     pub district: Option<Code>,
     pub provider: Option<ProviderRef>,
+    pub delivered_at: Option<Code>,
 }
 
 /// The rows a list may contain for an actor; repositories turn this into a WHERE clause so rows
@@ -82,6 +88,10 @@ pub struct ResourceScope {
 pub enum ListScope {
     Everything,
     Jobbtorg(Code),
+    /// The job centre's own rows and the referrals other centres' cases send to it.
+    JobbtorgWithDeliveries(Code),
+    /// Only the referrals other centres' cases send to this job centre.
+    DeliveredAt(Code),
     District(Code),
     Provider(ProviderRef),
     /// Rows that concern some provider (the purchaser's view).
@@ -94,6 +104,10 @@ impl ListScope {
         match self {
             ListScope::Everything => true,
             ListScope::Jobbtorg(code) => scope.jobbtorg.as_ref() == Some(code),
+            ListScope::JobbtorgWithDeliveries(code) => {
+                scope.jobbtorg.as_ref() == Some(code) || scope.delivered_at.as_ref() == Some(code)
+            }
+            ListScope::DeliveredAt(code) => scope.delivered_at.as_ref() == Some(code),
             ListScope::District(code) => scope.district.as_ref() == Some(code),
             ListScope::Provider(provider) => scope.provider.as_ref() == Some(provider),
             ListScope::AnyProvider => scope.provider.is_some(),
@@ -134,9 +148,11 @@ pub fn list_scope(actor: &Actor, action: Action) -> Option<ListScope> {
             matches!(actor.role(), Role::ContractManager | Role::Admin).then_some(ListScope::Everything)
         }
         Action::SendReferral => at_centre.then(own_centre).flatten(),
-        // A provider sees only referrals to itself; the purchaser sees claims, not referrals.
+        // A provider sees only referrals to itself; the purchaser sees claims, not referrals. A
+        // job centre also sees what it delivers for another centre's case (minimum data, as a
+        // provider does: the referral shows no more of the person than its card).
         Action::ReadReferral => match actor.role() {
-            Role::Coach | Role::JobbtorgManager => own_centre(),
+            Role::Coach | Role::JobbtorgManager => actor.jobbtorg().cloned().map(ListScope::JobbtorgWithDeliveries),
             Role::DistrictOfficer => own_district(),
             Role::ProviderStaff => actor.provider().cloned().map(ListScope::Provider),
             _ => None,
@@ -144,6 +160,13 @@ pub fn list_scope(actor: &Actor, action: Action) -> Option<ListScope> {
         Action::AnswerReferral => (actor.role() == Role::ProviderStaff)
             .then(|| actor.provider().cloned().map(ListScope::Provider))
             .flatten(),
+        // The centre delivering for another's case follows the person there and reports; the
+        // answer and the steps stay with the provider.
+        Action::ReportOnReferral => match actor.role() {
+            Role::ProviderStaff => actor.provider().cloned().map(ListScope::Provider),
+            Role::Coach | Role::JobbtorgManager => actor.jobbtorg().cloned().map(ListScope::DeliveredAt),
+            _ => None,
+        },
         Action::ReadClaims => match actor.role() {
             Role::ContractManager => Some(ListScope::AnyProvider),
             Role::ProviderStaff => actor.provider().cloned().map(ListScope::Provider),
@@ -213,6 +236,7 @@ mod tests {
             jobbtorg: Some(code("jarva")),
             district: Some(code("rinkeby-kista")),
             provider: Some(provider(1)),
+            delivered_at: None,
         }
     }
 
@@ -222,6 +246,7 @@ mod tests {
             jobbtorg: Some(code("sydost")),
             district: Some(code("farsta")),
             provider: Some(provider(2)),
+            delivered_at: None,
         }
     }
 
@@ -230,7 +255,7 @@ mod tests {
     fn policy_table() {
         use Action::*;
         use Role::*;
-        let table: [(Role, Action, bool, bool); 144] = [
+        let table: [(Role, Action, bool, bool); 152] = [
             (DistrictOfficer, ReadReferenceData, true, true),
             (DistrictOfficer, ManageReferenceData, false, false),
             (DistrictOfficer, ReadEvents, true, false),
@@ -343,6 +368,15 @@ mod tests {
             (Analyst, AnswerReferral, false, false),
             (Integration, AnswerReferral, false, false),
             (Admin, AnswerReferral, false, false),
+            // The own-scope resource is not delivered elsewhere: see the delivery test below.
+            (DistrictOfficer, ReportOnReferral, false, false),
+            (Coach, ReportOnReferral, false, false),
+            (JobbtorgManager, ReportOnReferral, false, false),
+            (ProviderStaff, ReportOnReferral, true, false),
+            (ContractManager, ReportOnReferral, false, false),
+            (Analyst, ReportOnReferral, false, false),
+            (Integration, ReportOnReferral, false, false),
+            (Admin, ReportOnReferral, false, false),
             (DistrictOfficer, ReadClaims, false, false),
             (Coach, ReadClaims, false, false),
             (JobbtorgManager, ReadClaims, false, false),
@@ -397,6 +431,33 @@ mod tests {
                 "{role} {action:?} on another scope"
             );
         }
+    }
+
+    #[test]
+    fn a_centre_delivering_for_another_reads_and_reports_but_keeps_no_case() {
+        // A referral of Sydost's case, delivered at Järva.
+        let delivered_here = ResourceScope {
+            delivered_at: Some(code("jarva")),
+            ..other_scope()
+        };
+        let coach = actor(Role::Coach);
+        assert!(can(&coach, Action::ReadReferral, &delivered_here));
+        assert!(can(&coach, Action::ReportOnReferral, &delivered_here));
+        assert!(
+            !can(&coach, Action::SendReferral, &delivered_here),
+            "cancelling is the case's"
+        );
+        assert!(!can(&coach, Action::AnswerReferral, &delivered_here));
+        assert!(!can(&coach, Action::ReadParticipant, &delivered_here));
+        let elsewhere = ResourceScope {
+            delivered_at: Some(code("vasterort")),
+            ..other_scope()
+        };
+        assert!(!can(&coach, Action::ReadReferral, &elsewhere));
+        assert!(!can(&coach, Action::ReportOnReferral, &elsewhere));
+        // The provider of the referral still reports on it.
+        let provider_two = Actor::new("p2", Role::ProviderStaff, None, None, Some(provider(2)), vec![]).unwrap();
+        assert!(can(&provider_two, Action::ReportOnReferral, &delivered_here));
     }
 
     #[test]

@@ -1,10 +1,12 @@
 //! Referrals to providers: the closed loop's state machine, expiry, what may be referred and on
 //! which legal basis.
 
+mod delivery;
 mod model;
 mod progress;
 mod status;
 
+pub use delivery::{delivery, CrossCentre, DeliveryError};
 pub use model::{
     check_legal_basis, may_refer, may_refer_without_plan, plan_activity, pre_plan_activity, ActivityRefusal,
     DeclineReason, LegalBasis, LegalBasisError, Referral, ReferralError, ReferralRefusal, ReferredActivity,

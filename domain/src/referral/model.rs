@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 use uuid::Uuid;
 
+use super::delivery::CrossCentre;
 use super::status::{ReferralAction, ReferralStatus, ReferralTransitionError};
 use crate::activity_plan::{ActivityPlan, ActivityStatus, PlanStatus};
 use crate::claim::ClaimEvidence;
@@ -183,6 +184,8 @@ pub struct Referral {
     /// Why the default allocation picked this contract; `None` when the participant chose.
     pub allocation_reason: Option<String>,
     pub legal_basis: LegalBasis,
+    /// Delivered at another job centre than the one holding the case, and why; `None` at home.
+    pub cross_centre: Option<CrossCentre>,
     pub note: Option<String>,
     pub referred_by: String,
     pub sent_on: NaiveDate,
@@ -210,6 +213,11 @@ pub enum ReferralError {
 }
 
 impl Referral {
+    /// The job centre that delivers: another one for a cross-centre referral, else the case's.
+    pub fn delivering_jobbtorg(&self) -> &Code {
+        self.cross_centre.as_ref().map_or(&self.jobbtorg, |c| &c.jobbtorg)
+    }
+
     /// The status as of `today`: unanswered for 5 working days reads as expired.
     pub fn status_on(&self, today: NaiveDate) -> ReferralStatus {
         self.status.on(self.sent_on, today)
@@ -320,6 +328,14 @@ impl Referral {
 
     pub fn snapshot(&self) -> Vec<(&'static str, Option<String>)> {
         vec![
+            (
+                "delivering_jobbtorg_id",
+                self.cross_centre.as_ref().map(|c| c.jobbtorg.to_string()),
+            ),
+            (
+                "cross_centre_reason",
+                self.cross_centre.as_ref().map(|c| c.reason.clone()),
+            ),
             ("status", Some(self.status.to_string())),
             ("decline_reason", self.decline.as_ref().map(|(r, _)| r.to_string())),
             ("decline_note", self.decline.as_ref().and_then(|(_, n)| n.clone())),
@@ -361,6 +377,7 @@ mod tests {
             chosen_by_participant: false,
             allocation_reason: Some("default".into()),
             legal_basis: LegalBasis::Statutory("SoL 4 kap. 4 §".into()),
+            cross_centre: None,
             note: None,
             referred_by: "coach".into(),
             sent_on: day(11, 23),

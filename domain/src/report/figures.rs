@@ -47,6 +47,10 @@ pub struct GroupTally {
     /// Referrals sent in the period, and of them the declined ones by reason.
     pub referrals_sent: i64,
     pub declined_by_reason: Vec<(String, i64)>,
+    /// Of the referrals sent in the period: the group's cases served at another job centre,
+    /// and the services the group's centre delivered for another centre's case.
+    pub referrals_to_other_centres: i64,
+    pub referrals_from_other_centres: i64,
     /// Attended minutes reported for the period, and the participants in an activity then.
     pub delivered_minutes: i64,
     pub persons_in_activities: i64,
@@ -76,6 +80,8 @@ pub struct KeyFigures {
     pub referrals_sent: Figure<i64>,
     pub referrals_declined: Figure<i64>,
     pub share_referrals_declined: Figure<f64>,
+    pub referrals_to_other_centres: Figure<i64>,
+    pub referrals_from_other_centres: Figure<i64>,
     /// Every decline reason code.
     pub referrals_declined_by_reason: Vec<(&'static str, Figure<i64>)>,
     pub activity_hours_per_participant: Figure<f64>,
@@ -174,6 +180,8 @@ impl KeyFigures {
             referrals_declined: declined_figure,
             share_referrals_declined: share(declined, tally.referrals_sent),
             referrals_declined_by_reason: breakdown(&reasons, declined_figure.suppressed),
+            referrals_to_other_centres: count(tally.referrals_to_other_centres),
+            referrals_from_other_centres: count(tally.referrals_from_other_centres),
             activity_hours_per_participant: per_person(
                 tally.delivered_minutes as f64 / 60.0,
                 tally.persons_in_activities,
@@ -260,6 +268,8 @@ mod tests {
             },
             referrals_sent: 15,
             declined_by_reason: vec![("no_capacity".into(), 3), ("other".into(), 2)],
+            referrals_to_other_centres: 6,
+            referrals_from_other_centres: 2,
             delivered_minutes: 60 * 47,
             persons_in_activities: 7,
             paid_ore: 6_000_000,
@@ -290,6 +300,8 @@ mod tests {
         assert_eq!(figures.self_supporting_after_2_months, Figure::shown(0.8333));
         assert_eq!(figures.self_supporting_after_8_months, Figure::suppressed());
         assert_eq!(figures.referrals_declined, Figure::shown(5));
+        assert_eq!(figures.referrals_to_other_centres, Figure::shown(6));
+        assert_eq!(figures.referrals_from_other_centres, Figure::suppressed());
         assert_eq!(figures.share_referrals_declined, Figure::shown(0.3333));
         // Two hidden reasons hold five referrals together: the others can stay.
         assert_eq!(

@@ -10,6 +10,7 @@ mod case_files;
 mod city_clock;
 mod concurrency;
 mod crash;
+mod cross_centres;
 mod districts;
 mod errors;
 mod events;

@@ -399,7 +399,11 @@ impl PlanRepo {
             ListScope::Everything => query,
             ListScope::Jobbtorg(code) => query.filter(participation_periods::job_centre_code.eq(code.to_string())),
             ListScope::District(code) => query.filter(participation_periods::district_code.eq(code.to_string())),
-            ListScope::Provider(_) | ListScope::AnyProvider => query.filter(activity_plans::id.eq("")),
+            // Plans are the case's: a centre delivering for another's case reads no plans.
+            ListScope::Provider(_)
+            | ListScope::AnyProvider
+            | ListScope::JobbtorgWithDeliveries(_)
+            | ListScope::DeliveredAt(_) => query.filter(activity_plans::id.eq("")),
         };
         if let Some(after) = after {
             query = query.filter(activity_plans::id.gt(after.to_string()));

@@ -133,7 +133,10 @@ fn scoped(scope: &ListScope) -> BoxedClaims {
         ListScope::Everything | ListScope::AnyProvider => query,
         ListScope::Provider(provider) => query.filter(claims::provider_id.eq(provider.uuid().to_string())),
         // Claims concern providers, not job centres or districts.
-        ListScope::Jobbtorg(_) | ListScope::District(_) => query.filter(claims::id.eq("")),
+        ListScope::Jobbtorg(_)
+        | ListScope::JobbtorgWithDeliveries(_)
+        | ListScope::DeliveredAt(_)
+        | ListScope::District(_) => query.filter(claims::id.eq("")),
     }
 }
 

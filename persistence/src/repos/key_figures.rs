@@ -69,6 +69,8 @@ struct Grouping {
     period_key: &'static str,
     referral_join: &'static str,
     referral_key: &'static str,
+    /// The key of a referral where it is delivered (alias `d`: its `referral_deliveries` row).
+    delivery_key: &'static str,
 }
 
 fn grouping(group_by: Option<GroupBy>) -> Grouping {
@@ -78,12 +80,14 @@ fn grouping(group_by: Option<GroupBy>) -> Grouping {
             period_key: "p.job_centre_code",
             referral_join: "",
             referral_key: "r.job_centre_code",
+            delivery_key: "d.job_centre_code",
         },
         Some(GroupBy::TargetGroup) => Grouping {
             period_join: "JOIN period_target_groups g ON g.period_id = p.id",
             period_key: "g.target_group_code",
             referral_join: "JOIN period_target_groups g ON g.period_id = r.period_id",
             referral_key: "g.target_group_code",
+            delivery_key: "g.target_group_code",
         },
         // A participation belongs to each provider the participant started an activity with.
         Some(GroupBy::Provider) => Grouping {
@@ -92,12 +96,14 @@ fn grouping(group_by: Option<GroupBy>) -> Grouping {
             period_key: "g.provider_id",
             referral_join: "",
             referral_key: "r.provider_id",
+            delivery_key: "r.provider_id",
         },
         None => Grouping {
             period_join: "",
             period_key: "'total'",
             referral_join: "",
             referral_key: "'total'",
+            delivery_key: "'total'",
         },
     }
 }
@@ -108,6 +114,8 @@ impl Grouping {
             .replace("{pk}", self.period_key)
             .replace("{rg}", self.referral_join)
             .replace("{rk}", self.referral_key)
+            .replace("{dk}", self.delivery_key)
+            .replace("{dc}", "(pr.centre IS NULL OR d.job_centre_code = pr.centre)")
             .replace("{pc}", "(pr.centre IS NULL OR p.job_centre_code = pr.centre)")
             .replace("{rc}", "(pr.centre IS NULL OR r.job_centre_code = pr.centre)")
     }
@@ -161,6 +169,18 @@ const REFERRALS: &str =
   FROM referrals r {rg} CROSS JOIN params pr
   WHERE {rc} AND r.created_at >= pr.from_ts AND r.created_at < pr.to_ts
   GROUP BY 1, 2";
+
+/// Referrals to another job centre's services: counted where the case is (`to`) and where it
+/// is delivered (`from`), so each centre's manager sees both sides.
+const CROSS_CENTRE: &str = "SELECT {rk} AS group_key, 'to' AS side, COUNT(*) AS referrals
+  FROM referrals r JOIN referral_deliveries d ON d.referral_id = r.id {rg} CROSS JOIN params pr
+  WHERE {rc} AND r.created_at >= pr.from_ts AND r.created_at < pr.to_ts
+  GROUP BY 1
+  UNION ALL
+  SELECT {dk} AS group_key, 'from' AS side, COUNT(*) AS referrals
+  FROM referrals r JOIN referral_deliveries d ON d.referral_id = r.id {rg} CROSS JOIN params pr
+  WHERE {dc} AND r.created_at >= pr.from_ts AND r.created_at < pr.to_ts
+  GROUP BY 1";
 
 /// Hours over everyone in an activity in the period, so a participant left without hours
 /// (parked) lowers the figure.
@@ -227,6 +247,13 @@ fn tally_by(
         tally.referrals_sent += row.referrals;
         if let Some(reason) = row.decline_reason {
             tally.declined_by_reason.push((reason, row.referrals));
+        }
+    }
+    for row in run::<CrossCentreRow>(conn, query, &grouping, CROSS_CENTRE)? {
+        let tally = tallies.entry(row.group_key).or_default();
+        match row.side.as_str() {
+            "to" => tally.referrals_to_other_centres += row.referrals,
+            _ => tally.referrals_from_other_centres += row.referrals,
         }
     }
     for row in run::<HoursRow>(conn, query, &grouping, HOURS)? {
@@ -402,6 +429,16 @@ struct ReferralCountRow {
     group_key: String,
     #[diesel(sql_type = Nullable<Text>)]
     decline_reason: Option<String>,
+    #[diesel(sql_type = BigInt)]
+    referrals: i64,
+}
+
+#[derive(QueryableByName)]
+struct CrossCentreRow {
+    #[diesel(sql_type = Text)]
+    group_key: String,
+    #[diesel(sql_type = Text)]
+    side: String,
     #[diesel(sql_type = BigInt)]
     referrals: i64,
 }

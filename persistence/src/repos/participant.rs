@@ -248,7 +248,10 @@ impl ParticipantRepo {
             ListScope::Everything => query,
             ListScope::Jobbtorg(code) => query.filter(periods::job_centre_code.eq(code.to_string())),
             ListScope::District(code) => query.filter(periods::district_code.eq(code.to_string())),
-            ListScope::Provider(_) | ListScope::AnyProvider => query.filter(periods::id.eq("")),
+            ListScope::Provider(_)
+            | ListScope::AnyProvider
+            | ListScope::JobbtorgWithDeliveries(_)
+            | ListScope::DeliveredAt(_) => query.filter(periods::id.eq("")),
         };
         if let Some(after) = after {
             query = query.filter(periods::participant_id.gt(after.to_string()));
@@ -328,7 +331,10 @@ fn current_periods_in(
         ListScope::Jobbtorg(code) => query.filter(periods::job_centre_code.eq(code.to_string())),
         ListScope::District(code) => query.filter(periods::district_code.eq(code.to_string())),
         // Providers and purchasers reach participants only through referrals (not yet modelled).
-        ListScope::Provider(_) | ListScope::AnyProvider => query.filter(periods::id.eq("")),
+        ListScope::Provider(_)
+        | ListScope::AnyProvider
+        | ListScope::JobbtorgWithDeliveries(_)
+        | ListScope::DeliveredAt(_) => query.filter(periods::id.eq("")),
     }
 }
 

@@ -8,7 +8,7 @@ use domain::access::ListScope;
 use domain::participant::changed_fields;
 use domain::participant::{ExitOutcome, ExitRecord};
 use domain::referral::{
-    DeclineReason, Granularity, LegalBasis, ProgressLine, Referral, ReferralStatus, ReferredActivity,
+    CrossCentre, DeclineReason, Granularity, LegalBasis, ProgressLine, Referral, ReferralStatus, ReferredActivity,
 };
 use uuid::Uuid;
 
@@ -19,7 +19,7 @@ use crate::journal::{self, Change};
 use crate::pool::DbConnection;
 use crate::rows::participant::{corrupt, employment, stored_uuid};
 use crate::rows::reference::stored_code;
-use crate::schema::{participants, progress_lines, progress_reports, referrals};
+use crate::schema::{participants, progress_lines, progress_reports, referral_deliveries, referrals};
 use crate::versioned::{self, VersionedRow};
 
 pub const REFERRAL: &str = "referral";
@@ -63,6 +63,15 @@ struct ReferralRow {
     version: i32,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
+}
+
+/// Where a referral is delivered when not at the job centre holding the case.
+#[derive(Debug, Queryable, Selectable, Insertable)]
+#[diesel(table_name = referral_deliveries)]
+struct DeliveryRow {
+    referral_id: String,
+    job_centre_code: String,
+    reason: String,
 }
 
 fn row(r: &Referral, created_at: NaiveDateTime, now: NaiveDateTime) -> ReferralRow {
@@ -114,7 +123,7 @@ fn row(r: &Referral, created_at: NaiveDateTime, now: NaiveDateTime) -> ReferralR
 }
 
 impl ReferralRow {
-    fn into_domain(self) -> Result<Referral, RepoError> {
+    fn into_domain(self, delivery: Option<DeliveryRow>) -> Result<Referral, RepoError> {
         let status = ReferralStatus::parse(&self.status).ok_or_else(|| corrupt("referral status", &self.status))?;
         let legal_basis = match (self.consent_id.as_deref(), self.statutory_basis) {
             (Some(id), _) => LegalBasis::Consent(stored_uuid(id)?),
@@ -165,6 +174,14 @@ impl ReferralRow {
             chosen_by_participant: self.chosen_by_participant,
             allocation_reason: self.allocation_reason,
             legal_basis,
+            cross_centre: delivery
+                .map(|d| {
+                    Ok::<_, RepoError>(CrossCentre {
+                        jobbtorg: stored_code(&d.job_centre_code)?,
+                        reason: d.reason,
+                    })
+                })
+                .transpose()?,
             note: self.note,
             referred_by: self.referred_by,
             sent_on: self.created_at.date(),
@@ -245,13 +262,30 @@ pub struct ReferralFilter {
     pub contract_id: Option<Uuid>,
 }
 
-type BoxedReferrals = referrals::BoxedQuery<'static, <DbConnection as diesel::Connection>::Backend>;
+type WithDelivery = diesel::dsl::LeftJoin<referrals::table, referral_deliveries::table>;
+type BoxedReferrals = diesel::dsl::IntoBoxed<'static, WithDelivery, <DbConnection as diesel::Connection>::Backend>;
+type Joined = (ReferralRow, Option<DeliveryRow>);
 
+fn joined_domain(rows: Vec<Joined>) -> Result<Vec<Referral>, RepoError> {
+    rows.into_iter()
+        .map(|(row, delivery)| row.into_domain(delivery))
+        .collect()
+}
+
+/// Referrals with where each is delivered, limited to `scope`.
 fn scoped(scope: &ListScope) -> BoxedReferrals {
-    let query = referrals::table.into_boxed();
+    let query = referrals::table.left_join(referral_deliveries::table).into_boxed();
     match scope {
         ListScope::Everything | ListScope::AnyProvider => query,
         ListScope::Jobbtorg(code) => query.filter(referrals::job_centre_code.eq(code.to_string())),
+        ListScope::JobbtorgWithDeliveries(code) => query.filter(
+            referrals::job_centre_code
+                .eq(code.to_string())
+                .or(referral_deliveries::job_centre_code.nullable().eq(code.to_string())),
+        ),
+        ListScope::DeliveredAt(code) => {
+            query.filter(referral_deliveries::job_centre_code.nullable().eq(code.to_string()))
+        }
         ListScope::District(code) => query.filter(referrals::district_code.eq(code.to_string())),
         ListScope::Provider(provider) => query.filter(referrals::provider_id.eq(provider.uuid().to_string())),
     }
@@ -271,11 +305,11 @@ impl ReferralRepo {
     /// The referral if it lies inside `scope`; `NotFound` otherwise, so another provider's
     /// referral is never loaded.
     pub fn get(conn: &mut DbConnection, id: Uuid, scope: &ListScope) -> Result<Referral, RepoError> {
-        let found: ReferralRow = scoped(scope)
+        let (found, delivery): Joined = scoped(scope)
             .filter(referrals::id.eq(id.to_string()))
-            .select(ReferralRow::as_select())
+            .select((ReferralRow::as_select(), Option::<DeliveryRow>::as_select()))
             .first(conn)?;
-        found.into_domain()
+        found.into_domain(delivery)
     }
 
     /// Referrals inside `scope` ordered by id, after `after`.
@@ -288,7 +322,7 @@ impl ReferralRepo {
         today: NaiveDate,
     ) -> Result<Vec<Referral>, RepoError> {
         let mut query = scoped(scope)
-            .select(ReferralRow::as_select())
+            .select((ReferralRow::as_select(), Option::<DeliveryRow>::as_select()))
             .order(referrals::id)
             .limit(limit);
         if let Some(after) = after {
@@ -318,34 +352,42 @@ impl ReferralRepo {
         if let Some(id) = filter.contract_id {
             query = query.filter(referrals::contract_id.eq(id.to_string()));
         }
-        let rows: Vec<ReferralRow> = query.load(conn)?;
-        rows.into_iter().map(ReferralRow::into_domain).collect()
+        joined_domain(query.load(conn)?)
     }
 
     /// The participant's referrals in the period, for the payment rules after a follow-up.
     pub fn for_period(conn: &mut DbConnection, period_id: Uuid) -> Result<Vec<Referral>, RepoError> {
-        let rows: Vec<ReferralRow> = referrals::table
+        let rows: Vec<Joined> = scoped(&ListScope::Everything)
             .filter(referrals::period_id.eq(period_id.to_string()))
             .order(referrals::id)
-            .select(ReferralRow::as_select())
+            .select((ReferralRow::as_select(), Option::<DeliveryRow>::as_select()))
             .load(conn)?;
-        rows.into_iter().map(ReferralRow::into_domain).collect()
+        joined_domain(rows)
     }
 
     /// Every referral of the participant, of every period (for the export).
     pub fn for_participant(conn: &mut DbConnection, participant_id: Uuid) -> Result<Vec<Referral>, RepoError> {
-        let rows: Vec<ReferralRow> = referrals::table
+        let rows: Vec<Joined> = scoped(&ListScope::Everything)
             .filter(referrals::participant_id.eq(participant_id.to_string()))
             .order(referrals::id)
-            .select(ReferralRow::as_select())
+            .select((ReferralRow::as_select(), Option::<DeliveryRow>::as_select()))
             .load(conn)?;
-        rows.into_iter().map(ReferralRow::into_domain).collect()
+        joined_domain(rows)
     }
 
     pub fn insert(conn: &mut DbConnection, acting: &ActingContext, referral: &Referral) -> Result<Referral, RepoError> {
         diesel::insert_into(referrals::table)
             .values(row(referral, acting.now, acting.now))
             .execute(conn)?;
+        if let Some(cross) = &referral.cross_centre {
+            diesel::insert_into(referral_deliveries::table)
+                .values(DeliveryRow {
+                    referral_id: referral.id.to_string(),
+                    job_centre_code: cross.jobbtorg.to_string(),
+                    reason: cross.reason.clone(),
+                })
+                .execute(conn)?;
+        }
         let before: Vec<(&'static str, Option<String>)> = referral
             .snapshot()
             .into_iter()

@@ -47,6 +47,18 @@ pub struct CreateReferralRequest {
     #[schema(max_length = 2000)]
     #[validate(length(max = limits::TEXT_MAX))]
     pub note: Option<String>,
+    /// Another job centre whose contract or own-regime activity delivers (the 2007 decision:
+    /// a job centre may use another's services when that is best for the person). The contract
+    /// must cover that centre; your job centre keeps the case. Leave out to deliver at home.
+    #[schema(example = "sydost", max_length = 64, pattern = r"^[a-z0-9_-]{1,64}$")]
+    #[validate(length(max = limits::CODE_MAX))]
+    pub delivering_jobbtorg_id: Option<String>,
+    /// Why the other centre's service is best for the person: required with
+    /// `delivering_jobbtorg_id` naming another centre, refused otherwise. Shared with whoever
+    /// delivers, like `note`.
+    #[schema(example = "Evening SFI class; she works mornings", max_length = 2000)]
+    #[validate(length(max = limits::TEXT_MAX))]
+    pub cross_centre_reason: Option<String>,
 }
 
 /// The participant as a referral shows them: no identity number, no address, no
@@ -138,6 +150,14 @@ pub struct ReferralResponse {
     pub status: String,
     pub version: i32,
     pub participant: ReferralParticipant,
+    /// The job centre holding the case.
+    #[schema(example = "jarva")]
+    pub jobbtorg_id: String,
+    /// The job centre delivering: another one for a referral to its services, else the same.
+    #[schema(example = "sydost")]
+    pub delivering_jobbtorg_id: String,
+    /// Why another job centre's service was judged best; only when it delivers.
+    pub cross_centre_reason: Option<String>,
     pub activity: ReferredActivityDto,
     pub provider_id: String,
     pub contract_id: String,
@@ -182,6 +202,9 @@ impl ReferralResponse {
             status: referral.status_on(today).to_string(),
             version: referral.version,
             participant: ReferralParticipant::from(card),
+            jobbtorg_id: referral.jobbtorg.to_string(),
+            delivering_jobbtorg_id: referral.delivering_jobbtorg().to_string(),
+            cross_centre_reason: referral.cross_centre.as_ref().map(|c| c.reason.clone()),
             activity: ReferredActivityDto {
                 plan_id: activity.plan_id.map(|id| id.to_string()),
                 activity_id: activity.activity_id.map(|id| id.to_string()),

@@ -7,8 +7,8 @@ use domain::ids::{ActivityId, ParticipantId, ProviderId};
 use domain::participant::Participant;
 use domain::provider::{neutral_allocation, Contract, ContractTerms, Ineligible, ProviderStatus, ReferralNeed};
 use domain::referral::{
-    check_legal_basis, may_refer, plan_activity, pre_plan_activity, ActivityRefusal, LegalBasis, Referral,
-    ReferralRefusal, ReferralStatus, ReferredActivity,
+    check_legal_basis, delivery, may_refer, plan_activity, pre_plan_activity, ActivityRefusal, CrossCentre,
+    DeliveryError, LegalBasis, Referral, ReferralRefusal, ReferralStatus, ReferredActivity,
 };
 use domain::shared::Code;
 use persistence::repos::referral::ParticipantCard;
@@ -26,6 +26,8 @@ pub struct SendReferral {
     pub chosen_provider: Option<ProviderId>,
     pub legal_basis: LegalBasis,
     pub note: Option<String>,
+    /// Another job centre to deliver at, and the coach's reason.
+    pub delivery: (Option<Code>, Option<String>),
 }
 
 pub enum ActivityChoice {
@@ -53,10 +55,15 @@ pub fn send(
         },
         ReferralRefusal::ActivityEnded => invalid("ends_on", "rule", refusal.to_string()),
     })?;
+    let cross_centre = cross_centre(conn, &participant.current.jobbtorg, command.delivery)?;
     let need = ReferralNeed {
         activity_type: activity.activity_type.clone(),
         target_groups: participant.current.target_groups.clone(),
-        jobbtorg: participant.current.jobbtorg.clone(),
+        // The contract must cover the centre that delivers.
+        jobbtorg: cross_centre
+            .as_ref()
+            .map_or(&participant.current.jobbtorg, |c| &c.jobbtorg)
+            .clone(),
         starts_on: activity.starts_on,
         ends_on: activity.ends_on,
     };
@@ -77,6 +84,7 @@ pub fn send(
         chosen_by_participant: command.chosen_provider.is_some(),
         allocation_reason,
         legal_basis: command.legal_basis,
+        cross_centre,
         note: command.note,
         referred_by: ctx.actor.subject().to_owned(),
         sent_on: today,
@@ -92,6 +100,31 @@ pub fn send(
     let saved = ReferralRepo::insert(conn, &ctx.acting(), &referral)?;
     let card = card_of(conn, &saved)?;
     Ok((saved, card))
+}
+
+/// Where the referral is delivered: at home, or at another existing job centre with a reason.
+fn cross_centre(
+    conn: &mut DbConnection,
+    home: &Code,
+    (delivering, reason): (Option<Code>, Option<String>),
+) -> Result<Option<CrossCentre>, OpError> {
+    let cross = delivery(home, delivering, reason).map_err(|e| {
+        let code = match e {
+            DeliveryError::ReasonRequired => "required",
+            DeliveryError::NotCrossCentre => "not_allowed",
+        };
+        invalid("cross_centre_reason", code, e.to_string())
+    })?;
+    if let Some(c) = &cross {
+        if !ReferenceRepo::job_centre_exists(conn, &c.jobbtorg)? {
+            return Err(invalid(
+                "delivering_jobbtorg_id",
+                "unknown",
+                "not a code of /v1/jobbtorg",
+            ));
+        }
+    }
+    Ok(cross)
 }
 
 fn activity_refusal(refusal: ActivityRefusal) -> OpError {

@@ -101,6 +101,12 @@ fn parse(body: CreateReferralRequest) -> Result<SendReferral, ApiError> {
         .note
         .filter(|n| !n.trim().is_empty())
         .and_then(|n| errors.check("note", "invalid_format", clean_text(&n, TEXT_MAX)));
+    let delivering = body
+        .delivering_jobbtorg_id
+        .and_then(|raw| errors.check("delivering_jobbtorg_id", "invalid_format", Code::parse(&raw)));
+    let cross_centre_reason = body
+        .cross_centre_reason
+        .and_then(|r| errors.check("cross_centre_reason", "invalid_format", clean_text(&r, TEXT_MAX)));
     let chosen_by_participant = body.chosen_by_participant;
     Ok(errors.finish(|| {
         Some(SendReferral {
@@ -113,6 +119,7 @@ fn parse(body: CreateReferralRequest) -> Result<SendReferral, ApiError> {
             },
             legal_basis: legal_basis?,
             note,
+            delivery: (delivering, cross_centre_reason),
         })
     })?)
 }

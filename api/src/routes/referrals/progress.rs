@@ -83,7 +83,8 @@ fn parse(body: ProgressReportRequest) -> Result<NewReport, ApiError> {
 
 /// Report progress
 ///
-/// By the provider's staff while the referral is `in_progress`: a period from the start to
+/// By the provider's staff, and for a referral delivered at another job centre also by that
+/// centre's coaches and managers, while the referral is `in_progress`: a period from the start to
 /// today, attended and absent hours per day or per week (a weekly line is dated on its Monday),
 /// and a comment. A day is reported once. Requires `If-Match` with the referral's ETag; the
 /// response's `ETag` is the referral's new version.
@@ -115,7 +116,7 @@ pub async fn report_progress(
     let (referral, report) = crate::write_request::change_at(
         &state,
         &caller,
-        Action::AnswerReferral,
+        Action::ReportOnReferral,
         at,
         move |conn, ctx, scope, at| referrals::report_progress(conn, ctx, scope, at, report),
     )

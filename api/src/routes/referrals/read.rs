@@ -51,8 +51,9 @@ pub struct ReferralQuery {
 
 /// List referrals
 ///
-/// Only those you may see: a coach or manager their job centre's, a district officer their
-/// district's, a provider's staff those sent to their provider. Keyset-paginated.
+/// Only those you may see: a coach or manager their job centre's and those other centres'
+/// cases send to their centre's services, a district officer their district's, a provider's
+/// staff those sent to their provider. Keyset-paginated.
 #[utoipa::path(
     tag = "referrals",
     security(("bearer" = [])),

@@ -57,6 +57,14 @@ fn columns(f: &KeyFigureSet) -> Vec<(String, String)> {
         "share_referrals_declined".into(),
         rate_cell(&f.share_referrals_declined),
     ));
+    cols.push((
+        "referrals_to_other_centres".into(),
+        count_cell(&f.referrals_to_other_centres),
+    ));
+    cols.push((
+        "referrals_from_other_centres".into(),
+        count_cell(&f.referrals_from_other_centres),
+    ));
     cols = with_map(cols, "referrals_declined_by_reason", &f.referrals_declined_by_reason);
     cols.push((
         "activity_hours_per_participant".into(),

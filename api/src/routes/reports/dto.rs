@@ -75,6 +75,12 @@ pub struct KeyFigureSet {
     pub referrals_sent: CountFigure,
     pub referrals_declined: CountFigure,
     pub share_referrals_declined: RateFigure,
+    /// Referrals sent in the period for the group's cases to another job centre's services
+    /// (counted where the case is; with `group_by=jobbtorg`, the centre holding the case).
+    pub referrals_to_other_centres: CountFigure,
+    /// Referrals sent in the period to the group's services for another centre's case
+    /// (counted where delivered; with `group_by=jobbtorg`, the centre delivering).
+    pub referrals_from_other_centres: CountFigure,
     /// Declined referrals by reason code; every code is present.
     pub referrals_declined_by_reason: BTreeMap<String, CountFigure>,
     /// Attended hours reported for the period over everyone in an activity with a provider then.
@@ -115,6 +121,8 @@ impl From<&KeyFigures> for KeyFigureSet {
             referrals_sent: f.referrals_sent.into(),
             referrals_declined: f.referrals_declined.into(),
             share_referrals_declined: f.share_referrals_declined.into(),
+            referrals_to_other_centres: f.referrals_to_other_centres.into(),
+            referrals_from_other_centres: f.referrals_from_other_centres.into(),
             referrals_declined_by_reason: cells(&f.referrals_declined_by_reason),
             activity_hours_per_participant: f.activity_hours_per_participant.into(),
             payments_ore: f.payments_ore.into(),
