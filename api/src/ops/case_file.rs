@@ -1,7 +1,7 @@
 //! Each job centre's case file is its own: what of a participant's earlier periods the caller
 //! may read (by [`domain::access::CaseFile`]), and the handover that shares some of it.
 
-use domain::access::{Actor, CaseFile, CaseRecord, Handover, Role};
+use domain::access::{sees_identity, Actor, CaseFile, CaseRecord, Handover, Identity, IdentityField, Role};
 use domain::ids::ParticipantId;
 use domain::participant::{Consent, Participant};
 use persistence::audit::AccessLogRow;
@@ -25,9 +25,16 @@ pub fn sees(file: &CaseFile, actor: &Actor, record: CaseRecord, period_id: Uuid)
     file.sees(actor, record, period_id)
 }
 
+/// Whether a changed field of the participant itself is one `actor` may see under the identity
+/// rule (a protected identity's name and address, in history as in the resource).
+pub fn sees_participant_field(actor: &Actor, identity: &Identity<'_>, field: &str) -> bool {
+    IdentityField::of_participant_field(field).is_none_or(|f| sees_identity(actor, identity, f))
+}
+
 /// The participant's field history as `actor` may read it: rows of periods whose history the
-/// caller holds, and of those only fields of records the caller may read.
-pub fn history(file: &CaseFile, actor: &Actor, rows: Vec<HistoryRow>) -> Vec<HistoryRow> {
+/// caller holds, and of those only fields of records the caller may read and identity fields
+/// the identity rule shows them.
+pub fn history(file: &CaseFile, actor: &Actor, identity: &Identity<'_>, rows: Vec<HistoryRow>) -> Vec<HistoryRow> {
     rows.into_iter()
         .filter(|row| {
             let Some(period) = file.period_at(row.changed_at) else {
@@ -35,6 +42,7 @@ pub fn history(file: &CaseFile, actor: &Actor, rows: Vec<HistoryRow>) -> Vec<His
             };
             file.sees(actor, CaseRecord::History, period)
                 && CaseRecord::of_participant_field(&row.field).is_none_or(|kind| file.sees(actor, kind, period))
+                && sees_participant_field(actor, identity, &row.field)
         })
         .collect()
 }

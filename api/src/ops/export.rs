@@ -14,6 +14,7 @@ use persistence::history::{self, ResourceHistoryRow};
 use persistence::repos::activity_plan::ACTIVITY_PLAN;
 use persistence::repos::case_file::HandoverRecord;
 use persistence::repos::claim::{Claim, CLAIM};
+use persistence::repos::participant::PARTICIPANT;
 use persistence::repos::referral::{ParticipantCard, ProgressReport, REFERRAL};
 use persistence::repos::{ClaimRepo, ParticipantRepo, PlanRepo, ReferralRepo};
 use persistence::{tx, DbConnection};
@@ -92,12 +93,16 @@ pub fn gather(conn: &mut DbConnection, ctx: &Context, scope: &ListScope, id: Par
         let consents = case_file::consents(conn, &file, actor, participant.id)?;
         let handovers = case_file::handovers(conn, &file, actor, participant.id)?;
         let key = participant.id.to_string();
+        let identity = participant.identity();
         let history = history::for_participant(conn, &key)?
             .into_iter()
             .filter(|row| {
-                file.period_at(row.row.changed_at).is_some_and(|period| {
-                    sees(CaseRecord::History, period) && history_kind(row).is_none_or(|kind| sees(kind, period))
-                })
+                let of_the_person = row.resource_type != PARTICIPANT
+                    || case_file::sees_participant_field(actor, &identity, &row.row.field);
+                of_the_person
+                    && file.period_at(row.row.changed_at).is_some_and(|period| {
+                        sees(CaseRecord::History, period) && history_kind(row).is_none_or(|kind| sees(kind, period))
+                    })
             })
             .collect();
         let all_handovers = persistence::repos::CaseFileRepo::handovers(conn, participant.id)?;

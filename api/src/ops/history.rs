@@ -49,11 +49,11 @@ pub fn of(
     tx::write(conn, |conn| {
         let (resource_type, id) = match of {
             HistoryOf::Participant(id) => {
-                ParticipantRepo::get(conn, id.uuid(), scope)?;
+                let participant = ParticipantRepo::get(conn, id.uuid(), scope)?;
                 ParticipantRepo::audit_read(conn, &acting, "participant.history", &[id.uuid()])?;
                 let file = case_file::load(conn, id.uuid())?;
                 let rows = history::for_resource(conn, PARTICIPANT, &id.uuid().to_string())?;
-                return Ok(case_file::history(&file, &ctx.actor, rows));
+                return Ok(case_file::history(&file, &ctx.actor, &participant.identity(), rows));
             }
             HistoryOf::Plan(id) => {
                 let (_, participant) = plans::load_scoped(conn, ctx, id, scope)?;

@@ -177,16 +177,6 @@ impl CaseFile {
     }
 }
 
-/// Whether `viewer` sees the name of a person, or only the pseudonym. A protected identity
-/// (skyddad identitet) is named only to the assigned coach and the home district's officers;
-/// everyone else (other staff, lists, providers, exports to third parties) sees the pseudonym.
-/// Addresses never leave for a provider at all (the referral card has none).
-pub fn sees_name(viewer: &Actor, protected: bool, coach: Option<&str>, home_district: &Code) -> bool {
-    !protected
-        || coach == Some(viewer.subject())
-        || (viewer.role() == Role::DistrictOfficer && viewer.district() == Some(home_district))
-}
-
 #[cfg(test)]
 mod tests {
     use chrono::NaiveDate;
@@ -300,15 +290,5 @@ mod tests {
             "the intake itself opens the new one"
         );
         assert_eq!(file.period_at(at(25)), Some(SYDOST));
-    }
-
-    #[test]
-    fn a_protected_identity_is_named_to_the_own_coach_and_the_home_district_only() {
-        let home = code("farsta");
-        assert!(sees_name(&coach("sydost"), false, None, &home));
-        assert!(!sees_name(&coach("sydost"), true, Some("someone-else"), &home));
-        assert!(sees_name(&coach("sydost"), true, Some("c"), &home), "the own coach");
-        assert!(sees_name(&officer("farsta"), true, None, &home));
-        assert!(!sees_name(&officer("skarpnack"), true, None, &home));
     }
 }

@@ -2,8 +2,10 @@
 
 mod actor;
 mod case_file;
+mod identity;
 mod policy;
 
 pub use actor::{Actor, ActorError, IntegrationScope, ProviderRef, Role};
-pub use case_file::{sees_name, CaseFile, CaseRecord, Handover, PeriodOwner};
+pub use case_file::{CaseFile, CaseRecord, Handover, PeriodOwner};
+pub use identity::{sees_identity, Identity, IdentityField};
 pub use policy::{can, list_scope, Action, ListScope, ResourceScope};

@@ -10,6 +10,7 @@ use super::clock::{
 use super::exit::{EmploymentDetails, ExitRecord};
 use super::status::{InterruptionReason, ParticipantStatus};
 use super::target_groups::YOUTH_GROUP;
+use crate::access::Identity;
 use crate::shared::{age_on, Code, Personnummer};
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -115,6 +116,15 @@ pub fn is_plan_overdue(period: &Period, today: NaiveDate) -> bool {
 }
 
 impl Participant {
+    /// What the identity rule (`domain::access::sees_identity`) needs of the person.
+    pub fn identity(&self) -> Identity<'_> {
+        Identity {
+            protected: self.protected_identity,
+            coach: self.current.coach.as_deref(),
+            home_district: &self.current.district,
+        }
+    }
+
     pub fn open_interruption(&self) -> Option<&Interruption> {
         self.interruptions
             .iter()

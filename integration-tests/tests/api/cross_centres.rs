@@ -11,10 +11,10 @@ use crate::helpers::{assert_problem, TestApp, TestToken};
 use crate::participants::{coach, officer};
 use crate::referrals::{purchaser, staff};
 
-const REASON: &str = "Sydost's mapping runs in the evenings; she works mornings.";
+pub(crate) const REASON: &str = "Sydost's mapping runs in the evenings; she works mornings.";
 
 /// Sydost's own-regime unit, with a contract for mapping at Sydost only; its provider id.
-async fn sydost_own_regime(app: &TestApp) -> String {
+pub(crate) async fn sydost_own_regime(app: &TestApp) -> String {
     let body = json!({"org_number": "212000-0142", "name": "Jobbtorg Sydost egen regi", "kind": "own_regime",
         "contacts": [{"name": "Kartläggning", "email": "kartlaggning.sydost@example.se"}]});
     let (status, _, provider) = post(app, &purchaser(), "/v1/providers", None, body).await;

@@ -17,6 +17,7 @@ mod events;
 mod health;
 mod helpers;
 mod housekeeping;
+mod identities;
 mod intake_dates;
 mod integration_clients;
 mod journey;

@@ -19,7 +19,9 @@ use crate::journal::{self, Change};
 use crate::pool::DbConnection;
 use crate::rows::participant::{corrupt, employment, stored_uuid};
 use crate::rows::reference::stored_code;
-use crate::schema::{participants, progress_lines, progress_reports, referral_deliveries, referrals};
+use crate::schema::{
+    participants, participation_periods, progress_lines, progress_reports, referral_deliveries, referrals,
+};
 use crate::versioned::{self, VersionedRow};
 
 pub const REFERRAL: &str = "referral";
@@ -239,7 +241,8 @@ struct LineRow {
 }
 
 /// What a referral shows of its participant: never the identity number, the address or
-/// social-assistance details.
+/// social-assistance details; with the current period's coach and home district, which the
+/// identity rule needs to decide who sees a protected identity's name.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
 #[diesel(table_name = participants)]
 pub struct ParticipantCard {
@@ -251,6 +254,12 @@ pub struct ParticipantCard {
     pub phone: Option<String>,
     pub email: Option<String>,
     pub language_needs: Option<String>,
+    #[diesel(select_expression = participation_periods::coach_subject)]
+    #[diesel(select_expression_type = participation_periods::coach_subject)]
+    pub coach: Option<String>,
+    #[diesel(select_expression = participation_periods::district_code)]
+    #[diesel(select_expression_type = participation_periods::district_code)]
+    pub home_district: String,
 }
 
 /// Filters of the referral list.
@@ -521,7 +530,9 @@ impl ReferralRepo {
     pub fn participant_cards(conn: &mut DbConnection, ids: &[Uuid]) -> Result<Vec<ParticipantCard>, RepoError> {
         let ids: Vec<String> = ids.iter().map(ToString::to_string).collect();
         Ok(participants::table
+            .inner_join(participation_periods::table)
             .filter(participants::id.eq_any(ids))
+            .filter(participation_periods::is_current.eq(true))
             .select(ParticipantCard::as_select())
             .load(conn)?)
     }

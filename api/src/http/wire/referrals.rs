@@ -1,8 +1,9 @@
 //! Request and response bodies of referrals and progress reports.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use domain::access::{sees_identity, Actor, Identity, IdentityField};
 use domain::referral::{LegalBasis, ProgressLine, Referral, ANSWER_WITHIN_WORKING_DAYS};
-use domain::shared::add_working_days;
+use domain::shared::{add_working_days, Code};
 use persistence::repos::referral::{ParticipantCard, ProgressReport};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -62,7 +63,8 @@ pub struct CreateReferralRequest {
 }
 
 /// The participant as a referral shows them: no identity number, no address, no
-/// social-assistance details. Protected identities appear only under their pseudonym.
+/// social-assistance details. A protected identity appears under its pseudonym, without
+/// phone or email, to everyone but its own coach and home district (`domain::access::sees_identity`).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ReferralParticipant {
     pub id: String,
@@ -83,19 +85,18 @@ pub struct ReferralParticipant {
     pub language_needs: Option<String>,
 }
 
-impl From<&ParticipantCard> for ReferralParticipant {
-    fn from(card: &ParticipantCard) -> Self {
-        if card.protected_identity {
-            return Self {
-                id: card.id.clone(),
-                display_name: card.pseudonym.clone(),
-                first_name: None,
-                last_name: None,
-                pseudonym: card.pseudonym.clone(),
-                phone: None,
-                email: None,
-                language_needs: card.language_needs.clone(),
-            };
+impl ReferralParticipant {
+    pub fn for_viewer(card: &ParticipantCard, viewer: &Actor) -> Self {
+        let Ok(home_district) = Code::parse(&card.home_district) else {
+            return Self::pseudonymous(card);
+        };
+        let identity = Identity {
+            protected: card.protected_identity,
+            coach: card.coach.as_deref(),
+            home_district: &home_district,
+        };
+        if !sees_identity(viewer, &identity, IdentityField::Name) {
+            return Self::pseudonymous(card);
         }
         Self {
             id: card.id.clone(),
@@ -105,6 +106,19 @@ impl From<&ParticipantCard> for ReferralParticipant {
             pseudonym: card.pseudonym.clone(),
             phone: card.phone.clone(),
             email: card.email.clone(),
+            language_needs: card.language_needs.clone(),
+        }
+    }
+
+    fn pseudonymous(card: &ParticipantCard) -> Self {
+        Self {
+            id: card.id.clone(),
+            display_name: card.pseudonym.clone(),
+            first_name: None,
+            last_name: None,
+            pseudonym: card.pseudonym.clone(),
+            phone: None,
+            email: None,
             language_needs: card.language_needs.clone(),
         }
     }
@@ -183,7 +197,7 @@ pub struct ReferralResponse {
 }
 
 impl ReferralResponse {
-    pub fn new(referral: &Referral, card: &ParticipantCard, today: NaiveDate) -> Self {
+    pub fn new(referral: &Referral, card: &ParticipantCard, viewer: &Actor, today: NaiveDate) -> Self {
         let legal_basis = match &referral.legal_basis {
             LegalBasis::Consent(id) => LegalBasisDto {
                 kind: "consent".into(),
@@ -201,7 +215,7 @@ impl ReferralResponse {
             id: referral.id.to_string(),
             status: referral.status_on(today).to_string(),
             version: referral.version,
-            participant: ReferralParticipant::from(card),
+            participant: ReferralParticipant::for_viewer(card, viewer),
             jobbtorg_id: referral.jobbtorg.to_string(),
             delivering_jobbtorg_id: referral.delivering_jobbtorg().to_string(),
             cross_centre_reason: referral.cross_centre.as_ref().map(|c| c.reason.clone()),

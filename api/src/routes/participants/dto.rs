@@ -1,7 +1,7 @@
 //! Wire types of the participant resource and how a participant is shown to a given caller.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::access::{sees_name, Actor};
+use domain::access::{sees_identity, Actor, Identity, IdentityField};
 use domain::participant::{FollowUp, Interruption, Participant};
 use persistence::repos::participant::ParticipantSummary;
 use serde::{Deserialize, Deserializer, Serialize};
@@ -24,6 +24,16 @@ pub struct AddressDto {
     #[schema(example = "Spånga", max_length = 200)]
     #[validate(length(max = limits::CONTACT_MAX))]
     pub city: Option<String>,
+}
+
+impl From<&domain::participant::Address> for AddressDto {
+    fn from(a: &domain::participant::Address) -> Self {
+        AddressDto {
+            street: a.street.clone(),
+            postal_code: a.postal_code.clone(),
+            city: a.city.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -181,12 +191,8 @@ impl ParticipantResponse {
     pub fn for_viewer(p: &Participant, viewer: &Actor, today: NaiveDate) -> Self {
         let derived = p.derive(today);
         let current = &p.current;
-        let named = sees_name(
-            viewer,
-            p.protected_identity,
-            current.coach.as_deref(),
-            &current.district,
-        );
+        let identity = p.identity();
+        let named = sees_identity(viewer, &identity, IdentityField::Name);
         let exit = current.exit.as_ref();
         Self {
             id: p.id.to_string(),
@@ -199,17 +205,14 @@ impl ParticipantResponse {
             first_name: named.then(|| p.first_name.clone()),
             last_name: named.then(|| p.last_name.clone()),
             pseudonym: p.pseudonym.clone(),
-            personal_identity_number: named.then(|| p.personnummer.to_string()),
+            personal_identity_number: sees_identity(viewer, &identity, IdentityField::IdentityNumber)
+                .then(|| p.personnummer.to_string()),
             birth_date: p.birth_date,
             age: derived.age,
             youth_16_24: derived.youth_16_24,
             phone: p.contact.phone.clone(),
             email: p.contact.email.clone(),
-            address: (!p.protected_identity).then(|| AddressDto {
-                street: p.address.street.clone(),
-                postal_code: p.address.postal_code.clone(),
-                city: p.address.city.clone(),
-            }),
+            address: sees_identity(viewer, &identity, IdentityField::Address).then(|| AddressDto::from(&p.address)),
             language_needs: p.language_needs.clone(),
             protected_identity: p.protected_identity,
             status: current.status.to_string(),
@@ -261,12 +264,12 @@ impl ParticipantResponse {
 
 impl ParticipantListItem {
     pub fn for_viewer(s: &ParticipantSummary, viewer: &Actor, today: NaiveDate) -> Self {
-        let named = sees_name(
-            viewer,
-            s.protected_identity,
-            s.period.coach.as_deref(),
-            &s.period.district,
-        );
+        let identity = Identity {
+            protected: s.protected_identity,
+            coach: s.period.coach.as_deref(),
+            home_district: &s.period.district,
+        };
+        let named = sees_identity(viewer, &identity, IdentityField::Name);
         Self {
             id: s.id.to_string(),
             version: s.version,

@@ -2,7 +2,7 @@
 
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::access::{Action, CaseRecord};
+use domain::access::{sees_identity, Action, CaseRecord, IdentityField};
 use domain::shared::clean_text;
 use persistence::audit::AccessLogRow;
 use persistence::repos::case_file::HandoverRecord;
@@ -212,11 +212,8 @@ impl ParticipantExport {
             exported_at: caller.now(),
             exported_by: caller.0.subject().to_owned(),
             participant: ParticipantResponse::for_viewer(p, &caller.0, today),
-            address: (!p.protected_identity).then(|| AddressDto {
-                street: p.address.street.clone(),
-                postal_code: p.address.postal_code.clone(),
-                city: p.address.city.clone(),
-            }),
+            address: sees_identity(&caller.0, &p.identity(), IdentityField::Address)
+                .then(|| AddressDto::from(&p.address)),
             periods: periods(&export, caller),
             interruptions: p
                 .interruptions
@@ -251,7 +248,7 @@ impl ParticipantExport {
                         .referrals
                         .iter()
                         .map(|r| ExportReferral {
-                            referral: ReferralResponse::new(&r.referral, card, today),
+                            referral: ReferralResponse::new(&r.referral, card, &caller.0, today),
                             progress_reports: r.reports.iter().map(ProgressReportResponse::from).collect(),
                             claims: r.claims.iter().map(ClaimResponse::from).collect(),
                         })

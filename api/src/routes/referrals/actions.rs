@@ -36,7 +36,7 @@ where
 {
     let at = (path_id(raw_id, "referral")?, if_match);
     let (saved, card) = crate::write_request::change_at(state, caller, action, at, operation).await?;
-    Ok(referral_response(&saved, &card, caller.today(), StatusCode::OK))
+    Ok(referral_response(&saved, &card, caller, caller.today(), StatusCode::OK))
 }
 
 fn reason_text(field: &str, raw: &str) -> Result<String, ApiError> {

@@ -165,7 +165,7 @@ pub async fn create_referral(
     crate::write_request::create(&state, &caller, key, fingerprint, move |conn| {
         let (referral, card) = referrals::send(conn, &ctx, &scope, command)?;
         idempotency::created(
-            &ReferralResponse::new(&referral, &card, ctx.today()),
+            &ReferralResponse::new(&referral, &card, &ctx.actor, ctx.today()),
             Some(etag(referral.version)),
             Some(format!("/v1/referrals/{}", referral.id)),
         )

@@ -17,6 +17,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 pub use dto::ReferralResponse;
 
+use crate::auth::Authenticated;
 use crate::concurrency::etag;
 
 pub fn configure(config: &mut ServiceConfig) {
@@ -38,10 +39,11 @@ pub fn configure(config: &mut ServiceConfig) {
 fn referral_response(
     referral: &Referral,
     card: &ParticipantCard,
+    caller: &Authenticated,
     today: NaiveDate,
     status: StatusCode,
 ) -> HttpResponse {
     HttpResponse::build(status)
         .insert_header((header::ETAG, etag(referral.version)))
-        .json(ReferralResponse::new(referral, card, today))
+        .json(ReferralResponse::new(referral, card, &caller.0, today))
 }

@@ -81,7 +81,7 @@ pub async fn list_referrals(
         .await?;
     let items = listed
         .iter()
-        .map(|(referral, card)| ReferralResponse::new(referral, card, caller.today()))
+        .map(|(referral, card)| ReferralResponse::new(referral, card, &caller.0, caller.today()))
         .collect();
     Ok(web::Json(ReferralList {
         items,
@@ -123,7 +123,7 @@ pub async fn get_referral(
         })
         .await
         .map_err(|e| e.for_resource("referral"))?;
-    Ok(referral_response(&referral, &card, today, StatusCode::OK))
+    Ok(referral_response(&referral, &card, &caller, today, StatusCode::OK))
 }
 
 /// Field-level history of a referral
