@@ -8,6 +8,7 @@ use std::time::Duration;
 use actix_web::dev::Server;
 use actix_web::middleware::{from_fn, Logger};
 use actix_web::{web, App, HttpServer};
+use persistence::access_log_writer::AccessLogWriter;
 use persistence::migrations;
 use persistence::pool::{build_pool, DbManager, PoolSettings};
 use utoipa_actix_web::AppExt;
@@ -43,6 +44,8 @@ pub enum StartupError {
     TokenKeys(String),
     #[error("cannot build the webhook client: {0}")]
     Webhooks(String),
+    #[error("cannot start the access-log writer: {0}")]
+    AccessLog(std::io::Error),
 }
 
 pub struct Application {
@@ -91,10 +94,13 @@ impl Application {
         let workers = config.http_workers;
         let request_timeout = config.request_timeout;
         let addr = config.bind_addr;
+        let access_log =
+            AccessLogWriter::start(DbManager::new(config.database_url.clone())).map_err(StartupError::AccessLog)?;
         let state = web::Data::new(AppState {
             pool,
             config: Arc::new(config),
             write_commits,
+            access_log,
         });
 
         let listener = TcpListener::bind(addr).map_err(|cause| StartupError::Bind {

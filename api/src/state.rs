@@ -3,11 +3,15 @@
 use std::sync::Arc;
 
 use actix_web::web;
+use persistence::access_log_writer::AccessLogWriter;
+use persistence::audit::ReadLog;
 use persistence::pool::PooledConnection;
-use persistence::{DbConnection, DbPool, RepoError};
+use persistence::{tx, DbConnection, DbPool, RepoError};
 use prometheus_client::metrics::counter::Counter;
 
+use crate::auth::Authenticated;
 use crate::config::Config;
+use crate::ops::Context;
 use crate::problem::ApiError;
 
 #[derive(Clone)]
@@ -16,6 +20,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Write requests committed (`jobbtorg_write_request_commits_total`): one each.
     pub write_commits: Counter,
+    /// The group-committing writer of read requests' access-log records.
+    pub access_log: AccessLogWriter,
 }
 
 impl AppState {
@@ -31,6 +37,37 @@ impl AppState {
             crate::request_id::on_this_thread(request_id, || {
                 let mut conn: PooledConnection = pool.get().map_err(RepoError::from)?;
                 work(&mut conn)
+            })
+        })
+        .await
+        .map_err(ApiError::internal)?
+    }
+
+    /// Runs an audited read: `work` in one read transaction with a context that collects its
+    /// access-log records; the connection goes back to the pool, the records are made durable
+    /// by the group-committing writer, and only then is the result handed out. A log that
+    /// cannot be written fails the read with 503, and what was read is dropped.
+    pub async fn read<T, F>(&self, caller: &Authenticated, work: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConnection, &Context) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let reads = ReadLog::default();
+        let ctx = Context {
+            reads: Some(reads.clone()),
+            ..caller.context()
+        };
+        let pool = self.pool.clone();
+        let writer = self.access_log.clone();
+        let request_id = crate::request_id::current();
+        web::block(move || {
+            crate::request_id::on_this_thread(request_id, || {
+                let value = {
+                    let mut conn: PooledConnection = pool.get().map_err(RepoError::from)?;
+                    tx::read(&mut conn, |conn| work(conn, &ctx))?
+                };
+                writer.write(reads.take())?;
+                Ok(value)
             })
         })
         .await

@@ -1,4 +1,8 @@
-//! The access log: who did or read what, written in the same transaction as the work.
+//! The access log: who did or read what. A change's record is written in the same transaction
+//! as the change; a read request's records are collected in a [`ReadLog`] and written by the
+//! group-committing [`crate::access_log_writer::AccessLogWriter`] before its data leaves.
+
+use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -15,6 +19,92 @@ pub struct ActingContext {
     pub request_id: String,
     /// One clock reading for the whole operation, in UTC.
     pub now: NaiveDateTime,
+    /// Where a read request collects its records; `None` writes them at once, in the caller's
+    /// transaction.
+    pub reads: Option<ReadLog>,
+}
+
+/// The access-log records of one read request, waiting for the writer. The request's data may
+/// leave only after [`crate::access_log_writer::AccessLogWriter::write`] has made them durable.
+#[derive(Debug, Clone, Default)]
+pub struct ReadLog(Arc<Mutex<Vec<AccessRecord>>>);
+
+impl ReadLog {
+    fn push(&self, records: impl IntoIterator<Item = AccessRecord>) {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).extend(records);
+    }
+
+    /// The records collected so far, leaving none behind.
+    pub fn take(&self) -> Vec<AccessRecord> {
+        std::mem::take(&mut *self.0.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+}
+
+/// One access-log record as it is stored.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = access_log)]
+pub struct AccessRecord {
+    id: String,
+    occurred_at: NaiveDateTime,
+    actor_subject: String,
+    actor_role: String,
+    action: String,
+    resource_type: String,
+    resource_id: String,
+    participant_id: Option<String>,
+    request_id: String,
+}
+
+impl AccessRecord {
+    pub fn new(acting: &ActingContext, entry: &AuditEntry<'_>) -> Self {
+        AccessRecord {
+            id: uuid::Uuid::now_v7().to_string(),
+            occurred_at: acting.now,
+            actor_subject: acting.subject.clone(),
+            actor_role: acting.role.clone(),
+            action: entry.action.to_owned(),
+            resource_type: entry.resource_type.to_owned(),
+            resource_id: entry.resource_id.to_owned(),
+            participant_id: entry.participant_id.map(str::to_owned),
+            request_id: acting.request_id.clone(),
+        }
+    }
+}
+
+/// The most records one statement inserts: 9 parameters each stays far inside both backends'
+/// limits on bound parameters.
+pub const MAX_RECORDS_PER_INSERT: usize = 1_000;
+
+/// Inserts `records` in as few multi-row statements as the parameter limit allows.
+pub fn insert(conn: &mut DbConnection, records: &[AccessRecord]) -> Result<(), RepoError> {
+    for chunk in records.chunks(MAX_RECORDS_PER_INSERT) {
+        // Multi-row VALUES per backend: the multi-backend connection has no batch insert.
+        let statement = diesel::insert_into(access_log::table).values(chunk);
+        match conn {
+            DbConnection::Postgresql(pg) => statement.execute(pg)?,
+            DbConnection::Sqlite(lite) => statement.execute(lite)?,
+        };
+    }
+    Ok(())
+}
+
+/// Records reads of these entries: into the request's [`ReadLog`] when it has one, else at
+/// once, in one statement, in the caller's transaction.
+pub fn record_reads(
+    conn: &mut DbConnection,
+    acting: &ActingContext,
+    entries: &[AuditEntry<'_>],
+) -> Result<(), RepoError> {
+    let records = entries.iter().map(|e| AccessRecord::new(acting, e));
+    match &acting.reads {
+        Some(log) => {
+            log.push(records);
+            Ok(())
+        }
+        // A read whose record cannot be written is unavailable, like one the writer refused.
+        None => insert(conn, &records.collect::<Vec<_>>())
+            .map_err(|e| RepoError::Unavailable(format!("access log not written: {e}"))),
+    }
 }
 
 /// What was done to which resource, and which participant's data it touched.

@@ -1,6 +1,7 @@
 //! Persistence for Jobbtorg: one set of diesel queries over SQLite (embedded default) and
 //! PostgreSQL (production). Knows nothing about HTTP.
 
+pub mod access_log_writer;
 pub mod audit;
 pub mod error;
 pub mod events;

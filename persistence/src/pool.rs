@@ -107,9 +107,11 @@ impl DbManager {
                 // busy_timeout first: setting the journal mode takes a lock, and a connection
                 // opened while another writes would otherwise fail at once with "database is
                 // locked" (seen when a server restarts on a file another one still writes).
+                // synchronous = FULL: a commit is on disk before it is acknowledged, so no
+                // acknowledged write is lost on power loss (NORMAL may lose the last ones).
                 conn.batch_execute(&format!(
                     "PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}; PRAGMA journal_mode = WAL; \
-                     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"
+                     PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
                 ))
                 .map_err(ConnectionError::CouldntSetupConfiguration)?;
                 Ok(DbConnection::Sqlite(conn))

@@ -23,7 +23,13 @@ where
         }
     };
     begun.map_err(|e| E::from(RepoError::from(e)))?;
-    match work(conn) {
+    let outcome = work(conn);
+    finish(conn, outcome)
+}
+
+/// Commits after `Ok`, rolls back after `Err`.
+fn finish<T, E: From<RepoError>>(conn: &mut DbConnection, outcome: Result<T, E>) -> Result<T, E> {
+    match outcome {
         Ok(value) => {
             <DbConnection as diesel::Connection>::TransactionManager::commit_transaction(conn)
                 .map_err(|e| E::from(RepoError::from(e)))?;
@@ -37,4 +43,25 @@ where
             Err(error)
         }
     }
+}
+
+/// Runs `work` in a read transaction: one consistent snapshot (PostgreSQL: repeatable read,
+/// read only, so it never waits for a writer and never fails to serialise; SQLite: a deferred
+/// transaction, a WAL snapshot that takes no write lock). On PostgreSQL a write inside it
+/// fails, so a read whose access-log records were not collected fails rather than going
+/// unlogged.
+pub fn read<T, E, F>(conn: &mut DbConnection, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<RepoError>,
+{
+    let begun = match conn {
+        DbConnection::Sqlite(sqlite) => AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN DEFERRED"),
+        DbConnection::Postgresql(pg) => {
+            AnsiTransactionManager::begin_transaction_sql(pg, "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        }
+    };
+    begun.map_err(|e| E::from(RepoError::from(e)))?;
+    let outcome = work(conn);
+    finish(conn, outcome)
 }

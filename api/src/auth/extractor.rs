@@ -26,6 +26,7 @@ impl Authenticated {
             role: self.0.role().as_str().to_owned(),
             request_id: crate::request_id::current(),
             now: self.1.naive_utc(),
+            reads: None,
         }
     }
 
@@ -35,6 +36,7 @@ impl Authenticated {
             actor: self.0.clone(),
             request_id: crate::request_id::current(),
             now: self.1,
+            reads: None,
         }
     }
 

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::access::Actor;
-use persistence::audit::ActingContext;
+use persistence::audit::{ActingContext, ReadLog};
 
 #[derive(Debug, Clone)]
 pub struct Context {
@@ -11,6 +11,10 @@ pub struct Context {
     pub request_id: String,
     /// One clock reading for the whole operation.
     pub now: DateTime<Utc>,
+    /// A read request's access-log records, made durable by the group-committing writer
+    /// before its data leaves (`AppState::read`); `None` writes them in the operation's own
+    /// transaction.
+    pub reads: Option<ReadLog>,
 }
 
 impl Context {
@@ -26,6 +30,7 @@ impl Context {
             role: self.actor.role().as_str().to_owned(),
             request_id: self.request_id.clone(),
             now: self.now.naive_utc(),
+            reads: self.reads.clone(),
         }
     }
 }

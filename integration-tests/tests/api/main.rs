@@ -4,6 +4,7 @@
 // Test code: a panic is how a failed expectation is reported.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod access_log_guarantee;
 mod activity_plans;
 mod auth;
 mod case_files;

@@ -30,6 +30,7 @@ fn acting() -> ActingContext {
         role: "admin".into(),
         request_id: "req-1".into(),
         now: chrono::Utc::now().naive_utc(),
+        reads: None,
     }
 }
 

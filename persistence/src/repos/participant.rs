@@ -89,20 +89,17 @@ impl ParticipantRepo {
         action: &str,
         ids: &[Uuid],
     ) -> Result<(), RepoError> {
-        for id in ids {
-            let id = id.to_string();
-            audit::record(
-                conn,
-                acting,
-                &AuditEntry {
-                    action,
-                    resource_type: PARTICIPANT,
-                    resource_id: &id,
-                    participant_id: Some(&id),
-                },
-            )?;
-        }
-        Ok(())
+        let ids: Vec<String> = ids.iter().map(ToString::to_string).collect();
+        let entries: Vec<AuditEntry> = ids
+            .iter()
+            .map(|id| AuditEntry {
+                action,
+                resource_type: PARTICIPANT,
+                resource_id: id,
+                participant_id: Some(id),
+            })
+            .collect();
+        audit::record_reads(conn, acting, &entries)
     }
 
     /// Stores an intake: a new participant, or a new current period of the known `existing` one.

@@ -429,20 +429,20 @@ impl ReferralRepo {
 
     /// Records that `acting` read these referrals (and so the participant data they carry).
     pub fn audit_read(conn: &mut DbConnection, acting: &ActingContext, read: &[&Referral]) -> Result<(), RepoError> {
-        for referral in read {
-            let id = referral.id.to_string();
-            audit::record(
-                conn,
-                acting,
-                &AuditEntry {
-                    action: "referral.read",
-                    resource_type: REFERRAL,
-                    resource_id: &id,
-                    participant_id: Some(&referral.participant_id.to_string()),
-                },
-            )?;
-        }
-        Ok(())
+        let ids: Vec<(String, String)> = read
+            .iter()
+            .map(|r| (r.id.to_string(), r.participant_id.to_string()))
+            .collect();
+        let entries: Vec<AuditEntry> = ids
+            .iter()
+            .map(|(id, participant)| AuditEntry {
+                action: "referral.read",
+                resource_type: REFERRAL,
+                resource_id: id,
+                participant_id: Some(participant),
+            })
+            .collect();
+        audit::record_reads(conn, acting, &entries)
     }
 
     /// Stores a progress report; the referral's version moves on so the change is evented.

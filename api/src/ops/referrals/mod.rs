@@ -12,7 +12,7 @@ use domain::participant::ExitRecord;
 use domain::referral::{DeclineReason, Referral, ReferralError, ReferralStatus};
 use persistence::repos::referral::{ParticipantCard, ReferralFilter};
 use persistence::repos::{ParticipantRepo, ReferralRepo};
-use persistence::{tx, DbConnection};
+use persistence::DbConnection;
 
 pub use progress::{report_progress, NewReport};
 pub use send::{send, ActivityChoice, SendReferral};
@@ -161,8 +161,8 @@ pub fn complete(
     })
 }
 
-/// A page of referrals within reach, each with its participant card, every read written to
-/// the access log.
+/// A page of referrals within reach, each with its participant card, every read recorded for
+/// the access log (run it inside one read or write transaction).
 pub fn list(
     conn: &mut DbConnection,
     ctx: &Context,
@@ -171,18 +171,16 @@ pub fn list(
     page: Page,
 ) -> Result<Vec<ReferralOf>, OpError> {
     let today = ctx.today();
-    tx::write(conn, |conn| {
-        let referrals = ReferralRepo::list(conn, scope, filter, page.after, page.limit, today)?;
-        let ids: Vec<_> = referrals.iter().map(|r| r.participant_id).collect();
-        let cards = ReferralRepo::participant_cards(conn, &ids)?;
-        ReferralRepo::audit_read(conn, &ctx.acting(), &referrals.iter().collect::<Vec<_>>())?;
-        // A referral whose card is missing is not shown (the card query is scoped the same).
-        Ok(referrals
-            .into_iter()
-            .filter_map(|r| {
-                let card = cards.iter().find(|c| c.id == r.participant_id.to_string())?.clone();
-                Some((r, card))
-            })
-            .collect())
-    })
+    let referrals = ReferralRepo::list(conn, scope, filter, page.after, page.limit, today)?;
+    let ids: Vec<_> = referrals.iter().map(|r| r.participant_id).collect();
+    let cards = ReferralRepo::participant_cards(conn, &ids)?;
+    ReferralRepo::audit_read(conn, &ctx.acting(), &referrals.iter().collect::<Vec<_>>())?;
+    // A referral whose card is missing is not shown (the card query is scoped the same).
+    Ok(referrals
+        .into_iter()
+        .filter_map(|r| {
+            let card = cards.iter().find(|c| c.id == r.participant_id.to_string())?.clone();
+            Some((r, card))
+        })
+        .collect())
 }

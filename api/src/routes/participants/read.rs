@@ -8,7 +8,6 @@ use domain::participant::ParticipantStatus;
 use domain::shared::Code;
 use persistence::repos::participant::ParticipantFilter;
 use persistence::repos::ParticipantRepo;
-use persistence::tx;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
@@ -102,15 +101,13 @@ pub async fn list_participants(
 ) -> Result<web::Json<ParticipantList>, ApiError> {
     let scope = scope_for(&caller.0, Action::ReadParticipant)?;
     let (filter, cursor, limit) = query.into_inner().into_filter()?;
-    let (acting, today) = (caller.acting(), caller.today());
+    let today = caller.today();
     let page = state
-        .db(move |conn| {
-            tx::write(conn, |conn| {
-                let page = ParticipantRepo::list(conn, &scope, &filter, cursor, limit, today)?;
-                let ids: Vec<Uuid> = page.iter().map(|p| p.id).collect();
-                ParticipantRepo::audit_read(conn, &acting, "participant.list", &ids)?;
-                Ok(page)
-            })
+        .read(&caller, move |conn, ctx| {
+            let page = ParticipantRepo::list(conn, &scope, &filter, cursor, limit, today)?;
+            let ids: Vec<Uuid> = page.iter().map(|p| p.id).collect();
+            ParticipantRepo::audit_read(conn, &ctx.acting(), "participant.list", &ids)?;
+            Ok(page)
         })
         .await?;
     let next_cursor = (page.len() as i64 == limit)
@@ -155,14 +152,11 @@ async fn read_audited(
 ) -> Result<domain::participant::Participant, ApiError> {
     let scope = scope_for(&caller.0, Action::ReadParticipant)?;
     let id = participant_id(raw_id)?.uuid();
-    let acting = caller.acting();
     state
-        .db(move |conn| {
-            tx::write(conn, |conn| {
-                let participant = ParticipantRepo::get(conn, id, &scope)?;
-                ParticipantRepo::audit_read(conn, &acting, action, &[id])?;
-                Ok(participant)
-            })
+        .read(caller, move |conn, ctx| {
+            let participant = ParticipantRepo::get(conn, id, &scope)?;
+            ParticipantRepo::audit_read(conn, &ctx.acting(), action, &[id])?;
+            Ok(participant)
         })
         .await
         .map_err(|e| e.for_resource("participant"))

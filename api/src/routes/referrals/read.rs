@@ -6,7 +6,6 @@ use domain::access::Action;
 use domain::referral::ReferralStatus;
 use persistence::repos::referral::ReferralFilter;
 use persistence::repos::ReferralRepo;
-use persistence::tx;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use validator::Validate;
@@ -75,9 +74,10 @@ pub async fn list_referrals(
         provider_id: query_uuid(query.provider_id, "provider_id")?,
         contract_id: query_uuid(query.contract_id, "contract_id")?,
     };
-    let ctx = caller.context();
     let listed = state
-        .db(move |conn| Ok(referrals::list(conn, &ctx, &scope, &filter, page)?))
+        .read(&caller, move |conn, ctx| {
+            Ok(referrals::list(conn, ctx, &scope, &filter, page)?)
+        })
         .await?;
     let items = listed
         .iter()
@@ -111,15 +111,12 @@ pub async fn get_referral(
     let today = caller.today();
     let scope = scope_for(&caller.0, Action::ReadReferral)?;
     let id = path_id(&path, "referral")?;
-    let acting = caller.acting();
     let (referral, card) = state
-        .db(move |conn| {
-            tx::write(conn, |conn| {
-                let referral = ReferralRepo::get(conn, id, &scope)?;
-                ReferralRepo::audit_read(conn, &acting, &[&referral])?;
-                let card = card_of(conn, &referral)?;
-                Ok((referral, card))
-            })
+        .read(&caller, move |conn, ctx| {
+            let referral = ReferralRepo::get(conn, id, &scope)?;
+            ReferralRepo::audit_read(conn, &ctx.acting(), &[&referral])?;
+            let card = card_of(conn, &referral)?;
+            Ok((referral, card))
         })
         .await
         .map_err(|e| e.for_resource("referral"))?;
