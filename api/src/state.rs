@@ -36,7 +36,9 @@ impl AppState {
         web::block(move || {
             crate::request_id::on_this_thread(request_id, || {
                 let mut conn: PooledConnection = pool.get().map_err(RepoError::from)?;
-                work(&mut conn)
+                let outcome = work(&mut conn);
+                drop_if_broken(&mut conn, &outcome);
+                outcome
             })
         })
         .await
@@ -64,7 +66,9 @@ impl AppState {
             crate::request_id::on_this_thread(request_id, || {
                 let value = {
                     let mut conn: PooledConnection = pool.get().map_err(RepoError::from)?;
-                    tx::read(&mut conn, |conn| work(conn, &ctx))?
+                    let outcome = tx::read(&mut conn, |conn| work(conn, &ctx));
+                    drop_if_broken(&mut conn, &outcome);
+                    outcome?
                 };
                 writer.write(reads.take())?;
                 Ok(value)
@@ -72,5 +76,12 @@ impl AppState {
         })
         .await
         .map_err(ApiError::internal)?
+    }
+}
+
+/// A request the database could not serve may have met a dead connection: the pool drops it.
+fn drop_if_broken<T>(conn: &mut PooledConnection, outcome: &Result<T, ApiError>) {
+    if matches!(outcome, Err(ApiError::Unavailable(_))) {
+        persistence::pool::mark_broken(conn);
     }
 }

@@ -3,7 +3,8 @@
 use std::path::Path;
 use std::time::Duration;
 
-use diesel::connection::SimpleConnection;
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::r2d2::R2D2Connection;
 use diesel::{Connection, ConnectionError, PgConnection, SqliteConnection};
 
 /// One connection type for both backends, so every query is written once.
@@ -141,8 +142,13 @@ impl r2d2::ManageConnection for DbManager {
         Ok(())
     }
 
-    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
-        false
+    /// Broken: its transaction manager is in error (a transaction that could not be ended, or
+    /// [`mark_broken`] after a failure that may have been the connection's). The pool drops it.
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        match conn {
+            DbConnection::Postgresql(pg) => R2D2Connection::is_broken(pg),
+            DbConnection::Sqlite(lite) => R2D2Connection::is_broken(lite),
+        }
     }
 }
 
@@ -153,21 +159,35 @@ pub struct PoolSettings {
     pub connection_timeout: Duration,
 }
 
+/// Marks a connection broken, so the pool drops it when it comes back: after a failure that
+/// may have been the connection's own (the pool does not ping a connection on every checkout;
+/// a dead one is found by the request that meets it, answered 503, and replaced).
+pub fn mark_broken(conn: &mut DbConnection) {
+    match conn {
+        DbConnection::Postgresql(pg) => AnsiTransactionManager::transaction_manager_status_mut(pg).set_in_error(),
+        DbConnection::Sqlite(lite) => AnsiTransactionManager::transaction_manager_status_mut(lite).set_in_error(),
+    }
+}
+
 /// Builds the pool without connecting; call [`DbManager::connect`] first to surface a bad URL.
 pub fn build_pool(url: DatabaseUrl, settings: PoolSettings) -> DbPool {
     r2d2::Pool::builder()
         .max_size(settings.max_size)
         .min_idle(Some(0))
         .connection_timeout(settings.connection_timeout)
-        .test_on_check_out(true)
+        // No `SELECT 1` before every request: a round trip on the hot path. A dead connection
+        // fails its request (503) and is dropped (`mark_broken`, `has_broken`).
+        .test_on_check_out(false)
         .build_unchecked(DbManager::new(url))
 }
 
 /// Whether a connection can be had within `timeout` and answers a trivial query.
 pub fn ping(pool: &DbPool, timeout: Duration) -> Result<(), crate::RepoError> {
     let mut conn = pool.get_timeout(timeout)?;
-    conn.batch_execute("SELECT 1")
-        .map_err(|e| crate::RepoError::Unavailable(e.to_string()))
+    conn.batch_execute("SELECT 1").map_err(|e| {
+        mark_broken(&mut conn);
+        crate::RepoError::Unavailable(e.to_string())
+    })
 }
 
 #[cfg(test)]

@@ -72,14 +72,7 @@ impl ParticipantRepo {
     /// The participant if its current period lies inside `scope`; `NotFound` otherwise, so a
     /// participant outside the caller's reach is never loaded.
     pub fn get(conn: &mut DbConnection, id: Uuid, scope: &ListScope) -> Result<Participant, RepoError> {
-        let visible: i64 = current_periods_in(scope)
-            .filter(periods::participant_id.eq(id.to_string()))
-            .count()
-            .get_result(conn)?;
-        if visible == 0 {
-            return Err(RepoError::NotFound);
-        }
-        load(conn, &id.to_string())
+        load_within(conn, &id.to_string(), Some(scope))
     }
 
     /// Records that `acting` read these participants' data.
@@ -233,23 +226,10 @@ impl ParticipantRepo {
         limit: i64,
         today: NaiveDate,
     ) -> Result<Vec<ParticipantSummary>, RepoError> {
-        let mut query = periods::table
-            .inner_join(participants::table)
-            .filter(periods::is_current.eq(true))
+        let mut query = current_with_person_in(scope)
             .select((PeriodRow::as_select(), ParticipantRow::as_select()))
             .order(periods::participant_id)
-            .limit(limit)
-            .into_boxed();
-        // The same scope as `current_periods_in`, on the joined query.
-        query = match scope {
-            ListScope::Everything => query,
-            ListScope::Jobbtorg(code) => query.filter(periods::job_centre_code.eq(code.to_string())),
-            ListScope::District(code) => query.filter(periods::district_code.eq(code.to_string())),
-            ListScope::Provider(_)
-            | ListScope::AnyProvider
-            | ListScope::JobbtorgWithDeliveries(_)
-            | ListScope::DeliveredAt(_) => query.filter(periods::id.eq("")),
-        };
+            .limit(limit);
         if let Some(after) = after {
             query = query.filter(periods::participant_id.gt(after.to_string()));
         }
@@ -318,29 +298,41 @@ impl ParticipantRepo {
     }
 }
 
-/// Current periods limited to `scope`.
-fn current_periods_in(
-    scope: &ListScope,
-) -> periods::BoxedQuery<'static, <DbConnection as diesel::Connection>::Backend> {
-    let query = periods::table.filter(periods::is_current.eq(true)).into_boxed();
-    match scope {
-        ListScope::Everything => query,
-        ListScope::Jobbtorg(code) => query.filter(periods::job_centre_code.eq(code.to_string())),
-        ListScope::District(code) => query.filter(periods::district_code.eq(code.to_string())),
-        // Providers and purchasers reach participants only through referrals (not yet modelled).
-        ListScope::Provider(_)
-        | ListScope::AnyProvider
-        | ListScope::JobbtorgWithDeliveries(_)
-        | ListScope::DeliveredAt(_) => query.filter(periods::id.eq("")),
-    }
-}
-
 /// A stable pseudonymous reference, shown instead of the name for protected identities: the
 /// last 12 hex digits of the id, which in a UUID v7 are random (48 bits, so that collisions stay
 /// out of reach; 8 digits collided under load in `make bench`).
 fn pseudonym_for(id: Uuid) -> String {
     let simple = id.simple().to_string();
     format!("P-{}", simple[simple.len() - 12..].to_uppercase())
+}
+
+type CurrentWithPerson = diesel::dsl::IntoBoxed<
+    'static,
+    diesel::dsl::Filter<
+        diesel::dsl::InnerJoin<periods::table, participants::table>,
+        diesel::dsl::Eq<periods::is_current, bool>,
+    >,
+    <DbConnection as diesel::Connection>::Backend,
+>;
+
+/// Current periods joined with their person, inside `scope`: the one WHERE of every scoped
+/// participant read, so the person is fetched by the statement that checks the scope.
+/// Providers and purchasers reach participants only through referrals; a centre delivering a
+/// service never reaches the case.
+fn current_with_person_in(scope: &ListScope) -> CurrentWithPerson {
+    let query = periods::table
+        .inner_join(participants::table)
+        .filter(periods::is_current.eq(true))
+        .into_boxed();
+    match scope {
+        ListScope::Everything => query,
+        ListScope::Jobbtorg(code) => query.filter(periods::job_centre_code.eq(code.to_string())),
+        ListScope::District(code) => query.filter(periods::district_code.eq(code.to_string())),
+        ListScope::Provider(_)
+        | ListScope::AnyProvider
+        | ListScope::JobbtorgWithDeliveries(_)
+        | ListScope::DeliveredAt(_) => query.filter(periods::id.eq("")),
+    }
 }
 
 fn target_groups_of(conn: &mut DbConnection, period_ids: &[String]) -> Result<Vec<(String, Code)>, RepoError> {
@@ -355,26 +347,49 @@ fn target_groups_of(conn: &mut DbConnection, period_ids: &[String]) -> Result<Ve
 }
 
 fn load(conn: &mut DbConnection, id: &str) -> Result<Participant, RepoError> {
-    let person: ParticipantRow = participants::table
-        .find(id)
-        .select(ParticipantRow::as_select())
-        .first(conn)?;
-    let period_rows: Vec<PeriodRow> = periods::table
+    load_within(conn, id, None)
+}
+
+/// The participant with every period, interruption and follow-up; with a scope, `NotFound`
+/// unless its current period lies inside it (checked in the same statement as the person).
+fn load_within(conn: &mut DbConnection, id: &str, scope: Option<&ListScope>) -> Result<Participant, RepoError> {
+    let person: ParticipantRow = match scope {
+        Some(scope) => current_with_person_in(scope)
+            .filter(periods::participant_id.eq(id.to_owned()))
+            .select(ParticipantRow::as_select())
+            .first(conn)?,
+        None => participants::table
+            .find(id)
+            .select(ParticipantRow::as_select())
+            .first(conn)?,
+    };
+    // Periods with their target groups in one statement: a row per group, in period order.
+    let rows: Vec<(PeriodRow, Option<String>)> = periods::table
+        .left_join(period_target_groups::table.on(period_target_groups::period_id.eq(periods::id)))
         .filter(periods::participant_id.eq(id))
-        .order((periods::referred_on, periods::created_at, periods::id))
-        .select(PeriodRow::as_select())
+        .order((
+            periods::referred_on,
+            periods::created_at,
+            periods::id,
+            period_target_groups::target_group_code,
+        ))
+        .select((
+            PeriodRow::as_select(),
+            period_target_groups::target_group_code.nullable(),
+        ))
         .load(conn)?;
-    let period_ids: Vec<String> = period_rows.iter().map(|p| p.id.clone()).collect();
-    let groups = target_groups_of(conn, &period_ids)?;
+    let mut period_rows: Vec<(PeriodRow, Vec<Code>)> = Vec::new();
+    for (row, group) in rows {
+        let group = group.map(|g| stored_code(&g)).transpose()?;
+        match period_rows.last_mut() {
+            Some((last, groups)) if last.id == row.id => groups.extend(group),
+            _ => period_rows.push((row, group.into_iter().collect())),
+        }
+    }
     let mut current = None;
     let mut earlier = Vec::new();
-    for row in period_rows {
+    for (row, codes) in period_rows {
         let is_current = row.is_current;
-        let codes = groups
-            .iter()
-            .filter(|(p, _)| *p == row.id)
-            .map(|(_, c)| c.clone())
-            .collect();
         let period = row.into_domain(codes)?;
         if is_current {
             current = Some(period);
