@@ -108,6 +108,18 @@ impl Drop for TestApp {
     }
 }
 
+/// Another node on a [`TestApp`]'s database; stopped on drop.
+pub struct Node {
+    pub address: String,
+    server: ServerHandle,
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        drop(self.server.stop(false));
+    }
+}
+
 /// Starts the server with the given extra environment on top of test defaults.
 pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
     spawn(overrides, None).await
@@ -176,6 +188,12 @@ impl TestApp {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
+    }
+
+    /// A second server on this one's database with the same settings: another node.
+    pub async fn another_node(&self) -> Node {
+        let (address, server) = start_server(&self.vars).await;
+        Node { address, server }
     }
 
     /// A direct connection to the server's database, to check what was written.

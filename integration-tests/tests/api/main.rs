@@ -23,6 +23,7 @@ mod intake_dates;
 mod integration_clients;
 mod journey;
 mod key_figures;
+mod multi_node;
 mod openapi;
 mod participants;
 mod rate_limit;

@@ -16,14 +16,14 @@ use crate::participants::refer;
 type Received = Arc<Mutex<Vec<(String, String)>>>;
 
 /// A webhook receiver that answers 503 to the first `failures` requests and 204 after.
-struct Receiver {
+pub(crate) struct Receiver {
     port: u16,
     received: Received,
     handle: actix_web::dev::ServerHandle,
 }
 
 impl Receiver {
-    async fn start(failures: usize) -> Self {
+    pub(crate) async fn start(failures: usize) -> Self {
         let received: Received = Arc::default();
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
@@ -57,12 +57,12 @@ impl Receiver {
         Self { port, received, handle }
     }
 
-    fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         format!("http://127.0.0.1:{}/hook", self.port)
     }
 
     /// Waits until `count` requests have arrived (the server polls every 50 ms).
-    async fn wait_for(&self, count: usize) -> Vec<(String, String)> {
+    pub(crate) async fn wait_for(&self, count: usize) -> Vec<(String, String)> {
         for _ in 0..200 {
             let received = self.received.lock().unwrap().clone();
             if received.len() >= count {
@@ -83,7 +83,7 @@ impl Drop for Receiver {
     }
 }
 
-fn integration(subject: &str) -> String {
+pub(crate) fn integration(subject: &str) -> String {
     TestToken::role("integration")
         .subject(subject)
         .scope("events:read")
