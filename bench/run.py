@@ -24,6 +24,9 @@ SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 ADMIN_URL = os.environ.get("TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 PORT = 18080
+# The same-work peer and its script (../shared/peers/ beside this checkout, or PEERS_DIR).
+PEERS_DIR = os.environ.get("PEERS_DIR", os.path.join(os.path.dirname(ROOT), "shared", "peers"))
+PEER_ROUNDS = os.environ.get("BENCH_PEER_ROUNDS", "2")
 SECRET = "bench-secret-bench-secret-bench-secret"
 
 # (name, path, token arguments, floor script or None, wrk Lua script or None). The floor is the
@@ -227,6 +230,25 @@ def bench_backend(backend):
     return rows
 
 
+def same_work():
+    """The audited read beside the same-work Fastify peer and the fixed pgbench floor, in this
+    run; the peer installs its npm packages itself."""
+    script = os.path.join(PEERS_DIR, "same_work.py")
+    heading = ["", "## Beside the same-work peer", ""]
+    if not os.path.exists(script):
+        return heading + [f"Not run: {script} is not here (set PEERS_DIR)."]
+    env = dict(os.environ, BIN=BINARY, SECONDS=str(SECONDS), CONNS=str(CONNECTIONS), ROUNDS=PEER_ROUNDS)
+    out = run([sys.executable, script], cwd=ROOT, env=env).stdout
+    table = [line for line in out.splitlines() if line.startswith("|") or line.startswith("ours/")]
+    return heading + [
+        f"`{os.path.relpath(script, ROOT)}`: our `GET /v1/participants/{{id}}` on PostgreSQL beside a Fastify + "
+        "node-postgres server doing the statements of the 2026-12-02 `get_participant.sql` on our schema and data, "
+        f"and pgbench running that fixed SQL (the floor does not move with our queries); c{CONNECTIONS}, {SECONDS} s, "
+        f"best of {PEER_ROUNDS} rounds; both check one access-log record per read before the runs.",
+        "",
+    ] + table
+
+
 def machine():
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "unknown")
     mem_kib = int(next(l.split()[1] for l in open("/proc/meminfo") if l.startswith("MemTotal")))
@@ -239,6 +261,7 @@ def main():
         if not shutil.which(tool):
             sys.exit(f"make bench needs {tool} (Debian: apt-get install wrk postgresql-client)")
     rows = bench_backend("postgres") + bench_backend("sqlite")
+    peer = same_work()
     lines = [
         "# Benchmark results",
         "",
@@ -253,7 +276,8 @@ def main():
         "against the same database; ratio = API requests/s ÷ floor transactions/s. SQLite has no pgbench floor.",
         f"- Data: {SEEDED_PARTICIPANTS} participants at Järva seeded through the API before the runs, the first enrolled "
         "with a drafted plan of two activities; every participant "
-        "read writes its access-log record in the same transaction (the floors do too); the intake run refers a new "
+        "read has its access-log record durable before it answers (the group-committing writer; the floors insert "
+        "theirs in the read's own transaction); the intake run refers a new "
         "person per request (bench/intake.lua); a provider with a mapping contract at Järva and 50 referrals of the "
         "enrolled participant to it, read by the provider's staff; the referral run sends another referral of that "
         "participant per request (bench/referral.lua), each through the default allocation.",
@@ -267,7 +291,7 @@ def main():
     with open(os.path.join(ROOT, "bench", "notes.md")) as f:
         notes = f.read()
     with open(os.path.join(ROOT, "bench", "RESULTS.md"), "w") as f:
-        f.write("\n".join(lines) + "\n" + notes)
+        f.write("\n".join(lines + peer) + "\n\n" + notes)
     print("wrote bench/RESULTS.md")
 
 

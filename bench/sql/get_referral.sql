@@ -1,3 +1,5 @@
+-- Kept as the API sent it on 2026-12-02: the fixed floor of issue 14 (bench/notes.md says what
+-- the API sends now).
 -- The SQL behind GET /v1/referrals/{id} for a provider's staff: the referral scoped to the
 -- provider, the access-log insert and the participant card, in one transaction.
 BEGIN;

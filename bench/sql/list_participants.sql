@@ -1,3 +1,5 @@
+-- Kept as the API sent it on 2026-12-02: the fixed floor of issue 14 (bench/notes.md says what
+-- the API sends now).
 -- The SQL behind GET /v1/participants?limit=50 for a coach: the page (current periods at the
 -- job centre joined with the person), the page's target groups, and one access-log insert per
 -- listed participant (50 statements, as the API sends them), in one transaction.

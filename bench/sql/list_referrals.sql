@@ -1,3 +1,5 @@
+-- Kept as the API sent it on 2026-12-02: the fixed floor of issue 14 (bench/notes.md says what
+-- the API sends now).
 -- The SQL behind GET /v1/referrals?limit=50 for a provider's staff: the page scoped to the
 -- provider, the participant cards, and one access-log insert per listed referral (as the API
 -- does; MultiConnection has no batch insert), in one transaction.
