@@ -53,8 +53,9 @@ pub async fn respond(
     of: HistoryOf,
 ) -> Result<web::Json<HistoryList>, ApiError> {
     let scope = crate::http::scope_for(&caller.0, action)?;
-    let ctx = caller.context();
-    let rows = state.db(move |conn| Ok(history::of(conn, &ctx, &scope, of)?)).await?;
+    let rows = state
+        .read(caller, move |conn, ctx| Ok(history::of(conn, ctx, &scope, of)?))
+        .await?;
     Ok(web::Json(HistoryList {
         items: history_entries(rows),
     }))

@@ -77,13 +77,11 @@ pub fn read_access_log(
     scope: &domain::access::ListScope,
     id: ParticipantId,
 ) -> Result<Vec<AccessLogRow>, OpError> {
-    persistence::tx::write(conn, |conn| {
-        let (participant, file) = load_as_an_office_of(conn, ctx, scope, id)?;
-        ParticipantRepo::audit_read(conn, &ctx.acting(), "participant.access_log", &[participant.id])?;
-        let handovers = CaseFileRepo::handovers(conn, participant.id)?;
-        let rows = persistence::audit::for_participant(conn, &participant.id.to_string())?;
-        Ok(access_log(&file, &handovers, &ctx.actor, rows))
-    })
+    let (participant, file) = load_as_an_office_of(conn, ctx, scope, id)?;
+    ParticipantRepo::audit_read(conn, &ctx.acting(), "participant.access_log", &[participant.id])?;
+    let handovers = CaseFileRepo::handovers(conn, participant.id)?;
+    let rows = persistence::audit::for_participant(conn, &participant.id.to_string())?;
+    Ok(access_log(&file, &handovers, &ctx.actor, rows))
 }
 
 /// The consents `actor` may read, each with its period.
@@ -186,11 +184,9 @@ pub fn read_handovers(
     scope: &domain::access::ListScope,
     id: ParticipantId,
 ) -> Result<Vec<HandoverRecord>, OpError> {
-    persistence::tx::write(conn, |conn| {
-        let (participant, file) = load_as_an_office_of(conn, ctx, scope, id)?;
-        ParticipantRepo::audit_read(conn, &ctx.acting(), "participant.handovers_read", &[participant.id])?;
-        handovers(conn, &file, &ctx.actor, participant.id)
-    })
+    let (participant, file) = load_as_an_office_of(conn, ctx, scope, id)?;
+    ParticipantRepo::audit_read(conn, &ctx.acting(), "participant.handovers_read", &[participant.id])?;
+    handovers(conn, &file, &ctx.actor, participant.id)
 }
 
 /// The participant and case file for a read that an earlier period's office may make too (its

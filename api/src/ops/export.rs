@@ -17,7 +17,7 @@ use persistence::repos::claim::{Claim, CLAIM};
 use persistence::repos::participant::PARTICIPANT;
 use persistence::repos::referral::{ParticipantCard, ProgressReport, REFERRAL};
 use persistence::repos::{ClaimRepo, ParticipantRepo, PlanRepo, ReferralRepo};
-use persistence::{tx, DbConnection};
+use persistence::DbConnection;
 use uuid::Uuid;
 
 use super::{case_file, Context, OpError};
@@ -60,78 +60,76 @@ fn history_kind(row: &ResourceHistoryRow) -> Option<CaseRecord> {
 
 /// Gathers the export and records it in the access log.
 pub fn gather(conn: &mut DbConnection, ctx: &Context, scope: &ListScope, id: ParticipantId) -> Result<Export, OpError> {
-    tx::write(conn, |conn| {
-        let participant =
-            ParticipantRepo::get(conn, id.uuid(), scope).map_err(|e| OpError::from(e).for_resource("participant"))?;
-        ParticipantRepo::audit_read(conn, &ctx.acting(), "participant.export", &[participant.id])?;
-        let actor = &ctx.actor;
-        let file = case_file::load(conn, participant.id)?;
-        let sees = |record, period| file.sees(actor, record, period);
-        let mut assessments = Vec::new();
-        for period in file.periods.iter().filter(|p| sees(CaseRecord::Mapping, p.period_id)) {
-            assessments.push((period.period_id, ParticipantRepo::assessment(conn, period.period_id)?));
+    let participant =
+        ParticipantRepo::get(conn, id.uuid(), scope).map_err(|e| OpError::from(e).for_resource("participant"))?;
+    ParticipantRepo::audit_read(conn, &ctx.acting(), "participant.export", &[participant.id])?;
+    let actor = &ctx.actor;
+    let file = case_file::load(conn, participant.id)?;
+    let sees = |record, period| file.sees(actor, record, period);
+    let mut assessments = Vec::new();
+    for period in file.periods.iter().filter(|p| sees(CaseRecord::Mapping, p.period_id)) {
+        assessments.push((period.period_id, ParticipantRepo::assessment(conn, period.period_id)?));
+    }
+    let plans = PlanRepo::for_participant(conn, participant.id)?
+        .into_iter()
+        .filter(|plan| sees(CaseRecord::Plans, plan.period_id))
+        .collect();
+    let mut referrals = Vec::new();
+    for referral in ReferralRepo::for_participant(conn, participant.id)? {
+        if sees(CaseRecord::Referrals, referral.period_id) {
+            let reports = ReferralRepo::progress_reports(conn, referral.id)?;
+            let claims = ClaimRepo::for_referral(conn, referral.id)?;
+            referrals.push(ReferralRecords {
+                referral,
+                reports,
+                claims,
+            });
         }
-        let plans = PlanRepo::for_participant(conn, participant.id)?
-            .into_iter()
-            .filter(|plan| sees(CaseRecord::Plans, plan.period_id))
-            .collect();
-        let mut referrals = Vec::new();
-        for referral in ReferralRepo::for_participant(conn, participant.id)? {
-            if sees(CaseRecord::Referrals, referral.period_id) {
-                let reports = ReferralRepo::progress_reports(conn, referral.id)?;
-                let claims = ClaimRepo::for_referral(conn, referral.id)?;
-                referrals.push(ReferralRecords {
-                    referral,
-                    reports,
-                    claims,
-                });
-            }
-        }
-        let card = ReferralRepo::participant_cards(conn, &[participant.id])?
-            .into_iter()
-            .next();
-        let consents = case_file::consents(conn, &file, actor, participant.id)?;
-        let handovers = case_file::handovers(conn, &file, actor, participant.id)?;
-        let key = participant.id.to_string();
-        let identity = participant.identity();
-        let history = history::for_participant(conn, &key)?
-            .into_iter()
-            .filter(|row| {
-                let of_the_person = row.resource_type != PARTICIPANT
-                    || case_file::sees_participant_field(actor, &identity, &row.row.field);
-                of_the_person
-                    && file.period_at(row.row.changed_at).is_some_and(|period| {
-                        sees(CaseRecord::History, period) && history_kind(row).is_none_or(|kind| sees(kind, period))
-                    })
-            })
-            .collect();
-        let all_handovers = persistence::repos::CaseFileRepo::handovers(conn, participant.id)?;
-        let access_log = case_file::access_log(&file, &all_handovers, actor, audit::for_participant(conn, &key)?);
-        let events = events::for_participant(conn, &key)?
-            .into_iter()
-            .filter(|e| {
-                file.period_at(e.occurred_at)
-                    .is_some_and(|period| sees(CaseRecord::History, period))
-            })
-            .collect();
-        let withheld = file
-            .withheld(actor)
-            .into_iter()
-            .map(|(period, records)| (period.clone(), records))
-            .collect();
-        Ok(Export {
-            participant,
-            assessments,
-            plans,
-            card,
-            referrals,
-            consents,
-            handovers,
-            history,
-            access_log,
-            events,
-            withheld,
-            file,
+    }
+    let card = ReferralRepo::participant_cards(conn, &[participant.id])?
+        .into_iter()
+        .next();
+    let consents = case_file::consents(conn, &file, actor, participant.id)?;
+    let handovers = case_file::handovers(conn, &file, actor, participant.id)?;
+    let key = participant.id.to_string();
+    let identity = participant.identity();
+    let history = history::for_participant(conn, &key)?
+        .into_iter()
+        .filter(|row| {
+            let of_the_person =
+                row.resource_type != PARTICIPANT || case_file::sees_participant_field(actor, &identity, &row.row.field);
+            of_the_person
+                && file.period_at(row.row.changed_at).is_some_and(|period| {
+                    sees(CaseRecord::History, period) && history_kind(row).is_none_or(|kind| sees(kind, period))
+                })
         })
+        .collect();
+    let all_handovers = persistence::repos::CaseFileRepo::handovers(conn, participant.id)?;
+    let access_log = case_file::access_log(&file, &all_handovers, actor, audit::for_participant(conn, &key)?);
+    let events = events::for_participant(conn, &key)?
+        .into_iter()
+        .filter(|e| {
+            file.period_at(e.occurred_at)
+                .is_some_and(|period| sees(CaseRecord::History, period))
+        })
+        .collect();
+    let withheld = file
+        .withheld(actor)
+        .into_iter()
+        .map(|(period, records)| (period.clone(), records))
+        .collect();
+    Ok(Export {
+        participant,
+        assessments,
+        plans,
+        card,
+        referrals,
+        consents,
+        handovers,
+        history,
+        access_log,
+        events,
+        withheld,
+        file,
     })
 }

@@ -11,7 +11,7 @@ use persistence::repos::participant::PARTICIPANT;
 use persistence::repos::provider::PROVIDER;
 use persistence::repos::referral::REFERRAL;
 use persistence::repos::{ContractRepo, ParticipantRepo, ProviderRepo, ReferralRepo};
-use persistence::{tx, DbConnection};
+use persistence::DbConnection;
 
 use super::{case_file, plans, Context, OpError};
 
@@ -46,7 +46,7 @@ pub fn of(
     of: HistoryOf,
 ) -> Result<Vec<HistoryRow>, OpError> {
     let acting = ctx.acting();
-    tx::write(conn, |conn| {
+    let read = |conn: &mut DbConnection| -> Result<Vec<HistoryRow>, OpError> {
         let (resource_type, id) = match of {
             HistoryOf::Participant(id) => {
                 let participant = ParticipantRepo::get(conn, id.uuid(), scope)?;
@@ -76,6 +76,6 @@ pub fn of(
             }
         };
         Ok(history::for_resource(conn, resource_type, &id.to_string())?)
-    })
-    .map_err(|e: OpError| e.for_resource(of.resource()))
+    };
+    read(conn).map_err(|e| e.for_resource(of.resource()))
 }

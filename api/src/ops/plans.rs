@@ -12,7 +12,7 @@ use domain::referral::{Referral, ReferralStatus};
 use domain::shared::Code;
 use persistence::repos::activity_plan::PlanFilter;
 use persistence::repos::{ParticipantRepo, PlanRepo, ProviderRepo, ReferenceRepo};
-use persistence::{tx, DbConnection};
+use persistence::DbConnection;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
@@ -421,12 +421,10 @@ pub fn list(
     filter: &PlanFilter,
     page: Page,
 ) -> Result<(Vec<ActivityPlan>, Vec<Uuid>), OpError> {
-    tx::write(conn, |conn| {
-        let plans = PlanRepo::list(conn, scope, filter, page.after, page.limit)?;
-        let participants: Vec<Uuid> = plans.iter().map(|p| p.participant_id).collect();
-        ParticipantRepo::audit_read(conn, &ctx.acting(), "activity_plan.list", &participants)?;
-        let periods: Vec<Uuid> = plans.iter().map(|p| p.period_id).collect();
-        let introduction = PlanRepo::periods_in_group(conn, &periods, INTRODUCTION_GROUP)?;
-        Ok((plans, introduction))
-    })
+    let plans = PlanRepo::list(conn, scope, filter, page.after, page.limit)?;
+    let participants: Vec<Uuid> = plans.iter().map(|p| p.participant_id).collect();
+    ParticipantRepo::audit_read(conn, &ctx.acting(), "activity_plan.list", &participants)?;
+    let periods: Vec<Uuid> = plans.iter().map(|p| p.period_id).collect();
+    let introduction = PlanRepo::periods_in_group(conn, &periods, INTRODUCTION_GROUP)?;
+    Ok((plans, introduction))
 }

@@ -6,7 +6,7 @@ use domain::access::ListScope;
 use domain::ids::{ConsentId, ParticipantId};
 use domain::participant::{Assessment, Consent, ConsentError, Participant};
 use persistence::repos::ParticipantRepo;
-use persistence::{tx, DbConnection};
+use persistence::DbConnection;
 
 use super::participants::ParticipantAt;
 use super::{case_file, invalid, Context, OpError};
@@ -80,15 +80,13 @@ pub fn assessment(
     scope: &ListScope,
     id: ParticipantId,
 ) -> Result<(i32, Assessment), OpError> {
-    tx::write(conn, |conn| {
-        let participant =
-            ParticipantRepo::get(conn, id.uuid(), scope).map_err(|e| OpError::from(e).for_resource("participant"))?;
-        ParticipantRepo::audit_read(conn, &ctx.acting(), "participant.assessment_read", &[participant.id])?;
-        Ok((
-            participant.version,
-            ParticipantRepo::assessment(conn, participant.current.id)?,
-        ))
-    })
+    let participant =
+        ParticipantRepo::get(conn, id.uuid(), scope).map_err(|e| OpError::from(e).for_resource("participant"))?;
+    ParticipantRepo::audit_read(conn, &ctx.acting(), "participant.assessment_read", &[participant.id])?;
+    Ok((
+        participant.version,
+        ParticipantRepo::assessment(conn, participant.current.id)?,
+    ))
 }
 
 /// The consents the caller may read: the current period's, and an earlier period's where the
@@ -99,14 +97,12 @@ pub fn consents(
     scope: &ListScope,
     id: ParticipantId,
 ) -> Result<Vec<Consent>, OpError> {
-    tx::write(conn, |conn| {
-        let participant =
-            ParticipantRepo::get(conn, id.uuid(), scope).map_err(|e| OpError::from(e).for_resource("participant"))?;
-        ParticipantRepo::audit_read(conn, &ctx.acting(), "participant.consents_read", &[participant.id])?;
-        let file = case_file::load(conn, participant.id)?;
-        Ok(case_file::consents(conn, &file, &ctx.actor, participant.id)?
-            .into_iter()
-            .map(|(_, consent)| consent)
-            .collect())
-    })
+    let participant =
+        ParticipantRepo::get(conn, id.uuid(), scope).map_err(|e| OpError::from(e).for_resource("participant"))?;
+    ParticipantRepo::audit_read(conn, &ctx.acting(), "participant.consents_read", &[participant.id])?;
+    let file = case_file::load(conn, participant.id)?;
+    Ok(case_file::consents(conn, &file, &ctx.actor, participant.id)?
+        .into_iter()
+        .map(|(_, consent)| consent)
+        .collect())
 }

@@ -8,7 +8,6 @@ use domain::activity_plan::{Activity, ActivityFollowUp, ActivityStatus, PlanChan
 use domain::participant::validate_ssyk;
 use domain::shared::{clean_text, Code};
 use persistence::repos::{ParticipantRepo, PlanRepo};
-use persistence::tx;
 use uuid::Uuid;
 use validator::Validate;
 
@@ -166,14 +165,11 @@ pub async fn list_participant_plans(
     let today = caller.today();
     let scope = scope_for(&caller.0, Action::ReadParticipant)?;
     let participant_id = crate::http::paging::path_id(&path, "participant")?;
-    let acting = caller.acting();
     let (participant, plans) = state
-        .db(move |conn| {
-            tx::write(conn, |conn| {
-                let participant = ParticipantRepo::get(conn, participant_id, &scope)?;
-                ParticipantRepo::audit_read(conn, &acting, "activity_plan.list", &[participant_id])?;
-                Ok((participant, PlanRepo::for_participant(conn, participant_id)?))
-            })
+        .read(&caller, move |conn, ctx| {
+            let participant = ParticipantRepo::get(conn, participant_id, &scope)?;
+            ParticipantRepo::audit_read(conn, &ctx.acting(), "activity_plan.list", &[participant_id])?;
+            Ok((participant, PlanRepo::for_participant(conn, participant_id)?))
         })
         .await
         .map_err(|e| e.for_resource("participant"))?;
@@ -207,12 +203,9 @@ pub async fn get_plan(
 ) -> Result<HttpResponse, ApiError> {
     let scope = scope_for(&caller.0, Action::ReadParticipant)?;
     let id = super::plan_id(&path)?;
-    let ctx = caller.context();
     let plan = state
-        .db(move |conn| {
-            Ok(tx::write(conn, |conn| {
-                plans::read(conn, &ctx, &scope, id, "activity_plan.read")
-            })?)
+        .read(&caller, move |conn, ctx| {
+            Ok(plans::read(conn, ctx, &scope, id, "activity_plan.read")?)
         })
         .await?;
     Ok(super::plan_response(&plan, caller.today(), StatusCode::OK))
@@ -644,9 +637,10 @@ pub async fn list_plans(
         )?,
         review_due_on_or_before: query.review_due_before,
     };
-    let ctx = caller.context();
     let (plans, introduction) = state
-        .db(move |conn| Ok(plans::list(conn, &ctx, &scope, &filter, page)?))
+        .read(&caller, move |conn, ctx| {
+            Ok(plans::list(conn, ctx, &scope, &filter, page)?)
+        })
         .await?;
     let items = plans
         .iter()

@@ -27,6 +27,7 @@ use crate::ops::case_file::{self, NewHandover};
 use crate::ops::export::{self, Export};
 use crate::problem::{ApiError, FieldErrors};
 use crate::state::AppState;
+use persistence::tx;
 
 /// One participation period: its dates and coded outcome, shared with every later period.
 #[derive(Debug, Serialize, ToSchema)]
@@ -323,9 +324,12 @@ pub async fn export_participant(
     state: web::Data<AppState>,
 ) -> Result<web::Json<ParticipantExport>, ApiError> {
     let scope = scope_for(&caller.0, Action::ReadParticipant)?;
-    let (id, ctx) = (participant_id(&path)?, caller.context());
+    let id = participant_id(&path)?;
+    // Its own access record is written first, in its own transaction (not through the
+    // group-committing writer), so the export holds the read that made it.
+    let ctx = caller.context();
     let gathered = state
-        .db(move |conn| Ok(export::gather(conn, &ctx, &scope, id)?))
+        .db(move |conn| Ok(tx::write(conn, |conn| export::gather(conn, &ctx, &scope, id))?))
         .await?;
     Ok(web::Json(ParticipantExport::new(gathered, &caller)))
 }
@@ -351,9 +355,15 @@ pub async fn participant_access_log(
     state: web::Data<AppState>,
 ) -> Result<web::Json<AccessLogList>, ApiError> {
     let scope = scope_for(&caller.0, Action::ReadParticipant)?;
-    let (id, ctx) = (participant_id(&path)?, caller.context());
+    let id = participant_id(&path)?;
+    // As the export: the log shown holds this read of it.
+    let ctx = caller.context();
     let rows = state
-        .db(move |conn| Ok(case_file::read_access_log(conn, &ctx, &scope, id)?))
+        .db(move |conn| {
+            Ok(tx::write(conn, |conn| {
+                case_file::read_access_log(conn, &ctx, &scope, id)
+            })?)
+        })
         .await?;
     Ok(web::Json(AccessLogList {
         items: access_entries(rows),
@@ -481,9 +491,11 @@ pub async fn list_handovers(
     state: web::Data<AppState>,
 ) -> Result<web::Json<HandoverList>, ApiError> {
     let scope = scope_for(&caller.0, Action::ReadParticipant)?;
-    let (id, ctx) = (participant_id(&path)?, caller.context());
+    let id = participant_id(&path)?;
     let items = state
-        .db(move |conn| Ok(case_file::read_handovers(conn, &ctx, &scope, id)?))
+        .read(&caller, move |conn, ctx| {
+            Ok(case_file::read_handovers(conn, ctx, &scope, id)?)
+        })
         .await?;
     Ok(web::Json(HandoverList {
         items: items.iter().map(HandoverResponse::from).collect(),

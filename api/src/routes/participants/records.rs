@@ -102,9 +102,11 @@ pub async fn get_assessment(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let scope = scope_for(&caller.0, Action::ManageParticipation)?;
-    let (id, ctx) = (participant_id(&path)?, caller.context());
+    let id = participant_id(&path)?;
     let (version, assessment) = state
-        .db(move |conn| Ok(records::assessment(conn, &ctx, &scope, id)?))
+        .read(&caller, move |conn, ctx| {
+            Ok(records::assessment(conn, ctx, &scope, id)?)
+        })
         .await?;
     Ok(with_etag(StatusCode::OK, version, &AssessmentDto::from(assessment)))
 }
@@ -297,9 +299,9 @@ pub async fn list_consents(
 ) -> Result<web::Json<ConsentList>, ApiError> {
     let today = caller.today();
     let scope = scope_for(&caller.0, Action::ReadParticipant)?;
-    let (id, ctx) = (participant_id(&path)?, caller.context());
+    let id = participant_id(&path)?;
     let consents = state
-        .db(move |conn| Ok(records::consents(conn, &ctx, &scope, id)?))
+        .read(&caller, move |conn, ctx| Ok(records::consents(conn, ctx, &scope, id)?))
         .await?;
     Ok(web::Json(ConsentList {
         items: consents.iter().map(|c| ConsentResponse::new(c, today)).collect(),

@@ -6,7 +6,6 @@ use domain::access::Action;
 use domain::referral::{check_lines, Granularity, ProgressLine};
 use domain::shared::clean_text;
 use persistence::repos::ReferralRepo;
-use persistence::tx;
 
 use super::dto::{ProgressReportList, ProgressReportRequest, ProgressReportResponse};
 use crate::auth::Authenticated;
@@ -146,14 +145,11 @@ pub async fn list_progress_reports(
 ) -> Result<web::Json<ProgressReportList>, ApiError> {
     let scope = scope_for(&caller.0, Action::ReadReferral)?;
     let id = path_id(&path, "referral")?;
-    let acting = caller.acting();
     let reports = state
-        .db(move |conn| {
-            tx::write(conn, |conn| {
-                let referral = ReferralRepo::get(conn, id, &scope)?;
-                ReferralRepo::audit_read(conn, &acting, &[&referral])?;
-                Ok(ReferralRepo::progress_reports(conn, id)?)
-            })
+        .read(&caller, move |conn, ctx| {
+            let referral = ReferralRepo::get(conn, id, &scope)?;
+            ReferralRepo::audit_read(conn, &ctx.acting(), &[&referral])?;
+            Ok(ReferralRepo::progress_reports(conn, id)?)
         })
         .await
         .map_err(|e| e.for_resource("referral"))?;
