@@ -81,11 +81,85 @@ fn run(manager: &DbManager, pending: &Receiver<Pending>) {
 
 fn commit(manager: &DbManager, conn: &mut Option<DbConnection>, batch: &mut [Pending]) -> Result<(), String> {
     if conn.is_none() {
-        *conn = Some(manager.connect().map_err(|e| e.to_string())?);
+        let mut fresh = manager.connect().map_err(|e| e.to_string())?;
+        if let DbConnection::Postgresql(pg) = &mut fresh {
+            // A batch that hangs holds every waiting read: give up, fail them (503), reconnect.
+            diesel::connection::SimpleConnection::batch_execute(pg, "SET statement_timeout = '5s'")
+                .map_err(|e| e.to_string())?;
+        }
+        *conn = Some(fresh);
     }
     let Some(conn) = conn.as_mut() else {
         return Err("no connection".into());
     };
     let records: Vec<AccessRecord> = batch.iter_mut().flat_map(|p| std::mem::take(&mut p.records)).collect();
     tx::write(conn, |conn| audit::insert(conn, &records)).map_err(|e: RepoError| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::{ActingContext, AuditEntry};
+    use crate::{migrations, DatabaseUrl};
+    use diesel::{sql_query, sql_types::BigInt, QueryableByName, RunQueryDsl};
+
+    fn record(n: usize) -> AccessRecord {
+        let acting = ActingContext {
+            subject: format!("reader-{n}"),
+            role: "coach".into(),
+            request_id: format!("req-{n}"),
+            now: chrono::Utc::now().naive_utc(),
+            reads: None,
+        };
+        let id = uuid::Uuid::now_v7().to_string();
+        AccessRecord::new(
+            &acting,
+            &AuditEntry {
+                action: "participant.read",
+                resource_type: "participant",
+                resource_id: &id,
+                participant_id: Some(&id),
+            },
+        )
+    }
+
+    #[test]
+    fn concurrent_reads_are_all_durable_when_they_are_answered() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = std::env::temp_dir().join(format!("jobbtorg-writer-{}", uuid::Uuid::now_v7()));
+        let url = DatabaseUrl::parse(&dir.join("w.db").to_string_lossy())?;
+        let manager = DbManager::new(url);
+        let mut conn = manager.connect()?;
+        migrations::run_pending(&mut conn)?;
+        let writer = AccessLogWriter::start(manager)?;
+        let threads: Vec<_> = (0..32)
+            .map(|n| {
+                let writer = writer.clone();
+                thread::spawn(move || writer.write(vec![record(n), record(n + 100)]))
+            })
+            .collect();
+        for handle in threads {
+            handle.join().map_err(|_| "a reader panicked")??;
+        }
+        #[derive(QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = BigInt)]
+            n: i64,
+        }
+        let stored: Count = sql_query("SELECT COUNT(*) AS n FROM access_log").get_result(&mut conn)?;
+        assert_eq!(stored.n, 64, "every record answered is stored");
+        std::fs::remove_dir_all(dir)?;
+        Ok(())
+    }
+
+    #[test]
+    fn a_batch_that_cannot_be_written_fails_its_reads() -> Result<(), Box<dyn std::error::Error>> {
+        // No such table: the database is there, the log is not.
+        let dir = std::env::temp_dir().join(format!("jobbtorg-writer-{}", uuid::Uuid::now_v7()));
+        let url = DatabaseUrl::parse(&dir.join("empty.db").to_string_lossy())?;
+        let writer = AccessLogWriter::start(DbManager::new(url))?;
+        assert!(matches!(writer.write(vec![record(1)]), Err(RepoError::Unavailable(_))));
+        assert!(writer.write(vec![]).is_ok(), "nothing to log needs no database");
+        std::fs::remove_dir_all(dir)?;
+        Ok(())
+    }
 }
