@@ -32,17 +32,7 @@ impl AppState {
         T: Send + 'static,
     {
         let pool = self.pool.clone();
-        let request_id = crate::request_id::current();
-        web::block(move || {
-            crate::request_id::on_this_thread(request_id, || {
-                let mut conn: PooledConnection = pool.get().map_err(RepoError::from)?;
-                let outcome = work(&mut conn);
-                drop_if_broken(&mut conn, &outcome);
-                outcome
-            })
-        })
-        .await
-        .map_err(ApiError::internal)?
+        blocking(move || with_connection(&pool, work)).await
     }
 
     /// Runs an audited read: `work` in one read transaction with a context that collects its
@@ -59,24 +49,37 @@ impl AppState {
             reads: Some(reads.clone()),
             ..caller.context()
         };
-        let pool = self.pool.clone();
-        let writer = self.access_log.clone();
-        let request_id = crate::request_id::current();
-        web::block(move || {
-            crate::request_id::on_this_thread(request_id, || {
-                let value = {
-                    let mut conn: PooledConnection = pool.get().map_err(RepoError::from)?;
-                    let outcome = tx::read(&mut conn, |conn| work(conn, &ctx));
-                    drop_if_broken(&mut conn, &outcome);
-                    outcome?
-                };
-                writer.write(reads.take())?;
-                Ok(value)
-            })
+        let (pool, writer) = (self.pool.clone(), self.access_log.clone());
+        blocking(move || {
+            let value = with_connection(&pool, |conn| tx::read(conn, |conn| work(conn, &ctx)))?;
+            writer.write(reads.take())?;
+            Ok(value)
         })
         .await
-        .map_err(ApiError::internal)?
     }
+}
+
+/// Runs `work` on the blocking thread pool under the request's id.
+async fn blocking<T, F>(work: F) -> Result<T, ApiError>
+where
+    F: FnOnce() -> Result<T, ApiError> + Send + 'static,
+    T: Send + 'static,
+{
+    let request_id = crate::request_id::current();
+    web::block(move || crate::request_id::on_this_thread(request_id, work))
+        .await
+        .map_err(ApiError::internal)?
+}
+
+/// Runs `work` on a pooled connection, which goes back to the pool when it returns.
+fn with_connection<T>(
+    pool: &DbPool,
+    work: impl FnOnce(&mut DbConnection) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    let mut conn: PooledConnection = pool.get().map_err(RepoError::from)?;
+    let outcome = work(&mut conn);
+    drop_if_broken(&mut conn, &outcome);
+    outcome
 }
 
 /// A request the database could not serve may have met a dead connection: the pool drops it.
