@@ -65,8 +65,8 @@ diesel::table! {
 }
 
 diesel::table! {
-    events (position) {
-        position -> BigInt,
+    events (id) {
+        position -> Nullable<BigInt>,
         id -> Text,
         event_type -> Text,
         resource_type -> Text,

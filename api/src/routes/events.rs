@@ -106,7 +106,7 @@ async fn list_events(
         return Err(ApiError::InvalidQuery(format!("limit must be from 1 to {MAX_LIMIT}")));
     }
     let rows = state
-        .db(move |conn| Ok(events::list(conn, &scope, after, &types, limit)?))
+        .db(move |conn| Ok(events::feed(conn, &scope, after, &types, limit)?))
         .await?;
     let next_cursor = rows.last().map(|row| row.position.to_string()).or(query.after);
     Ok(web::Json(EventList {

@@ -196,9 +196,11 @@ impl WebhookRepo {
         Ok(query.load(conn)?)
     }
 
-    /// Turns events appended since each live subscription's cursor into pending deliveries.
-    /// Returns how many were created.
+    /// Turns events appended since each live subscription's cursor into pending deliveries
+    /// (after giving the new ones their feed positions). Returns how many were created. Call
+    /// outside a transaction.
     pub fn enqueue_new_events(conn: &mut DbConnection, now: NaiveDateTime) -> Result<usize, RepoError> {
+        crate::events::sequence(conn)?;
         let latest: Option<i64> = events::table.select(diesel::dsl::max(events::position)).first(conn)?;
         // Only subscriptions behind the feed open a write transaction.
         let live: Vec<SubscriptionRow> = webhook_subscriptions::table
@@ -320,7 +322,7 @@ fn enqueue_for(
         .filter(events::position.gt(subscription.cursor_position))
         .order(events::position)
         .limit(ENQUEUE_BATCH)
-        .select((events::position, events::id, events::event_type))
+        .select((events::position.assume_not_null(), events::id, events::event_type))
         .load(conn)?;
     let Some(last) = new_events.last().map(|(position, _, _)| *position) else {
         return Ok(0);

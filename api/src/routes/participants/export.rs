@@ -326,10 +326,14 @@ pub async fn export_participant(
     let scope = scope_for(&caller.0, Action::ReadParticipant)?;
     let id = participant_id(&path)?;
     // Its own access record is written first, in its own transaction (not through the
-    // group-committing writer), so the export holds the read that made it.
+    // group-committing writer), so the export holds the read that made it; the events
+    // committed before it are given their feed positions first.
     let ctx = caller.context();
     let gathered = state
-        .db(move |conn| Ok(tx::write(conn, |conn| export::gather(conn, &ctx, &scope, id))?))
+        .db(move |conn| {
+            persistence::events::sequence(conn)?;
+            Ok(tx::write(conn, |conn| export::gather(conn, &ctx, &scope, id))?)
+        })
         .await?;
     Ok(web::Json(ParticipantExport::new(gathered, &caller)))
 }
