@@ -200,6 +200,24 @@ async fn intake_enrol_interrupt_resume_exit_and_both_follow_ups() {
     assert_eq!(statuses, ["referred", "enrolled", "interrupted", "enrolled", "exited"]);
 }
 
+/// The intake answers from what it wrote, without reading it back: the answer must be what a
+/// read gives, target groups (typed and derived) in the same order included.
+#[tokio::test]
+async fn the_intake_answers_what_a_read_then_gives() {
+    let app = spawn_app().await;
+    let officer = officer("rinkeby-kista");
+    let mut body = intake_body(&personnummer(years_ago(20, 0), 102));
+    body["target_groups"] = json!(["social_assistance_unemployed", "sfi_student"]);
+    let response = app.post_as(&officer, "/v1/participants", &body).await;
+    assert_eq!(response.status().as_u16(), 201);
+    let etag = response.headers()["etag"].to_str().unwrap().to_owned();
+    let created: Value = response.json().await.unwrap();
+    assert!(created["target_groups"].as_array().unwrap().len() >= 2, "{created}");
+    let read = app.get_as(&officer, &format!("/v1/participants/{}", created["id"].as_str().unwrap())).await;
+    assert_eq!(read.headers()["etag"].to_str().unwrap(), etag);
+    assert_eq!(read.json::<Value>().await.unwrap(), created);
+}
+
 #[tokio::test]
 async fn intake_refuses_bad_input_with_the_field_named() {
     let app = spawn_app().await;

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use domain::access::ListScope;
-use domain::participant::{changed_fields, is_plan_overdue, Participant, ParticipantStatus, Period};
+use domain::participant::{changed_fields, is_plan_overdue, FollowUp, Interruption, Participant, ParticipantStatus, Period};
 use domain::shared::{Code, Personnummer};
 use uuid::Uuid;
 
@@ -102,7 +102,8 @@ impl ParticipantRepo {
         intake: &NewIntake,
         existing: Option<Uuid>,
     ) -> Result<Participant, RepoError> {
-        let id = match existing {
+        // A new person is answered from what was written; a known one is read back whole.
+        let (id, new_person) = match existing {
             Some(id) => {
                 versioned::bump(conn, VersionedRow::Participant(&id.to_string()))?;
                 let before = load(conn, &id.to_string())?;
@@ -127,11 +128,11 @@ impl ParticipantRepo {
                 diesel::update(participants::table.find(&row.id))
                     .set(&row)
                     .execute(conn)?;
-                id
+                (id, None)
             }
             None => {
                 let id = Uuid::now_v7();
-                let row = ParticipantRow {
+                let person = ParticipantRow {
                     id: id.to_string(),
                     personnummer: intake.personnummer.as_str().to_owned(),
                     first_name: intake.first_name.clone(),
@@ -149,8 +150,8 @@ impl ParticipantRepo {
                     created_at: acting.now,
                     updated_at: acting.now,
                 };
-                diesel::insert_into(participants::table).values(&row).execute(conn)?;
-                id
+                diesel::insert_into(participants::table).values(&person).execute(conn)?;
+                (id, Some(person))
             }
         };
         let id_text = id.to_string();
@@ -171,7 +172,15 @@ impl ParticipantRepo {
                 ))
                 .execute(conn)?;
         }
-        let created = load(conn, &id_text)?;
+        let created = match new_person {
+            Some(person) => {
+                let mut period = intake.period.clone();
+                // In the order a read gives them.
+                period.target_groups.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+                assemble(person, period, Vec::new(), Vec::new(), Vec::new())?
+            }
+            None => load(conn, &id_text)?,
+        };
         record_change(
             conn,
             acting,
@@ -414,6 +423,17 @@ fn load_within(conn: &mut DbConnection, id: &str, scope: Option<&ListScope>) -> 
         .into_iter()
         .map(FollowUpRow::into_domain)
         .collect::<Result<Vec<_>, _>>()?;
+    assemble(person, current, earlier, interruptions, follow_ups)
+}
+
+/// The participant from its stored person and its domain parts.
+fn assemble(
+    person: ParticipantRow,
+    current: Period,
+    earlier: Vec<Period>,
+    interruptions: Vec<Interruption>,
+    follow_ups: Vec<FollowUp>,
+) -> Result<Participant, RepoError> {
     let (contact, address) = contact_of(&person);
     Ok(Participant {
         id: stored_uuid(&person.id)?,
