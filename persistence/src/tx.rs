@@ -27,6 +27,27 @@ where
     finish(conn, outcome)
 }
 
+/// Runs `work` in a savepoint of the transaction `conn` is in: after `Err` only what `work`
+/// did is undone, and the transaction goes on.
+pub fn savepoint<T, E, F>(conn: &mut DbConnection, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<RepoError>,
+{
+    debug_assert!(
+        matches!(
+            <DbConnection as diesel::Connection>::TransactionManager::transaction_manager_status_mut(conn)
+                .transaction_depth(),
+            Ok(Some(_))
+        ),
+        "a savepoint needs a transaction"
+    );
+    <DbConnection as diesel::Connection>::TransactionManager::begin_transaction(conn)
+        .map_err(|e| E::from(RepoError::from(e)))?;
+    let outcome = work(conn);
+    finish(conn, outcome)
+}
+
 /// Commits after `Ok`, rolls back after `Err`.
 fn finish<T, E: From<RepoError>>(conn: &mut DbConnection, outcome: Result<T, E>) -> Result<T, E> {
     match outcome {

@@ -6,7 +6,7 @@ use chrono::{Duration, Months, NaiveDate, Utc};
 use diesel::prelude::*;
 use serde_json::{json, Value};
 
-use crate::helpers::{assert_problem, etag_of, spawn_app, TestApp, TestToken};
+use crate::helpers::{assert_problem, etag_of, join_all, spawn_app, TestApp, TestToken};
 use crate::participants::{coach, officer, refer};
 
 fn today() -> NaiveDate {
@@ -507,6 +507,36 @@ async fn a_full_contract_passes_to_the_next_and_none_left_is_422_with_reasons() 
     );
     let (_, three) = created(&app, &anna(), "/v1/referrals", mapping_referral(&third)).await;
     assert_eq!(three["contract_id"], contract_a.as_str());
+}
+
+/// The last places go to exactly as many sends as there are, however many arrive at once:
+/// each contract ends at its capacity, never above, and every other send is 422.
+#[tokio::test]
+async fn concurrent_sends_fill_the_places_exactly() {
+    const SENDS: usize = 10;
+    let app = spawn_app().await;
+    let provider_a = provider(&app, 14, "Arbetsvägen AB").await;
+    let provider_b = provider(&app, 15, "Bästa Vägen AB").await;
+    let contract_a = contract(&app, &provider_a, "LOU-2026-A", 2).await;
+    let contract_b = contract(&app, &provider_b, "LOU-2026-B", 1).await;
+    let mut participants = Vec::new();
+    for serial in 0..SENDS {
+        participants.push(enrolled(&app, 130 + u32::try_from(serial).unwrap()).await);
+    }
+    let statuses: Vec<u16> = join_all(participants.iter().map(|p| async {
+        let (status, _, body) = send(&app, &anna(), "/v1/referrals", None, mapping_referral(p)).await;
+        assert!(status == 201 || status == 422, "{status} {body}");
+        status
+    }))
+    .await;
+    assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 3, "{statuses:?}");
+    for (contract, capacity) in [(&contract_a, 2), (&contract_b, 1)] {
+        let held = app.count(&format!(
+            "SELECT COUNT(*) AS n FROM referrals WHERE contract_id = '{contract}' AND status = 'sent'"
+        ));
+        assert_eq!(held, capacity, "contract {contract}");
+    }
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM referrals"), 3, "a refused send leaves nothing");
 }
 
 #[tokio::test]

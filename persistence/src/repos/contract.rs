@@ -126,24 +126,25 @@ impl ContractRepo {
     }
 
     /// Places in use and default allocations so far, per contract.
+    /// The places of one contract in use now, those taken in this transaction included.
+    pub fn places_used(conn: &mut DbConnection, id: Uuid, today: NaiveDate) -> Result<u32, RepoError> {
+        let count: i64 = referrals::table
+            .filter(holds_a_place(today))
+            .filter(referrals::contract_id.eq(id.to_string()))
+            .count()
+            .get_result(conn)?;
+        Ok(u32::try_from(count).unwrap_or(u32::MAX))
+    }
+
     pub fn usage(
         conn: &mut DbConnection,
         ids: &[Uuid],
         today: NaiveDate,
     ) -> Result<HashMap<Uuid, ContractUse>, RepoError> {
         let ids: Vec<String> = ids.iter().map(ToString::to_string).collect();
-        let earliest_open = ReferralStatus::earliest_unexpired_sent_on(today)
-            .and_hms_opt(0, 0, 0)
-            .unwrap_or_default();
         let running: Vec<(String, i64)> = referrals::table
+            .filter(holds_a_place(today))
             .filter(referrals::contract_id.eq_any(ids.clone()))
-            .filter(
-                referrals::status
-                    .eq_any([ReferralStatus::Accepted.as_str(), ReferralStatus::InProgress.as_str()])
-                    .or(referrals::status
-                        .eq(ReferralStatus::Sent.as_str())
-                        .and(referrals::created_at.ge(earliest_open))),
-            )
             .group_by(referrals::contract_id)
             .select((referrals::contract_id, diesel::dsl::count_star()))
             .load(conn)?;
@@ -322,4 +323,20 @@ fn record(
         },
     };
     journal::record(conn, acting, change, &changed_fields(before, &contract.snapshot()))
+}
+
+type Backend = <DbConnection as diesel::Connection>::Backend;
+
+/// Whether a referral holds a place: unexpired sent ones, accepted and running.
+fn holds_a_place(today: NaiveDate) -> Box<dyn BoxableExpression<referrals::table, Backend, SqlType = diesel::sql_types::Bool>> {
+    let earliest_open = ReferralStatus::earliest_unexpired_sent_on(today)
+        .and_hms_opt(0, 0, 0)
+        .unwrap_or_default();
+    Box::new(
+        referrals::status
+            .eq_any([ReferralStatus::Accepted.as_str(), ReferralStatus::InProgress.as_str()])
+            .or(referrals::status
+                .eq(ReferralStatus::Sent.as_str())
+                .and(referrals::created_at.ge(earliest_open))),
+    )
 }

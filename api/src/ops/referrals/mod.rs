@@ -29,7 +29,12 @@ pub type ReferralOf = (Referral, ParticipantCard);
 
 /// The participant card of one referral.
 pub fn card_of(conn: &mut DbConnection, referral: &Referral) -> Result<ParticipantCard, OpError> {
-    ReferralRepo::participant_cards(conn, &[referral.participant_id])?
+    card_for(conn, referral.participant_id)
+}
+
+/// The card of one participant, as a referral to them shows it.
+pub fn card_for(conn: &mut DbConnection, participant_id: uuid::Uuid) -> Result<ParticipantCard, OpError> {
+    ReferralRepo::participant_cards(conn, &[participant_id])?
         .pop()
         .ok_or(OpError::NotFound {
             resource: "participant",

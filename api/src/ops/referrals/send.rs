@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use domain::access::ListScope;
 use domain::ids::{ActivityId, ParticipantId, ProviderId};
-use domain::participant::Participant;
+use domain::participant::{Consent, Participant};
 use domain::provider::{neutral_allocation, Contract, ContractTerms, Ineligible, ProviderStatus, ReferralNeed};
 use domain::referral::{
     check_legal_basis, delivery, may_refer, plan_activity, pre_plan_activity, ActivityRefusal, CrossCentre,
@@ -16,7 +16,7 @@ use persistence::repos::{ContractRepo, ParticipantRepo, PlanRepo, ProviderRepo, 
 use persistence::DbConnection;
 use uuid::Uuid;
 
-use super::card_of;
+use super::card_for;
 use crate::ops::{invalid, Context, FieldErrors, OpError};
 
 /// What the coach asks for, checked for shape before any query.
@@ -67,39 +67,105 @@ pub fn send(
         starts_on: activity.starts_on,
         ends_on: activity.ends_on,
     };
-    ReferralRepo::lock_allocation(conn)?;
-    let (contract, allocation_reason) = allocate(conn, &need, command.chosen_provider, today)?;
     let consents = ParticipantRepo::consents(conn, participant.id, participant.current.id)?;
-    check_legal_basis(&command.legal_basis, &consents, contract.provider_id, today)
-        .map_err(|e| invalid("consent_id", "rule", e.to_string()))?;
-    let referral = Referral {
-        id: Uuid::now_v7(),
-        participant_id: participant.id,
-        period_id: participant.current.id,
-        jobbtorg: participant.current.jobbtorg.clone(),
-        district: participant.current.district.clone(),
-        activity,
-        provider_id: contract.provider_id,
-        contract_id: contract.id,
-        chosen_by_participant: command.chosen_provider.is_some(),
-        allocation_reason,
-        legal_basis: command.legal_basis,
-        cross_centre,
-        note: command.note,
-        referred_by: ctx.actor.subject().to_owned(),
-        sent_on: today,
-        status: ReferralStatus::Sent,
-        decline: None,
-        cancel_reason: None,
-        started_on: None,
-        ended_on: None,
-        interrupt_reason: None,
-        outcome: None,
-        version: 1,
+    let card = card_for(conn, participant.id)?;
+    let pending = Pending {
+        participant: &participant,
+        activity: &activity,
+        need: &need,
+        chosen_provider: command.chosen_provider,
+        legal_basis: &command.legal_basis,
+        consents: &consents,
+        cross_centre: &cross_centre,
+        note: &command.note,
     };
-    let saved = ReferralRepo::insert(conn, &ctx.acting(), &referral)?;
-    let card = card_of(conn, &saved)?;
+    // Allocated on what has committed and written first; only then is the allocation lock taken
+    // (held to commit) to recount the chosen contract, so sends queue for one statement and
+    // the commit rather than for the whole send. A send that finds its place taken meanwhile
+    // is undone and allocated again, under the lock. (Two sends at once may thus both count
+    // the same default allocations: the capacity is exact, the rotation between providers
+    // approximate under concurrency.)
+    let optimistic = persistence::tx::savepoint(conn, |conn| {
+        let (saved, capacity) = pending.allocate_and_write(conn, ctx, today)?;
+        ReferralRepo::lock_allocation(conn)?;
+        if ContractRepo::places_used(conn, saved.contract_id, today)? > capacity {
+            return Err(Attempt::PlaceTaken);
+        }
+        Ok(saved)
+    });
+    let saved = match optimistic {
+        Ok(saved) => saved,
+        Err(Attempt::PlaceTaken) => {
+            ReferralRepo::lock_allocation(conn)?;
+            pending.allocate_and_write(conn, ctx, today)?.0
+        }
+        Err(Attempt::Failed(error)) => return Err(error),
+    };
     Ok((saved, card))
+}
+
+/// A referral ready to be allocated and written.
+struct Pending<'a> {
+    participant: &'a Participant,
+    activity: &'a ReferredActivity,
+    need: &'a ReferralNeed,
+    chosen_provider: Option<ProviderId>,
+    legal_basis: &'a LegalBasis,
+    consents: &'a [Consent],
+    cross_centre: &'a Option<CrossCentre>,
+    note: &'a Option<String>,
+}
+
+enum Attempt {
+    PlaceTaken,
+    Failed(OpError),
+}
+
+impl<E: Into<OpError>> From<E> for Attempt {
+    fn from(error: E) -> Self {
+        Attempt::Failed(error.into())
+    }
+}
+
+impl Pending<'_> {
+    /// The referral written, and the capacity of the contract it went to.
+    fn allocate_and_write(
+        &self,
+        conn: &mut DbConnection,
+        ctx: &Context,
+        today: NaiveDate,
+    ) -> Result<(Referral, u32), OpError> {
+        let (contract, allocation_reason) = allocate(conn, self.need, self.chosen_provider, today)?;
+        check_legal_basis(self.legal_basis, self.consents, contract.provider_id, today)
+            .map_err(|e| invalid("consent_id", "rule", e.to_string()))?;
+        let participant = self.participant;
+        let referral = Referral {
+            id: Uuid::now_v7(),
+            participant_id: participant.id,
+            period_id: participant.current.id,
+            jobbtorg: participant.current.jobbtorg.clone(),
+            district: participant.current.district.clone(),
+            activity: self.activity.clone(),
+            provider_id: contract.provider_id,
+            contract_id: contract.id,
+            chosen_by_participant: self.chosen_provider.is_some(),
+            allocation_reason,
+            legal_basis: self.legal_basis.clone(),
+            cross_centre: self.cross_centre.clone(),
+            note: self.note.clone(),
+            referred_by: ctx.actor.subject().to_owned(),
+            sent_on: today,
+            status: ReferralStatus::Sent,
+            decline: None,
+            cancel_reason: None,
+            started_on: None,
+            ended_on: None,
+            interrupt_reason: None,
+            outcome: None,
+            version: 1,
+        };
+        Ok((ReferralRepo::insert(conn, &ctx.acting(), &referral)?, contract.capacity))
+    }
 }
 
 /// Where the referral is delivered: at home, or at another existing job centre with a reason.
