@@ -1,6 +1,8 @@
 -- wrk script for POST /v1/participants: every request refers a different person, so the
--- identity numbers never collide across threads (each thread walks its own range).
-local threads = 0
+-- identity numbers never collide across threads (each thread walks its own range of 500,000,
+-- about a year and a half of birth dates from 1971; INTAKE_SLOT shifts the ranges, so two wrk
+-- processes on one database do not collide either).
+local threads = tonumber(os.getenv("INTAKE_SLOT") or "0")
 
 function setup(thread)
   thread:set("tid", threads)
@@ -20,7 +22,7 @@ end
 
 function request()
   counter = counter + 1
-  local index = tid * 4000000 + counter
+  local index = tid * 500000 + counter
   local date = os.date("!*t", os.time({year = 1971, month = 1, day = 1, hour = 12}) + math.floor(index / 900) * 86400)
   local serial = 100 + index % 900
   local yymmdd = string.format("%02d%02d%02d", date.year % 100, date.month, date.day)

@@ -27,6 +27,9 @@ PORT = 18080
 # The same-work peer and its script (../shared/peers/ beside this checkout, or PEERS_DIR).
 PEERS_DIR = os.environ.get("PEERS_DIR", os.path.join(os.path.dirname(ROOT), "shared", "peers"))
 PEER_ROUNDS = os.environ.get("BENCH_PEER_ROUNDS", "2")
+# BENCH_ONLY=POST runs only the endpoints whose name contains it (and skips the peer): a quick
+# look while working; `make bench` runs them all.
+ONLY = os.environ.get("BENCH_ONLY", "")
 SECRET = "bench-secret-bench-secret-bench-secret"
 
 # (name, path, token arguments, floor script or None, wrk Lua script or None). The floor is the
@@ -53,11 +56,11 @@ def run(cmd, **kw):
     return subprocess.run(cmd, check=True, capture_output=True, text=True, **kw)
 
 
-def server_env(database_url):
+def server_env(database_url, port=PORT):
     env = dict(os.environ)
     env.update({
         "DATABASE_URL": database_url,
-        "BIND_ADDR": f"127.0.0.1:{PORT}",
+        "BIND_ADDR": f"127.0.0.1:{port}",
         "JWT_HS256_SECRET": SECRET,
         "DB_POOL_SIZE": str(CONNECTIONS),
         "HTTP_WORKERS": "2",
@@ -68,13 +71,13 @@ def server_env(database_url):
     return env
 
 
-def wait_ready(process):
+def wait_ready(process, port=PORT):
     deadline = time.time() + 30
     while time.time() < deadline:
         if process.poll() is not None:
             sys.exit("the server exited during start-up")
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/readyz", timeout=1) as r:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=1) as r:
                 if r.status == 200:
                     return
         except OSError:
@@ -87,10 +90,17 @@ def to_ms(value):
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def wrk(path, token, lua):
+def wrk_command(path, token, lua, port=PORT, connections=CONNECTIONS):
     script = ["-s", os.path.join(ROOT, "bench", lua)] if lua else []
-    out = run(["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", *script,
-               "-H", f"Authorization: Bearer {token}", f"http://127.0.0.1:{PORT}{path}"], cwd=ROOT).stdout
+    return ["wrk", "-t2", f"-c{connections}", f"-d{SECONDS}s", "--latency", *script,
+            "-H", f"Authorization: Bearer {token}", f"http://127.0.0.1:{port}{path}"]
+
+
+def wrk(path, token, lua):
+    return wrk_figures(path, run(wrk_command(path, token, lua), cwd=ROOT).stdout)
+
+
+def wrk_figures(path, out):
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p50 = to_ms(re.search(r"\s50%\s+(\S+)", out).group(1))
     p99 = to_ms(re.search(r"\s99%\s+(\S+)", out).group(1))
@@ -218,15 +228,90 @@ def bench_backend(backend):
         with open(os.path.join(ROOT, "bench", "referral.body.json"), "w") as f:
             json.dump(referral_body(participant), f)
         for name, path, token_args, script, lua in ENDPOINTS:
+            if ONLY not in name:
+                continue
             rps, p50, p99 = wrk(fill(path, ids), token([fill(a, ids) for a in token_args]), lua)
             floor = pgbench(database_url, script, ids) if (script and backend == "postgres") else None
             rows.append((backend, name, rps, p50, p99, floor))
             print(f"{backend:8} {name:28} {rps:9.0f} req/s  p50 {p50:6.2f} ms  p99 {p99:6.2f} ms"
                   + (f"  floor {floor[0]:9.0f} tx/s  ratio {rps / floor[0]:.2f}" if floor else ""), flush=True)
+        if backend == "postgres":
+            rows += two_nodes(database_url, ids, token)
     finally:
         server.terminate()
         server.wait(timeout=40)
         cleanup()
+    return rows
+
+
+# The two-node rows: the same load split over two servers on one PostgreSQL, each with half the
+# connections, beside the one-node rows above (same total concurrency).
+TWO_NODE_ENDPOINTS = ["GET /v1/participants/{id}", "POST /v1/participants"]
+
+
+def two_nodes(database_url, ids, token):
+    """Starts a second server on the same database and runs wrk against both at once, half the
+    connections each; the rows sum the requests and take the worse p50 and p99."""
+    second = subprocess.Popen([BINARY, "serve", "--no-migrate"], env=server_env(database_url, PORT + 1))
+    rows = []
+    try:
+        wait_ready(second, PORT + 1)
+        for name, path, token_args, _, lua in ENDPOINTS:
+            if name not in TWO_NODE_ENDPOINTS or ONLY not in name:
+                continue
+            path, bearer = fill(path, ids), token([fill(a, ids) for a in token_args])
+            loads = []
+            for node, port in enumerate((PORT, PORT + 1)):
+                env = dict(os.environ, INTAKE_SLOT=str(2 + 2 * node))
+                command = wrk_command(path, bearer, lua, port, CONNECTIONS // 2)
+                loads.append(subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True))
+            figures = [wrk_figures(path, load.communicate()[0]) for load in loads]
+            rps = sum(f[0] for f in figures)
+            p50, p99 = max(f[1] for f in figures), max(f[2] for f in figures)
+            rows.append(("postgres, 2 nodes", name, rps, p50, p99, None))
+            print(f"2 nodes  {name:28} {rps:9.0f} req/s  p50 {p50:6.2f} ms  p99 {p99:6.2f} ms", flush=True)
+    finally:
+        second.terminate()
+        second.wait(timeout=40)
+    return rows
+
+
+# Key figures over a city's worth of data (bench/key_figures_data.sql), one analyst at a time:
+# the p50 is what one report costs.
+KEY_FIGURE_PERIODS = int(os.environ.get("BENCH_KEY_FIGURE_PERIODS", "100000"))
+KEY_FIGURE_GROUPS = ["jobbtorg", "target_group", "provider"]
+
+
+def key_figures_at_scale():
+    database = f"bench_kf_{uuid.uuid4().hex[:12]}"
+    run(["psql", ADMIN_URL, "-qc", f"CREATE DATABASE {database}"])
+    database_url = ADMIN_URL.rsplit("/", 1)[0] + "/" + database
+    rows = []
+    try:
+        env = server_env(database_url)
+        run([BINARY, "migrate"], env=env)
+        run(["psql", "-q", "-v", "ON_ERROR_STOP=1", "-v", f"periods={KEY_FIGURE_PERIODS}",
+             "-f", os.path.join(ROOT, "bench", "key_figures_data.sql"), database_url])
+        server = subprocess.Popen([BINARY, "serve", "--no-migrate"], env=env)
+        try:
+            wait_ready(server)
+            token = run([BINARY, "token", "--role", "analyst", "--ttl", "1h"], env=env).stdout.strip()
+            for group in KEY_FIGURE_GROUPS:
+                name = f"GET /v1/reports/key-figures?group_by={group}"
+                if ONLY not in name:
+                    continue
+                path = f"/v1/reports/key-figures?from=2026-01-01&to=2026-12-31&group_by={group}"
+                out = run(["wrk", "-t1", "-c1", f"-d{SECONDS}s", "--latency", "-H", f"Authorization: Bearer {token}",
+                           f"http://127.0.0.1:{PORT}{path}"], cwd=ROOT).stdout
+                rps, p50, p99 = wrk_figures(path, out)
+                rows.append((f"postgres, {KEY_FIGURE_PERIODS:,} periods, c1", name, rps, p50, p99, None))
+                print(f"key figures at {KEY_FIGURE_PERIODS} periods  {group:13} {rps:6.1f} req/s  p50 {p50:7.2f} ms  "
+                      f"p99 {p99:7.2f} ms", flush=True)
+        finally:
+            server.terminate()
+            server.wait(timeout=40)
+    finally:
+        run(["psql", ADMIN_URL, "-qc", f"DROP DATABASE IF EXISTS {database} WITH (FORCE)"])
     return rows
 
 
@@ -260,7 +345,9 @@ def main():
     for tool in ("wrk", "pgbench", "psql"):
         if not shutil.which(tool):
             sys.exit(f"make bench needs {tool} (Debian: apt-get install wrk postgresql-client)")
-    rows = bench_backend("postgres") + bench_backend("sqlite")
+    rows = bench_backend("postgres") + bench_backend("sqlite") + key_figures_at_scale()
+    if ONLY:
+        return  # a partial run is printed, never written to RESULTS.md
     peer = same_work()
     lines = [
         "# Benchmark results",

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use diesel::pg::Pg;
 use diesel::sql_types::{BigInt, Bool, Date, Double, Integer, Nullable, Text, Timestamp};
 use diesel::sqlite::Sqlite;
+use diesel::connection::SimpleConnection;
 use diesel::{sql_query, QueryableByName, RunQueryDsl};
 use domain::report::{ExitTally, FollowUpTally, GroupBy, GroupTally};
 use std::collections::BTreeMap;
@@ -40,6 +41,18 @@ impl KeyFigureRepo {
         conn: &mut DbConnection,
         query: &KeyFigureQuery,
     ) -> Result<(Vec<GroupTallies>, GroupTally), RepoError> {
+        // One snapshot, so the figures agree with each other.
+        crate::tx::read(conn, |conn| Self::tallies_in_snapshot(conn, query))
+    }
+
+    fn tallies_in_snapshot(
+        conn: &mut DbConnection,
+        query: &KeyFigureQuery,
+    ) -> Result<(Vec<GroupTallies>, GroupTally), RepoError> {
+        if let DbConnection::Postgresql(pg) = conn {
+            // The distinct person counts sort tens of thousands of ids: in memory, not on disk.
+            pg.batch_execute("SET LOCAL work_mem = '32MB'")?;
+        }
         let mut groups = tally_by(conn, query, Some(query.group_by))?;
         let total = tally_by(conn, query, None)?.remove(TOTAL_KEY).unwrap_or_default();
         let mut rows = Vec::new();
@@ -115,40 +128,40 @@ impl Grouping {
             .replace("{rg}", self.referral_join)
             .replace("{rk}", self.referral_key)
             .replace("{dk}", self.delivery_key)
-            .replace("{dc}", "(pr.centre IS NULL OR d.job_centre_code = pr.centre)")
-            .replace("{pc}", "(pr.centre IS NULL OR p.job_centre_code = pr.centre)")
-            .replace("{rc}", "(pr.centre IS NULL OR r.job_centre_code = pr.centre)")
+            .replace("{dc}", "({centre} IS NULL OR d.job_centre_code = {centre})")
+            .replace("{pc}", "({centre} IS NULL OR p.job_centre_code = {centre})")
+            .replace("{rc}", "({centre} IS NULL OR r.job_centre_code = {centre})")
     }
 }
 
 // Grouped by column position: PostgreSQL refuses a constant (the total's key) in GROUP BY.
 const PERSONS: &str = "SELECT {pk} AS group_key,
-    COUNT(DISTINCT CASE WHEN p.enrolled_on BETWEEN pr.date_from AND pr.date_to THEN p.participant_id END) AS enrolled,
-    COUNT(DISTINCT p.participant_id) AS active
-  FROM participation_periods p {pg} CROSS JOIN params pr
-  WHERE {pc} AND p.enrolled_on <= pr.date_to AND (p.exited_on IS NULL OR p.exited_on >= pr.date_from)
+    COUNT(DISTINCT CASE WHEN p.enrolled_on BETWEEN {from} AND {to} THEN p.participant_id END{bytes}) AS enrolled,
+    COUNT(DISTINCT p.participant_id{bytes}) AS active
+  FROM participation_periods p {pg}
+  WHERE {pc} AND p.enrolled_on <= {to} AND (p.exited_on IS NULL OR p.exited_on >= {from})
   GROUP BY 1";
 
 const EXITS: &str =
     "SELECT {pk} AS group_key, p.exit_outcome, p.exit_employment_form, p.exit_extent, p.exit_wage_subsidy,
     COUNT(*) AS exits, COUNT(p.enrolled_on) AS enrolled_exits,
     CAST(COALESCE(SUM(DAYS(p.exited_on, p.enrolled_on)), 0) AS BIGINT) AS participation_days
-  FROM participation_periods p {pg} CROSS JOIN params pr
-  WHERE {pc} AND p.exited_on BETWEEN pr.date_from AND pr.date_to
+  FROM participation_periods p {pg}
+  WHERE {pc} AND p.exited_on BETWEEN {from} AND {to}
   GROUP BY 1, 2, 3, 4, 5";
 
 const PLANS: &str = "SELECT {pk} AS group_key, COUNT(p.plan_approved_on) AS approved,
-    COALESCE(SUM(CASE WHEN p.plan_approved_on IS NOT NULL OR p.plan_due_on < pr.today THEN 1 ELSE 0 END), 0) AS due,
+    COALESCE(SUM(CASE WHEN p.plan_approved_on IS NOT NULL OR p.plan_due_on < {today} THEN 1 ELSE 0 END), 0) AS due,
     COALESCE(SUM(CASE WHEN p.plan_approved_on <= p.plan_due_on THEN 1 ELSE 0 END), 0) AS on_time
-  FROM participation_periods p {pg} CROSS JOIN params pr
-  WHERE {pc} AND p.enrolled_on BETWEEN pr.date_from AND pr.date_to
+  FROM participation_periods p {pg}
+  WHERE {pc} AND p.enrolled_on BETWEEN {from} AND {to}
   GROUP BY 1";
 
 /// The median by row numbers, which both backends have: the middle row, or the mean of the two.
 const PLAN_MEDIANS: &str = ", plan_days AS (
     SELECT {pk} AS group_key, DAYS(p.plan_approved_on, p.enrolled_on) AS days
-    FROM participation_periods p {pg} CROSS JOIN params pr
-    WHERE {pc} AND p.enrolled_on BETWEEN pr.date_from AND pr.date_to AND p.plan_approved_on IS NOT NULL),
+    FROM participation_periods p {pg}
+    WHERE {pc} AND p.enrolled_on BETWEEN {from} AND {to} AND p.plan_approved_on IS NOT NULL),
   ranked AS (
     SELECT group_key, days, ROW_NUMBER() OVER (PARTITION BY group_key ORDER BY days) AS n,
       COUNT(*) OVER (PARTITION BY group_key) AS total
@@ -159,43 +172,43 @@ const PLAN_MEDIANS: &str = ", plan_days AS (
 
 const FOLLOW_UPS: &str = "SELECT {pk} AS group_key, f.months, COUNT(*) AS followed_up,
     COALESCE(SUM(CASE WHEN f.self_supporting THEN 1 ELSE 0 END), 0) AS self_supporting
-  FROM follow_ups f JOIN participation_periods p ON p.id = f.period_id {pg} CROSS JOIN params pr
-  WHERE {pc} AND p.exited_on BETWEEN pr.date_from AND pr.date_to
+  FROM follow_ups f JOIN participation_periods p ON p.id = f.period_id {pg}
+  WHERE {pc} AND p.exited_on BETWEEN {from} AND {to}
   GROUP BY 1, 2";
 
 const REFERRALS: &str =
     "SELECT {rk} AS group_key, CASE WHEN r.status = 'declined' THEN r.decline_reason END AS decline_reason,
     COUNT(*) AS referrals
-  FROM referrals r {rg} CROSS JOIN params pr
-  WHERE {rc} AND r.created_at >= pr.from_ts AND r.created_at < pr.to_ts
+  FROM referrals r {rg}
+  WHERE {rc} AND r.created_at >= {from_ts} AND r.created_at < {to_ts}
   GROUP BY 1, 2";
 
 /// Referrals to another job centre's services: counted where the case is (`to`) and where it
 /// is delivered (`from`), so each centre's manager sees both sides.
 const CROSS_CENTRE: &str = "SELECT {rk} AS group_key, 'to' AS side, COUNT(*) AS referrals
-  FROM referrals r JOIN referral_deliveries d ON d.referral_id = r.id {rg} CROSS JOIN params pr
-  WHERE {rc} AND r.created_at >= pr.from_ts AND r.created_at < pr.to_ts
+  FROM referrals r JOIN referral_deliveries d ON d.referral_id = r.id {rg}
+  WHERE {rc} AND r.created_at >= {from_ts} AND r.created_at < {to_ts}
   GROUP BY 1
   UNION ALL
   SELECT {dk} AS group_key, 'from' AS side, COUNT(*) AS referrals
-  FROM referrals r JOIN referral_deliveries d ON d.referral_id = r.id {rg} CROSS JOIN params pr
-  WHERE {dc} AND r.created_at >= pr.from_ts AND r.created_at < pr.to_ts
+  FROM referrals r JOIN referral_deliveries d ON d.referral_id = r.id {rg}
+  WHERE {dc} AND r.created_at >= {from_ts} AND r.created_at < {to_ts}
   GROUP BY 1";
 
 /// Hours over everyone in an activity in the period, so a participant left without hours
 /// (parked) lowers the figure.
 const HOURS: &str = "SELECT {rk} AS group_key, CAST(COALESCE(SUM(l.minutes), 0) AS BIGINT) AS minutes,
-    COUNT(DISTINCT r.participant_id) AS persons
-  FROM referrals r {rg} CROSS JOIN params pr
-    LEFT JOIN (SELECT pl.referral_id, SUM(pl.attended_minutes) AS minutes FROM progress_lines pl CROSS JOIN params q
-      WHERE pl.line_date BETWEEN q.date_from AND q.date_to GROUP BY pl.referral_id) l ON l.referral_id = r.id
-  WHERE {rc} AND r.started_on <= pr.date_to AND (r.ended_on IS NULL OR r.ended_on >= pr.date_from)
+    COUNT(DISTINCT r.participant_id{bytes}) AS persons
+  FROM referrals r {rg}
+    LEFT JOIN (SELECT pl.referral_id, SUM(pl.attended_minutes) AS minutes FROM progress_lines pl
+      WHERE pl.line_date BETWEEN {from} AND {to} GROUP BY pl.referral_id) l ON l.referral_id = r.id
+  WHERE {rc} AND r.started_on <= {to} AND (r.ended_on IS NULL OR r.ended_on >= {from})
   GROUP BY 1";
 
 const PAYMENTS: &str = "SELECT {rk} AS group_key, CAST(SUM(c.amount_ore) AS BIGINT) AS paid_ore,
-    COUNT(DISTINCT r.participant_id) AS persons
-  FROM claims c JOIN referrals r ON r.id = c.referral_id {rg} CROSS JOIN params pr
-  WHERE {rc} AND c.status = 'paid' AND c.paid_on BETWEEN pr.date_from AND pr.date_to
+    COUNT(DISTINCT r.participant_id{bytes}) AS persons
+  FROM claims c JOIN referrals r ON r.id = c.referral_id {rg}
+  WHERE {rc} AND c.status = 'paid' AND c.paid_on BETWEEN {from} AND {to}
   GROUP BY 1";
 
 fn tally_by(
@@ -275,9 +288,12 @@ fn run<R>(conn: &mut DbConnection, query: &KeyFigureQuery, grouping: &Grouping, 
 where
     R: QueryableByName<Pg> + QueryableByName<Sqlite> + 'static,
 {
-    // A body that opens with a comma adds CTEs of its own before its SELECT.
+    // The parameters go straight into the conditions (not through the parameters CTE joined to
+    // every row), so the planner sees them: it estimates the rows, sorts in memory and can use
+    // the date indexes. The CTE stays, unjoined, to name all six for every query. A body that
+    // opens with a comma adds CTEs of its own before its SELECT.
     let joiner = if body.starts_with(',') { "" } else { " " };
-    let sql = |marker: &dyn Fn(usize) -> String, days: &dyn Fn(&str, &str) -> String| {
+    let sql = |marker: &dyn Fn(usize) -> String, days: &dyn Fn(&str, &str) -> String, bytes: &str| {
         let params = format!(
             "WITH params AS (SELECT {} AS date_from, {} AS date_to, {} AS today, {} AS from_ts, {} AS to_ts, {} AS centre)",
             marker(1),
@@ -287,17 +303,34 @@ where
             marker(5),
             marker(6)
         );
-        format!("{params}{joiner}{}", with_days(&grouping.fill(body), days))
+        let body = grouping
+            .fill(body)
+            .replace("{from}", &marker(1))
+            .replace("{to}", &marker(2))
+            .replace("{today}", &marker(3))
+            .replace("{from_ts}", &marker(4))
+            .replace("{to_ts}", &marker(5))
+            .replace("{centre}", &marker(6))
+            .replace("{bytes}", bytes);
+        format!("{params}{joiner}{}", with_days(&body, days))
     };
     let rows = match conn {
         DbConnection::Postgresql(pg) => {
-            let sql = sql(&|n| format!("${n}"), &|later, earlier| format!("({later} - {earlier})"));
+            // Ids are compared as bytes for the distinct counts: sorting them by the database's
+            // locale halves the heaviest queries, and their order does not matter.
+            let sql = sql(
+                &|n| format!("${n}"),
+                &|later, earlier| format!("({later} - {earlier})"),
+                " COLLATE \"C\"",
+            );
             bind_params!(sql_query(sql), query).load::<R>(pg)?
         }
         DbConnection::Sqlite(lite) => {
-            let sql = sql(&|n| format!("?{n}"), &|later, earlier| {
-                format!("CAST(julianday({later}) - julianday({earlier}) AS INTEGER)")
-            });
+            let sql = sql(
+                &|n| format!("?{n}"),
+                &|later, earlier| format!("CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"),
+                "",
+            );
             bind_params!(sql_query(sql), query).load::<R>(lite)?
         }
     };
