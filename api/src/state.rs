@@ -44,6 +44,24 @@ impl AppState {
         F: FnOnce(&mut DbConnection, &Context) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
+        self.audited(caller, ReadKind::Transaction, work).await
+    }
+
+    /// [`AppState::read`] for work that reads in one statement on PostgreSQL (one participant):
+    /// there it needs no transaction (`tx::read_in_one_statement`).
+    pub async fn read_one<T, F>(&self, caller: &Authenticated, work: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConnection, &Context) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.audited(caller, ReadKind::OneStatement, work).await
+    }
+
+    async fn audited<T, F>(&self, caller: &Authenticated, kind: ReadKind, work: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConnection, &Context) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
         let reads = ReadLog::default();
         let ctx = Context {
             reads: Some(reads.clone()),
@@ -51,12 +69,21 @@ impl AppState {
         };
         let (pool, writer) = (self.pool.clone(), self.access_log.clone());
         blocking(move || {
-            let value = with_connection(&pool, |conn| tx::read(conn, |conn| work(conn, &ctx)))?;
+            let value = with_connection(&pool, |conn| match kind {
+                ReadKind::Transaction => tx::read(conn, |conn| work(conn, &ctx)),
+                ReadKind::OneStatement => tx::read_in_one_statement(conn, |conn| work(conn, &ctx)),
+            })?;
             writer.write(reads.take())?;
             Ok(value)
         })
         .await
     }
+}
+
+#[derive(Clone, Copy)]
+enum ReadKind {
+    Transaction,
+    OneStatement,
 }
 
 /// Runs `work` on the blocking thread pool under the request's id.

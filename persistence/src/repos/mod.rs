@@ -4,6 +4,7 @@
 pub mod activity_plan;
 pub mod case_file;
 pub mod participant;
+mod participant_json;
 pub mod participant_records;
 pub mod reference;
 

@@ -333,14 +333,16 @@ fn current_with_person_in(scope: &ListScope) -> CurrentWithPerson {
         .inner_join(participants::table)
         .filter(periods::is_current.eq(true))
         .into_boxed();
-    match scope {
-        ListScope::Everything => query,
-        ListScope::Jobbtorg(code) => query.filter(periods::job_centre_code.eq(code.to_string())),
-        ListScope::District(code) => query.filter(periods::district_code.eq(code.to_string())),
-        ListScope::Provider(_)
-        | ListScope::AnyProvider
-        | ListScope::JobbtorgWithDeliveries(_)
-        | ListScope::DeliveredAt(_) => query.filter(periods::id.eq("")),
+    let Some((jobbtorg, district)) = scope_filter(scope) else {
+        return query.filter(periods::id.eq(""));
+    };
+    let query = match jobbtorg {
+        Some(code) => query.filter(periods::job_centre_code.eq(code)),
+        None => query,
+    };
+    match district {
+        Some(code) => query.filter(periods::district_code.eq(code)),
+        None => query,
     }
 }
 
@@ -360,8 +362,47 @@ fn load(conn: &mut DbConnection, id: &str) -> Result<Participant, RepoError> {
 }
 
 /// The participant with every period, interruption and follow-up; with a scope, `NotFound`
-/// unless its current period lies inside it (checked in the same statement as the person).
+/// unless its current period lies inside it (checked in the same statement as the person). On
+/// PostgreSQL it is one statement ([`participant_json`]): a read over the network pays per
+/// round trip, and a single statement needs no transaction to be consistent.
 fn load_within(conn: &mut DbConnection, id: &str, scope: Option<&ListScope>) -> Result<Participant, RepoError> {
+    let stored = match conn {
+        DbConnection::Postgresql(pg) => super::participant_json::fetch(pg, id, scope)?,
+        DbConnection::Sqlite(_) => fetch_in_statements(conn, id, scope)?,
+    };
+    stored.into_domain()
+}
+
+/// A participant as stored: the person, each period with its target groups in period order,
+/// the interruptions and the follow-ups.
+pub(super) struct StoredParticipant {
+    pub person: ParticipantRow,
+    pub periods: Vec<(PeriodRow, Vec<String>)>,
+    pub interruptions: Vec<InterruptionRow>,
+    pub follow_ups: Vec<FollowUpRow>,
+}
+
+/// Which current periods a scope reaches: `None` for none at all, else the job centre and the
+/// district they must be at (each `None` for any).
+pub(super) fn scope_filter(scope: &ListScope) -> Option<(Option<String>, Option<String>)> {
+    match scope {
+        ListScope::Everything => Some((None, None)),
+        ListScope::Jobbtorg(code) => Some((Some(code.to_string()), None)),
+        ListScope::District(code) => Some((None, Some(code.to_string()))),
+        ListScope::Provider(_)
+        | ListScope::AnyProvider
+        | ListScope::JobbtorgWithDeliveries(_)
+        | ListScope::DeliveredAt(_) => None,
+    }
+}
+
+/// The stored participant in four statements (SQLite, where a statement costs no round trip;
+/// the caller's transaction makes them one snapshot).
+fn fetch_in_statements(
+    conn: &mut DbConnection,
+    id: &str,
+    scope: Option<&ListScope>,
+) -> Result<StoredParticipant, RepoError> {
     let person: ParticipantRow = match scope {
         Some(scope) => current_with_person_in(scope)
             .filter(periods::participant_id.eq(id.to_owned()))
@@ -387,43 +428,59 @@ fn load_within(conn: &mut DbConnection, id: &str, scope: Option<&ListScope>) -> 
             period_target_groups::target_group_code.nullable(),
         ))
         .load(conn)?;
-    let mut period_rows: Vec<(PeriodRow, Vec<Code>)> = Vec::new();
+    let mut periods: Vec<(PeriodRow, Vec<String>)> = Vec::new();
     for (row, group) in rows {
-        let group = group.map(|g| stored_code(&g)).transpose()?;
-        match period_rows.last_mut() {
+        match periods.last_mut() {
             Some((last, groups)) if last.id == row.id => groups.extend(group),
-            _ => period_rows.push((row, group.into_iter().collect())),
+            _ => periods.push((row, group.into_iter().collect())),
         }
     }
-    let mut current = None;
-    let mut earlier = Vec::new();
-    for (row, codes) in period_rows {
-        let is_current = row.is_current;
-        let period = row.into_domain(codes)?;
-        if is_current {
-            current = Some(period);
-        } else {
-            earlier.push(period);
-        }
-    }
-    let current = current.ok_or_else(|| RepoError::Unexpected("participant without a current period".into()))?;
     let interruptions = interruptions::table
         .filter(interruptions::participant_id.eq(id))
         .order((interruptions::started_on, interruptions::id))
         .select(InterruptionRow::as_select())
-        .load::<InterruptionRow>(conn)?
-        .into_iter()
-        .map(InterruptionRow::into_domain)
-        .collect::<Result<Vec<_>, _>>()?;
+        .load(conn)?;
     let follow_ups = follow_ups::table
         .filter(follow_ups::participant_id.eq(id))
         .order((follow_ups::followed_up_on, follow_ups::id))
         .select(FollowUpRow::as_select())
-        .load::<FollowUpRow>(conn)?
-        .into_iter()
-        .map(FollowUpRow::into_domain)
-        .collect::<Result<Vec<_>, _>>()?;
-    assemble(person, current, earlier, interruptions, follow_ups)
+        .load(conn)?;
+    Ok(StoredParticipant {
+        person,
+        periods,
+        interruptions,
+        follow_ups,
+    })
+}
+
+impl StoredParticipant {
+    fn into_domain(self) -> Result<Participant, RepoError> {
+        let mut current = None;
+        let mut earlier = Vec::new();
+        for (row, groups) in self.periods {
+            let codes = groups.iter().map(|g| stored_code(g)).collect::<Result<Vec<_>, _>>()?;
+            let is_current = row.is_current;
+            let period = row.into_domain(codes)?;
+            if is_current {
+                current = Some(period);
+            } else {
+                earlier.push(period);
+            }
+        }
+        let current =
+            current.ok_or_else(|| RepoError::Unexpected("participant without a current period".into()))?;
+        let interruptions = self
+            .interruptions
+            .into_iter()
+            .map(InterruptionRow::into_domain)
+            .collect::<Result<Vec<_>, _>>()?;
+        let follow_ups = self
+            .follow_ups
+            .into_iter()
+            .map(FollowUpRow::into_domain)
+            .collect::<Result<Vec<_>, _>>()?;
+        assemble(self.person, current, earlier, interruptions, follow_ups)
+    }
 }
 
 /// The participant from its stored person and its domain parts.

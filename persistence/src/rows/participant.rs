@@ -13,7 +13,7 @@ use super::reference::stored_code;
 use crate::error::RepoError;
 use crate::schema::{follow_ups, interruptions, participants, participation_periods};
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset, serde::Deserialize)]
 #[diesel(table_name = participants, treat_none_as_null = true)]
 pub struct ParticipantRow {
     pub id: String,
@@ -34,7 +34,7 @@ pub struct ParticipantRow {
     pub updated_at: NaiveDateTime,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset, serde::Deserialize)]
 #[diesel(table_name = participation_periods, treat_none_as_null = true)]
 pub struct PeriodRow {
     pub id: String,
@@ -62,7 +62,7 @@ pub struct PeriodRow {
     pub created_at: NaiveDateTime,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Deserialize)]
 #[diesel(table_name = interruptions)]
 pub struct InterruptionRow {
     pub id: String,
@@ -74,7 +74,7 @@ pub struct InterruptionRow {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Deserialize)]
 #[diesel(table_name = follow_ups)]
 pub struct FollowUpRow {
     pub id: String,

@@ -153,7 +153,7 @@ async fn read_audited(
     let scope = scope_for(&caller.0, Action::ReadParticipant)?;
     let id = participant_id(raw_id)?.uuid();
     state
-        .read(caller, move |conn, ctx| {
+        .read_one(caller, move |conn, ctx| {
             let participant = ParticipantRepo::get(conn, id, &scope)?;
             ParticipantRepo::audit_read(conn, &ctx.acting(), action, &[id])?;
             Ok(participant)
