@@ -1,10 +1,15 @@
-//! The group-committing access-log writer. Concurrent read requests hand their records to one
-//! thread, which inserts everything queued meanwhile in multi-row statements and one commit,
-//! and answers each request only once its batch is durable. A read then needs no write
+//! The group-committing access-log writer. Concurrent read requests hand their records to a
+//! writer thread, which inserts everything queued meanwhile in multi-row statements and one
+//! commit, and answers each request only once its batch is durable. A read then needs no write
 //! transaction of its own, and a thousand reads cost a handful of commits, not a thousand.
 //! A batch that fails fails every request in it: nothing is disclosed that is not logged.
+//!
+//! On PostgreSQL two writers take turns at the queue, so the next batch is gathered and sent
+//! while the last one waits for its commit (the database merges their flushes); a read waits
+//! for one commit, not for the one before it too. SQLite has one: its writes are serialised.
 
 use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::thread;
 
 use crate::audit::{self, AccessRecord, MAX_RECORDS_PER_INSERT};
@@ -29,9 +34,17 @@ impl AccessLogWriter {
     /// Starts the writer on its own connection (opened on first use and again after an error).
     pub fn start(manager: DbManager) -> std::io::Result<Self> {
         let (queue, pending) = mpsc::channel();
-        thread::Builder::new()
-            .name("access-log".into())
-            .spawn(move || run(&manager, &pending))?;
+        let pending = Arc::new(Mutex::new(pending));
+        let writers = match manager.backend() {
+            crate::pool::Backend::Postgres => 2,
+            crate::pool::Backend::Sqlite => 1,
+        };
+        for n in 0..writers {
+            let (manager, pending) = (manager.clone(), pending.clone());
+            thread::Builder::new()
+                .name(format!("access-log-{n}"))
+                .spawn(move || run(&manager, &pending))?;
+        }
         Ok(Self { queue })
     }
 
@@ -53,20 +66,9 @@ impl AccessLogWriter {
     }
 }
 
-fn run(manager: &DbManager, pending: &Receiver<Pending>) {
+fn run(manager: &DbManager, pending: &Mutex<Receiver<Pending>>) {
     let mut conn: Option<DbConnection> = None;
-    while let Ok(first) = pending.recv() {
-        let mut batch = vec![first];
-        let mut size = batch[0].records.len();
-        while size < MAX_BATCH_RECORDS {
-            match pending.try_recv() {
-                Ok(next) => {
-                    size += next.records.len();
-                    batch.push(next);
-                }
-                Err(_) => break,
-            }
-        }
+    while let Some(mut batch) = next_batch(pending) {
         let outcome = commit(manager, &mut conn, &mut batch);
         if outcome.is_err() {
             // Start the next batch on a fresh connection: this one may be broken.
@@ -77,6 +79,25 @@ fn run(manager: &DbManager, pending: &Receiver<Pending>) {
             let _ = request.done.send(outcome.clone());
         }
     }
+}
+
+/// What queued since the last batch was taken (waiting for a first request); `None` once every
+/// handle is gone. The queue is held only while the batch is gathered.
+fn next_batch(pending: &Mutex<Receiver<Pending>>) -> Option<Vec<Pending>> {
+    let pending = pending.lock().unwrap_or_else(PoisonError::into_inner);
+    let first = pending.recv().ok()?;
+    let mut size = first.records.len();
+    let mut batch = vec![first];
+    while size < MAX_BATCH_RECORDS {
+        match pending.try_recv() {
+            Ok(next) => {
+                size += next.records.len();
+                batch.push(next);
+            }
+            Err(_) => break,
+        }
+    }
+    Some(batch)
 }
 
 fn commit(manager: &DbManager, conn: &mut Option<DbConnection>, batch: &mut [Pending]) -> Result<(), String> {
@@ -93,7 +114,14 @@ fn commit(manager: &DbManager, conn: &mut Option<DbConnection>, batch: &mut [Pen
         return Err("no connection".into());
     };
     let records: Vec<AccessRecord> = batch.iter_mut().flat_map(|p| std::mem::take(&mut p.records)).collect();
-    tx::write(conn, |conn| audit::insert(conn, &records)).map_err(|e: RepoError| e.to_string())
+    let written = if matches!(conn, DbConnection::Postgresql(_)) && records.len() <= MAX_RECORDS_PER_INSERT {
+        // One statement is atomic by itself: no BEGIN and COMMIT round trips. (SQLite writes go
+        // through `tx::write` always, to take their turn in the writer queue.)
+        audit::insert(conn, &records)
+    } else {
+        tx::write(conn, |conn| audit::insert(conn, &records))
+    };
+    written.map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

@@ -92,6 +92,10 @@ impl DbManager {
         Self { url }
     }
 
+    pub fn backend(&self) -> Backend {
+        self.url.backend
+    }
+
     pub fn connect(&self) -> Result<DbConnection, ConnectionError> {
         match self.url.backend {
             Backend::Postgres => PgConnection::establish(&self.url.target).map(DbConnection::Postgresql),

@@ -2,9 +2,10 @@
 //! target groups), interruptions and follow-ups aggregated as JSON, and the scope checked in
 //! the same statement. One round trip instead of four, and one snapshot without a transaction.
 
-use diesel::pg::PgConnection;
+use diesel::pg::{Pg, PgConnection};
+use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::sql_types::{Bool, Nullable, Text};
-use diesel::{sql_query, QueryableByName, RunQueryDsl};
+use diesel::{QueryResult, RunQueryDsl};
 use domain::access::ListScope;
 use serde::Deserialize;
 
@@ -12,8 +13,10 @@ use super::participant::{scope_filter, StoredParticipant};
 use crate::error::RepoError;
 use crate::rows::participant::{FollowUpRow, InterruptionRow, PeriodRow};
 
-/// In the orders the four-statement read gives (see `fetch_in_statements`).
-const PARTICIPANT: &str = "SELECT row_to_json(pa)::text AS person,
+/// In the orders the four-statement read gives (see `fetch_in_statements`). Each parameter is
+/// used once: the query binds them in this order.
+const PARTICIPANT: [&str; 6] = [
+    "SELECT row_to_json(pa)::text AS person,
     (SELECT json_agg(x ORDER BY x.referred_on, x.created_at, x.id)::text
        FROM (SELECT pp.*, ARRAY(SELECT g.target_group_code FROM period_target_groups g
                                 WHERE g.period_id = pp.id ORDER BY g.target_group_code) AS target_groups
@@ -23,22 +26,52 @@ const PARTICIPANT: &str = "SELECT row_to_json(pa)::text AS person,
     (SELECT json_agg(f ORDER BY f.followed_up_on, f.id)::text FROM follow_ups f
       WHERE f.participant_id = pa.id) AS follow_ups
   FROM participants pa
-  WHERE pa.id = $1 AND ($2 OR EXISTS (
-    SELECT 1 FROM participation_periods c
-    WHERE c.participant_id = pa.id AND c.is_current AND $3
-      AND ($4 IS NULL OR c.job_centre_code = $4) AND ($5 IS NULL OR c.district_code = $5)))";
+  WHERE pa.id = ",
+    " AND (",
+    " OR EXISTS (SELECT 1 FROM participation_periods c WHERE c.participant_id = pa.id AND c.is_current AND ",
+    " AND c.job_centre_code = COALESCE(",
+    ", c.job_centre_code) AND c.district_code = COALESCE(",
+    ", c.district_code)))",
+];
 
-#[derive(QueryableByName)]
-struct ParticipantJson {
-    #[diesel(sql_type = Text)]
-    person: String,
-    #[diesel(sql_type = Nullable<Text>)]
-    periods: Option<String>,
-    #[diesel(sql_type = Nullable<Text>)]
-    interruptions: Option<String>,
-    #[diesel(sql_type = Nullable<Text>)]
-    follow_ups: Option<String>,
+/// The statement with its parameters. Unlike `sql_query`, whose text diesel cannot know to be
+/// fixed, it is prepared once per connection and kept (cached by its SQL): a read is then one
+/// bind and execute, not a parse and plan of five subqueries each time.
+struct ParticipantStatement {
+    id: String,
+    unscoped: bool,
+    reaches: bool,
+    jobbtorg: Option<String>,
+    district: Option<String>,
 }
+
+impl QueryFragment<Pg> for ParticipantStatement {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        out.push_sql(PARTICIPANT[0]);
+        out.push_bind_param::<Text, _>(&self.id)?;
+        out.push_sql(PARTICIPANT[1]);
+        out.push_bind_param::<Bool, _>(&self.unscoped)?;
+        out.push_sql(PARTICIPANT[2]);
+        out.push_bind_param::<Bool, _>(&self.reaches)?;
+        out.push_sql(PARTICIPANT[3]);
+        out.push_bind_param::<Nullable<Text>, _>(&self.jobbtorg)?;
+        out.push_sql(PARTICIPANT[4]);
+        out.push_bind_param::<Nullable<Text>, _>(&self.district)?;
+        out.push_sql(PARTICIPANT[5]);
+        Ok(())
+    }
+}
+
+impl QueryId for ParticipantStatement {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl Query for ParticipantStatement {
+    type SqlType = (Text, Nullable<Text>, Nullable<Text>, Nullable<Text>);
+}
+
+impl RunQueryDsl<PgConnection> for ParticipantStatement {}
 
 #[derive(Deserialize)]
 struct PeriodJson {
@@ -54,19 +87,21 @@ pub(super) fn fetch(conn: &mut PgConnection, id: &str, scope: Option<&ListScope>
         Some(None) => (false, (None, None)),
         Some(Some(filter)) => (true, filter),
     };
-    let found: ParticipantJson = sql_query(PARTICIPANT)
-        .bind::<Text, _>(id)
-        .bind::<Bool, _>(scope.is_none())
-        .bind::<Bool, _>(reaches)
-        .bind::<Nullable<Text>, _>(jobbtorg)
-        .bind::<Nullable<Text>, _>(district)
+    let (person, periods, interruptions, follow_ups): (String, Option<String>, Option<String>, Option<String>) =
+        ParticipantStatement {
+            id: id.to_owned(),
+            unscoped: scope.is_none(),
+            reaches,
+            jobbtorg,
+            district,
+        }
         .get_result(conn)?;
-    let periods: Vec<PeriodJson> = parse(found.periods.as_deref())?;
+    let periods: Vec<PeriodJson> = parse(periods.as_deref())?;
     Ok(StoredParticipant {
-        person: serde_json::from_str(&found.person).map_err(unreadable)?,
+        person: serde_json::from_str(&person).map_err(unreadable)?,
         periods: periods.into_iter().map(|p| (p.row, p.target_groups)).collect(),
-        interruptions: parse::<InterruptionRow>(found.interruptions.as_deref())?,
-        follow_ups: parse::<FollowUpRow>(found.follow_ups.as_deref())?,
+        interruptions: parse::<InterruptionRow>(interruptions.as_deref())?,
+        follow_ups: parse::<FollowUpRow>(follow_ups.as_deref())?,
     })
 }
 
