@@ -114,9 +114,9 @@ fn commit(manager: &DbManager, conn: &mut Option<DbConnection>, batch: &mut [Pen
         return Err("no connection".into());
     };
     let records: Vec<AccessRecord> = batch.iter_mut().flat_map(|p| std::mem::take(&mut p.records)).collect();
-    let written = if matches!(conn, DbConnection::Postgresql(_)) && records.len() <= MAX_RECORDS_PER_INSERT {
-        // One statement is atomic by itself: no BEGIN and COMMIT round trips. (SQLite writes go
-        // through `tx::write` always, to take their turn in the writer queue.)
+    let written = if matches!(conn, DbConnection::Postgresql(_)) {
+        // One statement there (`audit::insert`), atomic by itself: no BEGIN and COMMIT round
+        // trips. SQLite writes go through `tx::write`, to take their turn in the writer queue.
         audit::insert(conn, &records)
     } else {
         tx::write(conn, |conn| audit::insert(conn, &records))

@@ -5,7 +5,10 @@
 use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDateTime;
+use diesel::pg::{Pg, PgConnection};
 use diesel::prelude::*;
+use diesel::query_builder::{AstPass, QueryFragment, QueryId};
+use diesel::sql_types::{Array, Nullable, Text, Timestamp};
 
 use crate::error::RepoError;
 use crate::pool::DbConnection;
@@ -75,18 +78,85 @@ impl AccessRecord {
 /// limits on bound parameters.
 pub const MAX_RECORDS_PER_INSERT: usize = 1_000;
 
-/// Inserts `records` in as few multi-row statements as the parameter limit allows.
+/// Inserts `records`: on PostgreSQL in one statement whatever their number; on SQLite in as few
+/// multi-row statements as the parameter limit allows.
 pub fn insert(conn: &mut DbConnection, records: &[AccessRecord]) -> Result<(), RepoError> {
-    for chunk in records.chunks(MAX_RECORDS_PER_INSERT) {
-        // Multi-row VALUES per backend: the multi-backend connection has no batch insert.
-        let statement = diesel::insert_into(access_log::table).values(chunk);
-        match conn {
-            DbConnection::Postgresql(pg) => statement.execute(pg)?,
-            DbConnection::Sqlite(lite) => statement.execute(lite)?,
-        };
+    match conn {
+        DbConnection::Postgresql(pg) => {
+            if !records.is_empty() {
+                ColumnsInsert::of(records).execute(pg)?;
+            }
+        }
+        DbConnection::Sqlite(lite) => {
+            for chunk in records.chunks(MAX_RECORDS_PER_INSERT) {
+                // Multi-row VALUES: the multi-backend connection has no batch insert.
+                diesel::insert_into(access_log::table).values(chunk).execute(lite)?;
+            }
+        }
     }
     Ok(())
 }
+
+/// The records as one array per column, inserted with `unnest`: the same SQL for any number of
+/// records, so PostgreSQL prepares it once per connection (a multi-row VALUES is new SQL for
+/// every count, parsed and planned each time).
+struct ColumnsInsert {
+    id: Vec<String>,
+    occurred_at: Vec<NaiveDateTime>,
+    actor_subject: Vec<String>,
+    actor_role: Vec<String>,
+    action: Vec<String>,
+    resource_type: Vec<String>,
+    resource_id: Vec<String>,
+    participant_id: Vec<Option<String>>,
+    request_id: Vec<String>,
+}
+
+impl ColumnsInsert {
+    fn of(records: &[AccessRecord]) -> Self {
+        let column = |f: &dyn Fn(&AccessRecord) -> String| records.iter().map(f).collect();
+        ColumnsInsert {
+            id: column(&|r| r.id.clone()),
+            occurred_at: records.iter().map(|r| r.occurred_at).collect(),
+            actor_subject: column(&|r| r.actor_subject.clone()),
+            actor_role: column(&|r| r.actor_role.clone()),
+            action: column(&|r| r.action.clone()),
+            resource_type: column(&|r| r.resource_type.clone()),
+            resource_id: column(&|r| r.resource_id.clone()),
+            participant_id: records.iter().map(|r| r.participant_id.clone()).collect(),
+            request_id: column(&|r| r.request_id.clone()),
+        }
+    }
+}
+
+impl QueryFragment<Pg> for ColumnsInsert {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        out.push_sql(
+            "INSERT INTO access_log (id, occurred_at, actor_subject, actor_role, action, resource_type, \
+             resource_id, participant_id, request_id) SELECT * FROM unnest(",
+        );
+        out.push_bind_param::<Array<Text>, _>(&self.id)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Timestamp>, _>(&self.occurred_at)?;
+        for column in [&self.actor_subject, &self.actor_role, &self.action, &self.resource_type, &self.resource_id] {
+            out.push_sql(", ");
+            out.push_bind_param::<Array<Text>, _>(column)?;
+        }
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Nullable<Text>>, _>(&self.participant_id)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Text>, _>(&self.request_id)?;
+        out.push_sql(")");
+        Ok(())
+    }
+}
+
+impl QueryId for ColumnsInsert {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl RunQueryDsl<PgConnection> for ColumnsInsert {}
 
 /// Records reads of these entries: into the request's [`ReadLog`] when it has one, else at
 /// once, in one statement, in the caller's transaction.
