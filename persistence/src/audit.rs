@@ -138,7 +138,13 @@ impl QueryFragment<Pg> for ColumnsInsert {
         out.push_bind_param::<Array<Text>, _>(&self.id)?;
         out.push_sql(", ");
         out.push_bind_param::<Array<Timestamp>, _>(&self.occurred_at)?;
-        for column in [&self.actor_subject, &self.actor_role, &self.action, &self.resource_type, &self.resource_id] {
+        for column in [
+            &self.actor_subject,
+            &self.actor_role,
+            &self.action,
+            &self.resource_type,
+            &self.resource_id,
+        ] {
             out.push_sql(", ");
             out.push_bind_param::<Array<Text>, _>(column)?;
         }

@@ -95,7 +95,9 @@ pub fn append(conn: &mut DbConnection, acting: &ActingContext, event: &NewEvent<
 /// (their ids are time-ordered); returns how many. Runs in a transaction of its own, so call it
 /// outside any other. A no-op on SQLite.
 pub fn sequence(conn: &mut DbConnection) -> Result<usize, RepoError> {
-    let DbConnection::Postgresql(pg) = conn else { return Ok(0) };
+    let DbConnection::Postgresql(pg) = conn else {
+        return Ok(0);
+    };
     // Most calls find nothing to do: they then take no lock and write nothing.
     let waiting: Option<String> = events::table
         .filter(events::position.is_null())

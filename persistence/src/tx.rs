@@ -179,7 +179,11 @@ mod tests {
             thread.join().unwrap();
         }
         let served = order.lock().unwrap().clone();
-        assert_eq!(served, (0..800).collect::<Vec<u64>>(), "every ticket served once, in order");
+        assert_eq!(
+            served,
+            (0..800).collect::<Vec<u64>>(),
+            "every ticket served once, in order"
+        );
     }
 
     #[test]

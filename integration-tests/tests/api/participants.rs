@@ -213,7 +213,12 @@ async fn the_intake_answers_what_a_read_then_gives() {
     let etag = response.headers()["etag"].to_str().unwrap().to_owned();
     let created: Value = response.json().await.unwrap();
     assert!(created["target_groups"].as_array().unwrap().len() >= 2, "{created}");
-    let read = app.get_as(&officer, &format!("/v1/participants/{}", created["id"].as_str().unwrap())).await;
+    let read = app
+        .get_as(
+            &officer,
+            &format!("/v1/participants/{}", created["id"].as_str().unwrap()),
+        )
+        .await;
     assert_eq!(read.headers()["etag"].to_str().unwrap(), etag);
     assert_eq!(read.json::<Value>().await.unwrap(), created);
 }

@@ -536,7 +536,11 @@ async fn concurrent_sends_fill_the_places_exactly() {
         ));
         assert_eq!(held, capacity, "contract {contract}");
     }
-    assert_eq!(app.count("SELECT COUNT(*) AS n FROM referrals"), 3, "a refused send leaves nothing");
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM referrals"),
+        3,
+        "a refused send leaves nothing"
+    );
 }
 
 #[tokio::test]

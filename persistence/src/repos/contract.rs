@@ -328,7 +328,9 @@ fn record(
 type Backend = <DbConnection as diesel::Connection>::Backend;
 
 /// Whether a referral holds a place: unexpired sent ones, accepted and running.
-fn holds_a_place(today: NaiveDate) -> Box<dyn BoxableExpression<referrals::table, Backend, SqlType = diesel::sql_types::Bool>> {
+fn holds_a_place(
+    today: NaiveDate,
+) -> Box<dyn BoxableExpression<referrals::table, Backend, SqlType = diesel::sql_types::Bool>> {
     let earliest_open = ReferralStatus::earliest_unexpired_sent_on(today)
         .and_hms_opt(0, 0, 0)
         .unwrap_or_default();

@@ -3,10 +3,10 @@
 //! parameter markers and date arithmetic differ between the backends.
 
 use chrono::NaiveDate;
+use diesel::connection::SimpleConnection;
 use diesel::pg::Pg;
 use diesel::sql_types::{BigInt, Bool, Date, Double, Integer, Nullable, Text, Timestamp};
 use diesel::sqlite::Sqlite;
-use diesel::connection::SimpleConnection;
 use diesel::{sql_query, QueryableByName, RunQueryDsl};
 use domain::report::{ExitTally, FollowUpTally, GroupBy, GroupTally};
 use std::collections::BTreeMap;

@@ -4,7 +4,9 @@
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use domain::access::ListScope;
-use domain::participant::{changed_fields, is_plan_overdue, FollowUp, Interruption, Participant, ParticipantStatus, Period};
+use domain::participant::{
+    changed_fields, is_plan_overdue, FollowUp, Interruption, Participant, ParticipantStatus, Period,
+};
 use domain::shared::{Code, Personnummer};
 use uuid::Uuid;
 
@@ -467,8 +469,7 @@ impl StoredParticipant {
                 earlier.push(period);
             }
         }
-        let current =
-            current.ok_or_else(|| RepoError::Unexpected("participant without a current period".into()))?;
+        let current = current.ok_or_else(|| RepoError::Unexpected("participant without a current period".into()))?;
         let interruptions = self
             .interruptions
             .into_iter()

@@ -81,7 +81,11 @@ struct PeriodJson {
 }
 
 /// The stored participant; with a scope, `NotFound` unless its current period lies inside it.
-pub(super) fn fetch(conn: &mut PgConnection, id: &str, scope: Option<&ListScope>) -> Result<StoredParticipant, RepoError> {
+pub(super) fn fetch(
+    conn: &mut PgConnection,
+    id: &str,
+    scope: Option<&ListScope>,
+) -> Result<StoredParticipant, RepoError> {
     let (reaches, (jobbtorg, district)) = match scope.map(scope_filter) {
         None => (true, (None, None)),
         Some(None) => (false, (None, None)),
@@ -119,4 +123,3 @@ fn unreadable(error: serde_json::Error) -> RepoError {
         error.column()
     ))
 }
-
