@@ -10,4 +10,5 @@ pub mod reference;
 pub mod referral;
 pub mod report;
 pub mod shared;
+pub mod tasks;
 pub mod webhook;
