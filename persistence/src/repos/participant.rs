@@ -400,7 +400,7 @@ pub(super) fn scope_filter(scope: &ListScope) -> Option<(Option<String>, Option<
 
 /// The stored participant in four statements (SQLite, where a statement costs no round trip;
 /// the caller's transaction makes them one snapshot).
-fn fetch_in_statements(
+pub(super) fn fetch_in_statements(
     conn: &mut DbConnection,
     id: &str,
     scope: Option<&ListScope>,
@@ -456,7 +456,7 @@ fn fetch_in_statements(
 }
 
 impl StoredParticipant {
-    fn into_domain(self) -> Result<Participant, RepoError> {
+    pub(super) fn into_domain(self) -> Result<Participant, RepoError> {
         let mut current = None;
         let mut earlier = Vec::new();
         for (row, groups) in self.periods {

@@ -123,3 +123,97 @@ fn unreadable(error: serde_json::Error) -> RepoError {
         error.column()
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use diesel::connection::SimpleConnection;
+    use diesel::{Connection, PgConnection};
+    use domain::access::ListScope;
+    use domain::shared::Code;
+
+    use super::fetch;
+    use crate::migrations;
+    use crate::pool::DbConnection;
+    use crate::repos::participant::fetch_in_statements;
+
+    const PERSON_ID: &str = "00000000-0000-7000-8000-000000000001";
+
+    /// A person with an earlier, exited period (one target group, a follow-up) and a current one
+    /// (two groups, an interruption): every part the two reads assemble.
+    const PERSON: &str = "
+        INSERT INTO participants VALUES ('00000000-0000-7000-8000-000000000001', '198112189876', 'Anna', 'Berg', '1981-12-18', '070-1', NULL,
+            'Gatan 1', '163 73', 'Spånga', 'Somali', false, 'P-1', 3, '2026-01-01 10:00', '2026-06-01 10:00');
+        INSERT INTO participation_periods (id, participant_id, is_current, status, district_code, job_centre_code,
+            referral_reason, requested_start, referred_on, referred_by, enrolled_on, coach_subject, plan_due_on,
+            plan_approved_on, exited_on, exit_outcome, created_at)
+        VALUES ('00000000-0000-7000-8000-000000000002', '00000000-0000-7000-8000-000000000001', false, 'exited', 'rinkeby-kista', 'jarva', 'First.', '2025-01-02', '2025-01-02', 'o',
+                '2025-01-03', 'coach-a', '2025-01-10', '2025-01-09', '2025-06-30', 'studies', '2025-01-02 09:00'),
+               ('00000000-0000-7000-8000-000000000003', '00000000-0000-7000-8000-000000000001', true, 'interrupted', 'rinkeby-kista', 'jarva', 'Again.', '2026-01-02', '2026-01-02', 'o',
+                '2026-01-05', 'coach-b', '2026-01-12', NULL, NULL, NULL, '2026-01-02 09:00');
+        INSERT INTO period_target_groups VALUES ('00000000-0000-7000-8000-000000000002', 'sfi_student'), ('00000000-0000-7000-8000-000000000003', 'social_assistance_unemployed'),
+            ('00000000-0000-7000-8000-000000000003', 'sfi_student');
+        INSERT INTO interruptions VALUES ('00000000-0000-7000-8000-000000000004', '00000000-0000-7000-8000-000000000003', '00000000-0000-7000-8000-000000000001', 'sickness', '2026-03-01', NULL, 'Ill.');
+        INSERT INTO follow_ups VALUES ('00000000-0000-7000-8000-000000000005', '00000000-0000-7000-8000-000000000002', '00000000-0000-7000-8000-000000000001', 2, '2025-08-30', true, 'permanent', 'full_time', false,
+            NULL, '2025-08-30 12:00');";
+
+    /// Needs PostgreSQL (TEST_DATABASE_URL, as `make test` sets it): skipped, loudly, when none
+    /// answers outside CI; in CI that is a failure.
+    #[test]
+    fn the_one_statement_reads_what_the_four_statements_read() -> Result<(), Box<dyn std::error::Error>> {
+        let admin = std::env::var("TEST_DATABASE_URL").unwrap_or_default();
+        let mut server = match PgConnection::establish(&admin) {
+            Ok(server) => server,
+            Err(_) if std::env::var("CI").as_deref() != Ok("true") => {
+                eprintln!("SKIPPED: no PostgreSQL at TEST_DATABASE_URL");
+                return Ok(());
+            }
+            Err(error) => return Err(error.into()),
+        };
+        let name = format!("json_read_{}", uuid::Uuid::now_v7().simple());
+        server.batch_execute(&format!("CREATE DATABASE {name}"))?;
+        let url = format!(
+            "{}/{name}",
+            admin.rsplit_once('/').map_or(admin.as_str(), |(base, _)| base)
+        );
+        let outcome = (|| -> Result<(), Box<dyn std::error::Error>> {
+            let mut conn = DbConnection::Postgresql(PgConnection::establish(&url)?);
+            migrations::run_pending(&mut conn)?;
+            conn.batch_execute(PERSON)?;
+            let code = |c: &str| Code::parse(c).map_err(|_| "bad code");
+            let scopes = [
+                None,
+                Some(ListScope::Everything),
+                Some(ListScope::Jobbtorg(code("jarva")?)),
+                Some(ListScope::District(code("rinkeby-kista")?)),
+                Some(ListScope::Jobbtorg(code("farsta")?)),
+                Some(ListScope::District(code("farsta")?)),
+                Some(ListScope::AnyProvider),
+            ];
+            for scope in &scopes {
+                let in_statements = fetch_in_statements(&mut conn, PERSON_ID, scope.as_ref())
+                    .and_then(|s| s.into_domain())
+                    .map_err(|e| e.to_string());
+                let DbConnection::Postgresql(pg) = &mut conn else {
+                    return Err("not PostgreSQL".into());
+                };
+                let in_one = fetch(pg, PERSON_ID, scope.as_ref())
+                    .and_then(|s| s.into_domain())
+                    .map_err(|e| e.to_string());
+                assert_eq!(in_one, in_statements, "scope {scope:?}");
+            }
+            let everything = fetch_in_statements(&mut conn, PERSON_ID, None)?.into_domain()?;
+            assert_eq!(
+                (
+                    everything.earlier.len(),
+                    everything.interruptions.len(),
+                    everything.follow_ups.len()
+                ),
+                (1, 1, 1)
+            );
+            assert_eq!(everything.current.target_groups.len(), 2);
+            Ok(())
+        })();
+        server.batch_execute(&format!("DROP DATABASE {name} WITH (FORCE)"))?;
+        outcome
+    }
+}
