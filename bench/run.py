@@ -10,6 +10,7 @@ import os
 import platform
 import re
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -117,7 +118,6 @@ def settle(database_url):
     if database_url.startswith("postgres"):
         run(["psql", database_url, "-qc", "CHECKPOINT", "-c", "VACUUM ANALYZE"])
     else:
-        import sqlite3
         with sqlite3.connect(database_url.removeprefix("sqlite://"), timeout=30) as lite:
             lite.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             lite.execute("ANALYZE")

@@ -119,7 +119,8 @@ pub fn sequence(conn: &mut DbConnection) -> Result<usize, RepoError> {
     })?)
 }
 
-/// The feed after `after`: [`sequence`], then [`list`]. Call outside a transaction.
+/// The feed after `after`, in feed order, limited to what `scope` may see and to `types` when
+/// given: [`sequence`] first, then the events with a position. Call outside a transaction.
 pub fn feed(
     conn: &mut DbConnection,
     scope: &ListScope,
@@ -128,18 +129,6 @@ pub fn feed(
     limit: i64,
 ) -> Result<Vec<EventRow>, RepoError> {
     sequence(conn)?;
-    list(conn, scope, after, types, limit)
-}
-
-/// Events after `after` in feed order (those with a position), limited to what `scope` may see
-/// and to `types` when given.
-fn list(
-    conn: &mut DbConnection,
-    scope: &ListScope,
-    after: Option<i64>,
-    types: &[String],
-    limit: i64,
-) -> Result<Vec<EventRow>, RepoError> {
     let mut query = events::table
         .select(EventRow::as_select())
         .filter(events::position.is_not_null())

@@ -269,47 +269,11 @@ impl Participant {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::participant::{ExitOutcome, ParticipantStatus, Period};
-    use crate::shared::{Code, Personnummer};
-
-    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, d).unwrap()
-    }
+    use crate::participant::fixtures::{day, referred_on};
+    use crate::participant::{ExitOutcome, ParticipantStatus};
 
     fn referred() -> Participant {
-        let current = Period {
-            id: Uuid::from_u128(1),
-            status: ParticipantStatus::Referred,
-            district: Code::parse("rinkeby-kista").unwrap(),
-            jobbtorg: Code::parse("jarva").unwrap(),
-            target_groups: vec![Code::parse("sfi_student").unwrap()],
-            referral_reason: "r".into(),
-            requested_start: day(2026, 11, 2),
-            referred_on: day(2026, 11, 2),
-            enrolled_on: None,
-            coach: None,
-            plan_due_on: None,
-            plan_approved_on: None,
-            af_registered_on: None,
-            exit: None,
-        };
-        Participant {
-            id: Uuid::from_u128(9),
-            personnummer: Personnummer::parse("198112189876", day(2026, 11, 23)).unwrap(),
-            first_name: "Anna".into(),
-            last_name: "Berg".into(),
-            birth_date: day(1981, 12, 18),
-            contact: Contact::default(),
-            address: Address::default(),
-            language_needs: None,
-            protected_identity: false,
-            pseudonym: "P-1".into(),
-            version: 1,
-            current,
-            earlier: vec![],
-            interruptions: vec![],
-            follow_ups: vec![],
-        }
+        referred_on(day(2026, 11, 2))
     }
 
     const TODAY: (i32, u32, u32) = (2026, 11, 23);

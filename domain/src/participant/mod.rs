@@ -4,6 +4,8 @@
 mod actions;
 mod clock;
 mod exit;
+#[cfg(test)]
+pub(crate) mod fixtures;
 mod model;
 mod records;
 mod status;

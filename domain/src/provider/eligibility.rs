@@ -52,6 +52,12 @@ pub enum Ineligible {
     NoCapacity,
 }
 
+/// Whether a contract holds more referrals than it has places: the check after a referral was
+/// written, when `places_held` counts it too (before, a full contract is `NoCapacity`).
+pub fn over_capacity(places_held: u32, capacity: u32) -> bool {
+    places_held > capacity
+}
+
 /// Every reason `contract` cannot take `need`; empty when it can.
 pub fn eligibility(contract: &ContractTerms, need: &ReferralNeed) -> Vec<Ineligible> {
     let checks = [
@@ -70,7 +76,11 @@ pub fn eligibility(contract: &ContractTerms, need: &ReferralNeed) -> Vec<Ineligi
             Ineligible::TargetGroup,
         ),
         (!contract.job_centres.contains(&need.jobbtorg), Ineligible::JobCentre),
-        (contract.places_used >= contract.capacity, Ineligible::NoCapacity),
+        // One more would put it over.
+        (
+            over_capacity(contract.places_used.saturating_add(1), contract.capacity),
+            Ineligible::NoCapacity,
+        ),
     ];
     checks
         .into_iter()
@@ -116,6 +126,13 @@ pub fn neutral_allocation(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_contract_is_over_capacity_only_past_its_last_place() {
+        assert!(!over_capacity(9, 10));
+        assert!(!over_capacity(10, 10), "the last place may be taken");
+        assert!(over_capacity(11, 10));
+    }
 
     fn code(raw: &str) -> Code {
         Code::parse(raw).unwrap()

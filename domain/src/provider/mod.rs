@@ -4,7 +4,9 @@
 mod eligibility;
 mod model;
 
-pub use eligibility::{eligibility, neutral_allocation, Allocation, ContractTerms, Ineligible, ReferralNeed};
+pub use eligibility::{
+    eligibility, neutral_allocation, over_capacity, Allocation, ContractTerms, Ineligible, ReferralNeed,
+};
 pub use model::{
     overlapping_af_programmes, AfProgramme, Contract, ContractError, OrganisationKind, ProcurementForm, Provider,
     ProviderContact, ProviderStatus,

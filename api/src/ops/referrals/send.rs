@@ -5,7 +5,9 @@ use chrono::NaiveDate;
 use domain::access::ListScope;
 use domain::ids::{ActivityId, ParticipantId, ProviderId};
 use domain::participant::{Consent, Participant};
-use domain::provider::{neutral_allocation, Contract, ContractTerms, Ineligible, ProviderStatus, ReferralNeed};
+use domain::provider::{
+    neutral_allocation, over_capacity, Contract, ContractTerms, Ineligible, ProviderStatus, ReferralNeed,
+};
 use domain::referral::{
     check_legal_basis, delivery, may_refer, plan_activity, pre_plan_activity, ActivityRefusal, CrossCentre,
     DeliveryError, LegalBasis, Referral, ReferralRefusal, ReferralStatus, ReferredActivity,
@@ -88,7 +90,7 @@ pub fn send(
     let optimistic = persistence::tx::savepoint(conn, |conn| {
         let (saved, capacity) = pending.allocate_and_write(conn, ctx, today)?;
         ReferralRepo::lock_allocation(conn)?;
-        if ContractRepo::places_used(conn, saved.contract_id, today)? > capacity {
+        if over_capacity(ContractRepo::places_used(conn, saved.contract_id, today)?, capacity) {
             return Err(Attempt::PlaceTaken);
         }
         Ok(saved)
