@@ -3,6 +3,7 @@
 //! rules. Fields stay `String` in the DTOs (a bad code is a 422 naming the field, not a 400 from
 //! the JSON parser); `#[schema(value_type = …)]` points them here.
 
+use domain::absence::AbsenceReason;
 use domain::access::CaseRecord;
 use domain::activity_plan::{ActivityStatus, PlanStatus, ProviderKind};
 use domain::claim::{ClaimStatus, ClaimTrigger};
@@ -10,6 +11,8 @@ use domain::participant::{EmploymentExtent, EmploymentForm, InterruptionReason, 
 use domain::provider::{OrganisationKind, ProcurementForm, ProviderStatus};
 use domain::referral::{DeclineReason, Granularity, ReferralStatus};
 use domain::report::GroupBy;
+use domain::tasks::TaskKind;
+use domain::transfer::TransferStatus;
 use domain::webhook::DeliveryStatus;
 use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 use utoipa::openapi::RefOr;
@@ -135,4 +138,16 @@ code_schema! {
 code_schema! {
     /// Where a webhook delivery stands.
     WebhookDeliveryStatus => codes(DeliveryStatus::ALL, DeliveryStatus::as_str)
+}
+code_schema! {
+    /// Why a participant was absent, late or left early.
+    AbsenceReasonCode => codes(&AbsenceReason::ALL, AbsenceReason::as_str)
+}
+code_schema! {
+    /// A kind of item in the work queue.
+    TaskKindCode => codes(&TaskKind::ALL, TaskKind::as_str)
+}
+code_schema! {
+    /// Where a move to another district stands.
+    TransferStatusCode => codes(&TransferStatus::ALL, TransferStatus::as_str)
 }

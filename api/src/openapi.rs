@@ -39,6 +39,10 @@ use crate::problem::{FieldErrorSchema, Problem};
         (name = "referrals", description = "Referrals to providers and the closed loop: accept or decline, start, progress reports, interruption, completion with an outcome."),
         (name = "claims", description = "Payment claims computed from the contract's remuneration model when a referral starts and when results are reported and confirmed."),
         (name = "reports", description = "Key figures for the city: aggregates per job centre, target group or provider, with cells about fewer than five persons suppressed."),
+        (name = "tasks", description = "The work queue: what is due for the caller (plans, reviews, follow-ups, referrals, claims, absences, moves), derived from the data."),
+        (name = "journal", description = "The case journal: dated, signed notes that are never changed; corrections show beside the note they correct."),
+        (name = "absences", description = "Absence and deviation reports from providers and own-regime activities, for the home district to see."),
+        (name = "transfers", description = "Moving a participant to another home district: asked by the job centre or the district, answered by the new district."),
         (name = "events", description = "The ordered change feed for partner systems."),
         (name = "webhooks", description = "Signed, id-only push notifications of the change feed to a partner's https endpoint, retried with back-off, with a delivery log."),
         (name = "operations", description = "Liveness and readiness for load balancers and orchestrators.")

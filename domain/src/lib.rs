@@ -1,9 +1,11 @@
 //! Jobbtorg's business rules as plain types and pure functions. No IO, no framework.
 
+pub mod absence;
 pub mod access;
 pub mod activity_plan;
 pub mod claim;
 pub mod ids;
+pub mod journal;
 pub mod participant;
 pub mod provider;
 pub mod reference;
@@ -11,4 +13,5 @@ pub mod referral;
 pub mod report;
 pub mod shared;
 pub mod tasks;
+pub mod transfer;
 pub mod webhook;

@@ -1,15 +1,34 @@
-//! The work queue (#15): what is due for a participant, derived from the data and never stored
-//! by hand. These are the participant's own items: the plan deadline, the follow-ups at 2 and 8
-//! months, and the end of the 548 days. The items of plans, referrals, claims and absences
-//! come with those resources.
-// TODO(#15): GET /v1/tasks over these, with the plan, referral, claim and absence items.
+//! The work queue (#15): what is due, derived from the data and never stored by hand. Each
+//! resource's items come from a pure function here: the participant's own (the plan deadline,
+//! the follow-ups at 2 and 8 months, the end of the 548 days), the plan's (the district's
+//! decision, the 6-month review, activities past their end without a follow-up), a referral
+//! unanswered near its expiry, a claim waiting for the purchaser, an absence report the home
+//! district has not seen, and a move waiting for the new district's answer.
 
 use chrono::{Days, NaiveDate};
 
+use crate::activity_plan::{ActivityPlan, ActivityStatus, PlanStatus};
 use crate::participant::{Participant, ParticipantStatus};
+use crate::referral::{Referral, ReferralStatus, ANSWER_WITHIN_WORKING_DAYS};
+use crate::shared::add_working_days;
 
 /// An item is listed from this many days before the 548 days run out.
 pub const PARTICIPATION_ENDING_NOTICE_DAYS: u32 = 30;
+/// A plan's review (its end, at most 6 months after its start) is listed this many days before.
+pub const PLAN_REVIEW_NOTICE_DAYS: u64 = 30;
+/// An activity past its end is followed up within this many working days.
+pub const ACTIVITY_FOLLOW_UP_WORKING_DAYS: u32 = 5;
+/// An unanswered referral is listed from this many days before it expires.
+pub const REFERRAL_EXPIRY_NOTICE_DAYS: u64 = 2;
+/// The district decides on a submitted plan (other than the first, which has the period's
+/// deadline) within this many working days.
+pub const PLAN_DECISION_WORKING_DAYS: u32 = 5;
+/// The purchaser decides on a payment claim within this many days.
+pub const CLAIM_DECISION_DAYS: u64 = 30;
+/// The home district looks at an absence report within this many working days.
+pub const ABSENCE_SEEN_WORKING_DAYS: u32 = 1;
+/// The new district answers a move within this many working days.
+pub const TRANSFER_ANSWER_WORKING_DAYS: u32 = 5;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum TaskKind {
@@ -19,15 +38,53 @@ pub enum TaskKind {
     FollowUpDue,
     /// 30 days or fewer left of the 548.
     ParticipationEnding,
+    /// A submitted plan waiting for the home district's decision.
+    PlanAwaitingDecision,
+    /// An approved plan nearing or past its review date.
+    PlanReviewDue,
+    /// An activity of an approved plan past its end without a follow-up.
+    ActivityFollowUpDue,
+    /// A referral not yet answered, near its expiry.
+    ReferralExpiring,
+    /// A payment claim waiting for the purchaser.
+    ClaimAwaitingDecision,
+    /// An absence report the home district has not yet seen.
+    AbsenceUnseen,
+    /// A move waiting for the new district's answer.
+    TransferAwaitingAnswer,
 }
 
 impl TaskKind {
+    pub const ALL: [TaskKind; 10] = [
+        TaskKind::PlanDue,
+        TaskKind::FollowUpDue,
+        TaskKind::ParticipationEnding,
+        TaskKind::PlanAwaitingDecision,
+        TaskKind::PlanReviewDue,
+        TaskKind::ActivityFollowUpDue,
+        TaskKind::ReferralExpiring,
+        TaskKind::ClaimAwaitingDecision,
+        TaskKind::AbsenceUnseen,
+        TaskKind::TransferAwaitingAnswer,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             TaskKind::PlanDue => "plan_due",
             TaskKind::FollowUpDue => "follow_up_due",
             TaskKind::ParticipationEnding => "participation_ending",
+            TaskKind::PlanAwaitingDecision => "plan_awaiting_decision",
+            TaskKind::PlanReviewDue => "plan_review_due",
+            TaskKind::ActivityFollowUpDue => "activity_follow_up_due",
+            TaskKind::ReferralExpiring => "referral_expiring",
+            TaskKind::ClaimAwaitingDecision => "claim_awaiting_decision",
+            TaskKind::AbsenceUnseen => "absence_unseen",
+            TaskKind::TransferAwaitingAnswer => "transfer_awaiting_answer",
         }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == raw)
     }
 }
 
@@ -39,6 +96,8 @@ pub struct Task {
     pub overdue: bool,
     /// For a follow-up: 2 or 8.
     pub months: Option<u32>,
+    /// For a plan's activity: which one.
+    pub activity_id: Option<uuid::Uuid>,
 }
 
 impl Task {
@@ -48,7 +107,13 @@ impl Task {
             due_on,
             overdue: today > due_on,
             months,
+            activity_id: None,
         }
+    }
+
+    /// An item due `due_on` for something that happened (was submitted, reported, asked).
+    pub fn due(kind: TaskKind, due_on: NaiveDate, today: NaiveDate) -> Self {
+        Self::new(kind, due_on, today, None)
     }
 }
 
@@ -81,6 +146,87 @@ pub fn participant_tasks(participant: &Participant, today: NaiveDate) -> Vec<Tas
     }
     tasks.sort_by_key(|t| (t.due_on, t.kind));
     tasks
+}
+
+/// What is due of a plan of a participation in progress: the district's decision on a
+/// submitted plan (by the period's deadline for its first plan, else 5 working days after
+/// submission), the review of an approved plan that nothing newer replaces (listed 30 days
+/// before its end), and each activity past its end without a follow-up.
+pub fn plan_tasks(
+    plan: &ActivityPlan,
+    participant: &Participant,
+    submitted_on: NaiveDate,
+    has_newer_plan: bool,
+    today: NaiveDate,
+) -> Vec<Task> {
+    let period = &participant.current;
+    if plan.period_id != period.id || !matches!(period.status, ParticipantStatus::Enrolled | ParticipantStatus::Interrupted) {
+        return Vec::new();
+    }
+    let mut tasks = Vec::new();
+    match plan.status {
+        PlanStatus::Submitted => {
+            let due_on = match (period.plan_approved_on, period.plan_due_on) {
+                (None, Some(deadline)) => deadline,
+                _ => add_working_days(submitted_on, PLAN_DECISION_WORKING_DAYS),
+            };
+            tasks.push(Task::due(TaskKind::PlanAwaitingDecision, due_on, today));
+        }
+        PlanStatus::Approved => {
+            let notice = plan.valid_to.checked_sub_days(Days::new(PLAN_REVIEW_NOTICE_DAYS)).unwrap_or(plan.valid_to);
+            if !has_newer_plan && today >= notice {
+                tasks.push(Task::due(TaskKind::PlanReviewDue, plan.valid_to, today));
+            }
+            for activity in &plan.activities {
+                let open = matches!(activity.status, ActivityStatus::Planned | ActivityStatus::Ongoing);
+                if open && activity.ends_on < today {
+                    let mut task = Task::due(
+                        TaskKind::ActivityFollowUpDue,
+                        add_working_days(activity.ends_on, ACTIVITY_FOLLOW_UP_WORKING_DAYS),
+                        today,
+                    );
+                    task.activity_id = Some(activity.id);
+                    tasks.push(task);
+                }
+            }
+        }
+        _ => {}
+    }
+    tasks
+}
+
+/// A referral still unanswered is listed from 2 days before it expires until it does.
+pub fn referral_task(referral: &Referral, today: NaiveDate) -> Option<Task> {
+    if referral.status_on(today) != ReferralStatus::Sent {
+        return None;
+    }
+    let expires_on = add_working_days(referral.sent_on, ANSWER_WITHIN_WORKING_DAYS);
+    let notice = expires_on.checked_sub_days(Days::new(REFERRAL_EXPIRY_NOTICE_DAYS)).unwrap_or(expires_on);
+    (today >= notice).then(|| Task::due(TaskKind::ReferralExpiring, expires_on, today))
+}
+
+/// A claim waiting for the purchaser, due 30 days after it was raised.
+pub fn claim_task(raised_on: NaiveDate, today: NaiveDate) -> Task {
+    let due_on = raised_on.checked_add_days(Days::new(CLAIM_DECISION_DAYS)).unwrap_or(raised_on);
+    Task::due(TaskKind::ClaimAwaitingDecision, due_on, today)
+}
+
+/// An absence report not seen by the home district, due the working day after it came.
+pub fn absence_task(reported_on: NaiveDate, today: NaiveDate) -> Task {
+    Task::due(
+        TaskKind::AbsenceUnseen,
+        add_working_days(reported_on, ABSENCE_SEEN_WORKING_DAYS),
+        today,
+    )
+}
+
+/// A move waiting for the new district, due 5 working days after it was asked.
+pub fn transfer_task(requested_on: NaiveDate, today: NaiveDate) -> Task {
+    Task::due(
+        TaskKind::TransferAwaitingAnswer,
+        add_working_days(requested_on, TRANSFER_ANSWER_WORKING_DAYS),
+        today,
+    )
 }
 
 #[cfg(test)]
@@ -158,5 +304,79 @@ mod tests {
             kinds(&participant_tasks(&done, day(2026, 10, 26))),
             vec![(TaskKind::FollowUpDue, day(2026, 11, 2), false)]
         );
+    }
+
+    fn plan_of(p: &Participant, status: PlanStatus, valid_to: NaiveDate, activity_ends: NaiveDate) -> ActivityPlan {
+        use crate::activity_plan::{Activity, ProviderKind};
+        use crate::shared::Code;
+        ActivityPlan {
+            id: Uuid::from_u128(50),
+            participant_id: p.id,
+            period_id: p.current.id,
+            number: 1,
+            status,
+            valid_from: day(2026, 11, 2),
+            valid_to,
+            goal: "Arbete".into(),
+            goal_ssyk: None,
+            wishes: None,
+            revision_of: None,
+            version: 1,
+            activities: vec![Activity {
+                id: Uuid::from_u128(51),
+                activity_type: Code::parse("work_training").unwrap(),
+                description: "Praktik".into(),
+                provider_kind: ProviderKind::OwnRegime,
+                starts_on: day(2026, 11, 2),
+                ends_on: activity_ends,
+                hours_per_week: 30,
+                expected_result: None,
+                status: crate::activity_plan::ActivityStatus::Ongoing,
+                follow_up_result: None,
+                followed_up_on: None,
+                discontinued_reason: None,
+                replaced_by: None,
+            }],
+            decisions: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_submitted_first_plan_is_due_for_decision_by_the_period_deadline() {
+        let p = enrolled_on(day(2026, 11, 2));
+        let plan = plan_of(&p, PlanStatus::Submitted, day(2027, 4, 30), day(2026, 12, 31));
+        let tasks = plan_tasks(&plan, &p, day(2026, 11, 4), false, day(2026, 11, 5));
+        assert_eq!(kinds(&tasks), vec![(TaskKind::PlanAwaitingDecision, day(2026, 11, 9), false)]);
+    }
+
+    #[test]
+    fn an_activity_past_its_end_without_follow_up_and_a_plan_near_review_are_listed() {
+        let mut p = enrolled_on(day(2026, 11, 2));
+        p.current.plan_approved_on = Some(day(2026, 11, 4));
+        let plan = plan_of(&p, PlanStatus::Approved, day(2026, 12, 20), day(2026, 11, 20));
+        // On Friday 20 November the activity ends today: nothing yet; review notice from 20 Nov.
+        assert_eq!(
+            kinds(&plan_tasks(&plan, &p, day(2026, 11, 4), false, day(2026, 11, 20))),
+            vec![(TaskKind::PlanReviewDue, day(2026, 12, 20), false)]
+        );
+        let tasks = plan_tasks(&plan, &p, day(2026, 11, 4), true, day(2026, 11, 23));
+        // Due 5 working days after the end: Friday 27 November.
+        assert_eq!(kinds(&tasks), vec![(TaskKind::ActivityFollowUpDue, day(2026, 11, 27), false)]);
+        assert_eq!(tasks[0].activity_id, Some(Uuid::from_u128(51)));
+    }
+
+    #[test]
+    fn nothing_of_a_plan_is_due_once_the_participation_has_ended() {
+        let mut p = enrolled_on(day(2026, 11, 2));
+        p.current.status = ParticipantStatus::Exited;
+        let plan = plan_of(&p, PlanStatus::Submitted, day(2027, 4, 30), day(2026, 12, 31));
+        assert!(plan_tasks(&plan, &p, day(2026, 11, 4), false, day(2026, 11, 5)).is_empty());
+    }
+
+    #[test]
+    fn every_kind_has_a_code_that_parses_back() {
+        for kind in TaskKind::ALL {
+            assert_eq!(TaskKind::parse(kind.as_str()), Some(kind));
+        }
     }
 }

@@ -112,6 +112,7 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        anonymised_at -> Nullable<Timestamp>,
     }
 }
 
@@ -505,6 +506,72 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    journal_entries (id) {
+        id -> Text,
+        participant_id -> Text,
+        period_id -> Text,
+        corrects -> Nullable<Text>,
+        entry_date -> Date,
+        body -> Text,
+        confidential -> Bool,
+        author_subject -> Text,
+        author_role -> Text,
+        author_jobbtorg -> Nullable<Text>,
+        author_district -> Nullable<Text>,
+        written_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    absences (id) {
+        id -> Text,
+        participant_id -> Text,
+        period_id -> Text,
+        referral_id -> Nullable<Text>,
+        provider_id -> Nullable<Text>,
+        absent_on -> Date,
+        from_time -> Nullable<Text>,
+        to_time -> Nullable<Text>,
+        reason -> Text,
+        note -> Nullable<Text>,
+        late_reason -> Nullable<Text>,
+        reported_by -> Text,
+        reported_role -> Text,
+        reported_at -> Timestamp,
+        seen_by -> Nullable<Text>,
+        seen_at -> Nullable<Timestamp>,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    transfers (id) {
+        id -> Text,
+        participant_id -> Text,
+        period_id -> Text,
+        from_district_code -> Text,
+        from_job_centre_code -> Text,
+        to_district_code -> Text,
+        to_job_centre_code -> Nullable<Text>,
+        moves_on -> Date,
+        note -> Nullable<Text>,
+        status -> Text,
+        requested_by -> Text,
+        requested_role -> Text,
+        requested_at -> Timestamp,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        decision_note -> Nullable<Text>,
+        coach_subject -> Nullable<Text>,
+        handover_id -> Nullable<Text>,
+        version -> Integer,
+    }
+}
+
+diesel::joinable!(absences -> participation_periods (period_id));
+diesel::joinable!(journal_entries -> participation_periods (period_id));
+diesel::joinable!(transfers -> participation_periods (period_id));
 diesel::joinable!(webhook_deliveries -> webhook_subscriptions (subscription_id));
 diesel::joinable!(referral_deliveries -> referrals (referral_id));
 
@@ -544,4 +611,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     rate_limit_windows,
     webhook_subscriptions,
     webhook_deliveries,
+    journal_entries,
+    absences,
+    transfers,
 );

@@ -11,7 +11,7 @@ use diesel::prelude::*;
 
 use crate::error::RepoError;
 use crate::pool::DbConnection;
-use crate::schema::{activity_plans, claims, contracts, districts, participants, providers, referrals};
+use crate::schema::{absences, activity_plans, claims, contracts, districts, participants, providers, referrals, transfers};
 
 /// One versioned row: its table and its key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,6 +25,8 @@ pub enum VersionedRow<'a> {
     Contract(&'a str),
     Referral(&'a str),
     Claim(&'a str),
+    Absence(&'a str),
+    Transfer(&'a str),
 }
 
 /// Each arm names its table; the statement is the same for all of them.
@@ -57,6 +59,14 @@ macro_rules! for_each_table {
             }
             VersionedRow::Claim($key) => {
                 use claims as $table;
+                $body
+            }
+            VersionedRow::Absence($key) => {
+                use absences as $table;
+                $body
+            }
+            VersionedRow::Transfer($key) => {
+                use transfers as $table;
                 $body
             }
         }

@@ -32,3 +32,5 @@ pub const PHONE_MAX: u64 = 40;
 pub const PAGE_MAX: i64 = 200;
 /// A UUID in text.
 pub const UUID_LEN: u64 = 36;
+/// The longest case-journal note, in characters.
+pub const JOURNAL_TEXT_MAX: u64 = 10_000;

@@ -10,6 +10,7 @@
 mod context;
 mod error;
 
+pub mod absences;
 pub mod case_file;
 pub mod claims;
 pub mod contracts;
@@ -17,11 +18,14 @@ pub mod districts;
 pub mod export;
 pub mod history;
 pub mod intake;
+pub mod journal;
 pub mod participants;
 pub mod plans;
 pub mod providers;
 pub mod records;
 pub mod referrals;
+pub mod tasks;
+pub mod transfers;
 pub mod webhooks;
 
 pub use context::Context;

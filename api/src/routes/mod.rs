@@ -15,6 +15,7 @@ pub mod providers;
 pub mod reference;
 pub mod referrals;
 pub mod reports;
+pub mod tasks;
 pub mod webhooks;
 
 /// Every documented route. Used both by the server and to generate `openapi.yaml`.
@@ -30,6 +31,7 @@ pub fn configure(config: &mut ServiceConfig) {
             .configure(referrals::configure)
             .configure(claims::configure)
             .configure(reports::configure)
+            .configure(tasks::configure)
             .configure(webhooks::configure),
     );
 }

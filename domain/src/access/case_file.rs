@@ -31,10 +31,12 @@ pub enum CaseRecord {
     /// Field-level history.
     History,
     AccessLog,
+    /// The case journal's notes (a confidential note stays with the job centre that wrote it).
+    Journal,
 }
 
 impl CaseRecord {
-    pub const ALL: [CaseRecord; 7] = [
+    pub const ALL: [CaseRecord; 8] = [
         CaseRecord::Mapping,
         CaseRecord::Plans,
         CaseRecord::Consents,
@@ -42,6 +44,7 @@ impl CaseRecord {
         CaseRecord::InterruptionNotes,
         CaseRecord::History,
         CaseRecord::AccessLog,
+        CaseRecord::Journal,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -53,6 +56,7 @@ impl CaseRecord {
             CaseRecord::InterruptionNotes => "interruption_notes",
             CaseRecord::History => "history",
             CaseRecord::AccessLog => "access_log",
+            CaseRecord::Journal => "journal",
         }
     }
 

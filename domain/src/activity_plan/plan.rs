@@ -231,6 +231,12 @@ impl ActivityPlan {
         })
     }
 
+    /// After a move to another district: the approved plan goes to the new district's decision.
+    pub fn reconsider(mut self) -> Result<Self, PlanError> {
+        self.transition(PlanAction::Reconsider)?;
+        Ok(self)
+    }
+
     pub fn supersede(mut self) -> Result<Self, PlanError> {
         self.transition(PlanAction::Supersede)?;
         Ok(self)

@@ -24,6 +24,8 @@ pub enum PlanAction {
     Complete,
     Cancel,
     FollowUpActivity,
+    /// After a move to another district, the approved plan goes to the new district's decision.
+    Reconsider,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -81,6 +83,7 @@ impl PlanStatus {
             (S::Approved, A::Supersede) => S::Superseded,
             (S::Approved, A::Complete) => S::Completed,
             (S::Approved, A::FollowUpActivity) => S::Approved,
+            (S::Approved, A::Reconsider) => S::Submitted,
             (S::Draft | S::Submitted | S::Returned | S::Approved, A::Cancel) => S::Cancelled,
             _ => return Err(PlanTransitionError { from: self, action }),
         };
@@ -106,6 +109,7 @@ impl fmt::Display for PlanAction {
             PlanAction::Complete => "complete",
             PlanAction::Cancel => "cancel",
             PlanAction::FollowUpActivity => "follow up an activity of",
+            PlanAction::Reconsider => "send for a new decision",
         })
     }
 }
@@ -116,7 +120,7 @@ mod tests {
     use PlanAction as A;
     use PlanStatus as S;
 
-    const ACTIONS: [PlanAction; 9] = [
+    const ACTIONS: [PlanAction; 10] = [
         A::Edit,
         A::Submit,
         A::Approve,
@@ -126,6 +130,7 @@ mod tests {
         A::Complete,
         A::Cancel,
         A::FollowUpActivity,
+        A::Reconsider,
     ];
 
     #[test]
@@ -145,6 +150,7 @@ mod tests {
             (S::Approved, A::Complete, S::Completed),
             (S::Approved, A::Cancel, S::Cancelled),
             (S::Approved, A::FollowUpActivity, S::Approved),
+            (S::Approved, A::Reconsider, S::Submitted),
         ];
         for from in S::ALL {
             for action in ACTIONS {

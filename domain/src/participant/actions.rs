@@ -8,6 +8,7 @@ use super::clock::{follow_up_window, plan_due_on, FOLLOW_UP_MONTHS};
 use super::exit::{EmploymentDetails, ExitRecord};
 use super::model::{Address, Contact, Exit, FollowUp, Interruption, Participant};
 use super::status::{InterruptionReason, ParticipantAction, TransitionError};
+use crate::shared::Code;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ParticipantError {
@@ -134,6 +135,28 @@ impl Participant {
     pub fn assign_coach(mut self, coach: String) -> Result<Self, ParticipantError> {
         self.transition(ParticipantAction::AssignCoach)?;
         self.current.coach = Some(coach);
+        Ok(self)
+    }
+
+    /// A move to another home district, served by `jobbtorg`, on `moves_on`: the participation
+    /// continues (the 548 days keep counting), the new centre's `coach` takes over, and an
+    /// approved plan goes back to the new district for approval, due 5 working days after the
+    /// move.
+    pub fn transfer(
+        mut self,
+        district: Code,
+        jobbtorg: Code,
+        coach: Option<String>,
+        moves_on: NaiveDate,
+    ) -> Result<Self, ParticipantError> {
+        self.transition(ParticipantAction::Transfer)?;
+        self.current.district = district;
+        self.current.jobbtorg = jobbtorg;
+        self.current.coach = coach;
+        if self.current.enrolled_on.is_some() {
+            self.current.plan_approved_on = None;
+            self.current.plan_due_on = Some(plan_due_on(moves_on.max(self.current.referred_on)));
+        }
         Ok(self)
     }
 

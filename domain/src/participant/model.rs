@@ -213,6 +213,8 @@ impl Participant {
             ("language_needs", self.language_needs.clone()),
             ("protected_identity", Some(self.protected_identity.to_string())),
             ("status", Some(p.status.to_string())),
+            ("home_district_id", Some(p.district.to_string())),
+            ("jobbtorg_id", Some(p.jobbtorg.to_string())),
             ("enrolled_on", date(p.enrolled_on)),
             ("coach_id", p.coach.clone()),
             ("plan_due_on", date(p.plan_due_on)),

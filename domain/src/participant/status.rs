@@ -19,6 +19,8 @@ pub enum ParticipantAction {
     Resume,
     Exit,
     RecordFollowUp,
+    /// Move to another home district (and the job centre serving it).
+    Transfer,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -60,7 +62,7 @@ impl ParticipantStatus {
         use ParticipantStatus as S;
         let next = match (self, action) {
             (S::Referred, A::Enrol) => S::Enrolled,
-            (S::Referred | S::Enrolled | S::Interrupted, A::AssignCoach | A::RegisterAf) => self,
+            (S::Referred | S::Enrolled | S::Interrupted, A::AssignCoach | A::RegisterAf | A::Transfer) => self,
             (S::Enrolled, A::Interrupt) => S::Interrupted,
             (S::Interrupted, A::Resume) => S::Enrolled,
             (S::Referred | S::Enrolled | S::Interrupted, A::Exit) => S::Exited,
@@ -87,6 +89,7 @@ impl fmt::Display for ParticipantAction {
             ParticipantAction::Resume => "resume",
             ParticipantAction::Exit => "exit",
             ParticipantAction::RecordFollowUp => "record a follow-up of",
+            ParticipantAction::Transfer => "move to another district",
         })
     }
 }

@@ -31,5 +31,6 @@ mod readiness;
 mod reference;
 mod referrals;
 mod shape_limits;
+mod tasks;
 mod transactions;
 mod webhooks;

@@ -239,6 +239,14 @@ impl PlanRepo {
         Self::get(conn, before.id)
     }
 
+    /// When the plan last changed (for a submitted plan: when it was submitted).
+    pub fn changed_at(conn: &mut DbConnection, plan_id: Uuid) -> Result<NaiveDateTime, RepoError> {
+        Ok(activity_plans::table
+            .find(plan_id.to_string())
+            .select(activity_plans::updated_at)
+            .first(conn)?)
+    }
+
     /// Records that the participant's first plan of this period was approved on `on`; the
     /// plan deadline is met from then on.
     pub fn mark_period_plan_approved(conn: &mut DbConnection, period_id: Uuid, on: NaiveDate) -> Result<(), RepoError> {

@@ -228,6 +228,32 @@ impl ParticipantRepo {
         Ok(saved)
     }
 
+    /// The participants in `scope` (of `coach`, when given) whose work is not done: in
+    /// participation, or exited on or after `exited_since` (their follow-ups may be due).
+    pub fn open_case_ids(
+        conn: &mut DbConnection,
+        scope: &ListScope,
+        coach: Option<&str>,
+        exited_since: NaiveDate,
+    ) -> Result<Vec<Uuid>, RepoError> {
+        let mut query = current_with_person_in(scope)
+            .filter(
+                periods::status
+                    .eq_any([
+                        ParticipantStatus::Enrolled.as_str(),
+                        ParticipantStatus::Interrupted.as_str(),
+                    ])
+                    .or(periods::exited_on.ge(exited_since)),
+            )
+            .select(periods::participant_id)
+            .order(periods::participant_id);
+        if let Some(coach) = coach {
+            query = query.filter(periods::coach_subject.eq(coach.to_owned()));
+        }
+        let ids: Vec<String> = query.load(conn)?;
+        ids.iter().map(|id| stored_uuid(id)).collect()
+    }
+
     /// A page of participants in `scope`, ordered by id (creation order), after `after`.
     pub fn list(
         conn: &mut DbConnection,

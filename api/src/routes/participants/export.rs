@@ -383,8 +383,8 @@ pub struct HandoverRequest {
     #[validate(length(max = limits::UUID_LEN))]
     pub from_period_id: String,
     /// What to share.
-    #[schema(value_type = Vec<crate::codes::CaseRecordCode>, example = json!(["mapping", "plans"]), min_items = 1, max_items = 7)]
-    #[validate(length(min = 1, max = 7))]
+    #[schema(value_type = Vec<crate::codes::CaseRecordCode>, example = json!(["mapping", "plans"]), min_items = 1, max_items = 8)]
+    #[validate(length(min = 1, max = 8))]
     pub records: Vec<String>,
     /// The legal basis (e.g. the participant's consent, or a provision of OSL).
     #[schema(example = "Samtycke från deltagaren 2026-12-01", min_length = 1, max_length = 2000)]

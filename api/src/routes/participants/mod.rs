@@ -1,12 +1,15 @@
 //! Participants: intake from the home district, reads scoped by role, the lifecycle actions,
 //! history, access log and export.
 
+mod absences;
 mod dto;
 mod export;
 mod intake;
+mod journal;
 mod lifecycle;
 mod read;
 mod records;
+mod transfers;
 
 use actix_web::http::header;
 use actix_web::HttpResponse;
@@ -24,6 +27,8 @@ pub fn configure(config: &mut ServiceConfig) {
     config
         .service(intake::create_participant)
         .service(intake::search_participants)
+        // Before `/participants/{participant_id}`, which would take the path.
+        .service(transfers::reassign_coach)
         .service(read::list_participants)
         .service(read::get_participant)
         .service(read::participant_history)
@@ -43,7 +48,18 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(records::put_assessment)
         .service(records::list_consents)
         .service(records::give_consent)
-        .service(records::withdraw_consent);
+        .service(records::withdraw_consent)
+        .service(journal::write_journal_entry)
+        .service(journal::read_journal)
+        .service(journal::correct_journal_entry)
+        .service(absences::report_referral_absence)
+        .service(absences::report_own_absence)
+        .service(absences::list_absences)
+        .service(absences::mark_absence_seen)
+        .service(transfers::request_transfer)
+        .service(transfers::get_transfer)
+        .service(transfers::accept_transfer)
+        .service(transfers::reject_transfer);
 }
 
 /// A participant id from the path; anything but a UUID names nothing.

@@ -1,0 +1,4 @@
+ALTER TABLE participants DROP COLUMN anonymised_at;
+DROP TABLE transfers;
+DROP TABLE absences;
+DROP TABLE journal_entries;
