@@ -4,8 +4,10 @@
 //! shown (that office answers for it).
 
 use domain::access::{CaseFile, CaseRecord, ListScope, PeriodOwner};
+use domain::absence::Absence;
 use domain::activity_plan::ActivityPlan;
 use domain::ids::ParticipantId;
+use domain::journal::JournalEntry;
 use domain::participant::{Assessment, Consent, Participant};
 use domain::referral::Referral;
 use persistence::audit::{self, AccessLogRow};
@@ -16,7 +18,8 @@ use persistence::repos::case_file::HandoverRecord;
 use persistence::repos::claim::{Claim, CLAIM};
 use persistence::repos::participant::PARTICIPANT;
 use persistence::repos::referral::{ParticipantCard, ProgressReport, REFERRAL};
-use persistence::repos::{ClaimRepo, ParticipantRepo, PlanRepo, ReferralRepo};
+use persistence::repos::transfer::Transfer;
+use persistence::repos::{AbsenceRepo, ClaimRepo, ParticipantRepo, PlanRepo, ReferralRepo, TransferRepo};
 use persistence::DbConnection;
 use uuid::Uuid;
 
@@ -45,6 +48,10 @@ pub struct Export {
     pub history: Vec<ResourceHistoryRow>,
     pub access_log: Vec<AccessLogRow>,
     pub events: Vec<EventRow>,
+    /// The case journal's notes the caller may read, corrections included.
+    pub journal: Vec<JournalEntry>,
+    pub absences: Vec<Absence>,
+    pub transfers: Vec<Transfer>,
     /// Periods of which some records are held by another office, and which.
     pub withheld: Vec<(PeriodOwner, Vec<CaseRecord>)>,
 }
@@ -113,6 +120,12 @@ pub fn gather(conn: &mut DbConnection, ctx: &Context, scope: &ListScope, id: Par
                 .is_some_and(|period| sees(CaseRecord::History, period))
         })
         .collect();
+    let journal = super::journal::visible(conn, actor, participant.id)?;
+    let absences = AbsenceRepo::for_participant(conn, participant.id)?
+        .into_iter()
+        .filter(|a| sees(CaseRecord::Referrals, a.period_id))
+        .collect();
+    let transfers = TransferRepo::for_participant(conn, participant.id)?;
     let withheld = file
         .withheld(actor)
         .into_iter()
@@ -129,6 +142,9 @@ pub fn gather(conn: &mut DbConnection, ctx: &Context, scope: &ListScope, id: Par
         history,
         access_log,
         events,
+        journal,
+        absences,
+        transfers,
         withheld,
         file,
     })

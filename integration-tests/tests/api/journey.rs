@@ -51,11 +51,15 @@ const EXPORTED: &[Section] = &[
     ("referral_deliveries", "SELECT COUNT(*) AS n FROM referral_deliveries d JOIN referrals f ON f.id = d.referral_id WHERE f.participant_id = '{id}'", |e| {
         e["referrals"].as_array().map_or(0, |rs| rs.iter().filter(|r| r["referral"]["cross_centre_reason"].is_string()).count())
     }),
+    ("journal_entries", "SELECT COUNT(*) AS n FROM journal_entries WHERE participant_id = '{id}'", |e| len(&e["journal"]) + sum(&e["journal"], "corrections")),
+    ("absences", "SELECT COUNT(*) AS n FROM absences WHERE participant_id = '{id}'", |e| len(&e["absences"])),
+    ("transfers", "SELECT COUNT(*) AS n FROM transfers WHERE participant_id = '{id}'", |e| len(&e["transfers"])),
 ];
 
-/// Exported tables the journey leaves empty: no handover (one period) and no referral to
-/// another job centre's service (`cross_centres.rs` covers those).
-const EMPTY_IN_THE_JOURNEY: &[&str] = &["handovers", "referral_deliveries"];
+/// Exported tables the journey leaves empty: no handover (one period), no referral to
+/// another job centre's service (`cross_centres.rs` covers those) and no move to another
+/// district (`transfers.rs`).
+const EMPTY_IN_THE_JOURNEY: &[&str] = &["handovers", "referral_deliveries", "transfers"];
 
 /// Tables that hold nothing about a person, and why.
 const NOT_PERSONAL: &[(&str, &str)] = &[
@@ -269,6 +273,19 @@ async fn from_intake_to_the_eight_month_follow_up_and_the_last_claim() {
     )
     .await;
     assert_eq!(status, 201);
+    // The same day the provider reports that the person left early; the coach writes
+    // in the journal and corrects it.
+    let left = json!({"absent_on": "2027-01-18", "from": "13:00", "to": "16:00", "reason": "left_early",
+        "note": "Kände sig sjuk."});
+    let (status, _, absence) = post(&app, &desk, &format!("{referral}/absences"), None, left).await;
+    assert_eq!(status, 201, "{absence}");
+    let note = json!({"text": "Första dagen på lagret. Gick hem tidigt."});
+    let (status, _, note) = post(&app, &anna(), &format!("{base}/journal"), None, note).await;
+    assert_eq!(status, 201, "{note}");
+    let correction = json!({"text": "Rättelse: gick hem kl. 13."});
+    let corrections = format!("/v1/journal-entries/{}/corrections", note["id"].as_str().unwrap());
+    let (status, _, correction) = post(&app, &anna(), &corrections, None, correction).await;
+    assert_eq!(status, 201, "{correction}");
     let version = format!("\"{}\"", get(&app, &anna(), &base).await["version"]);
     let sick = json!({"reason": "sickness", "started_on": "2027-01-18", "note": "Flu"});
     let (status, p_etag, sick) = post(&app, &anna(), &format!("{base}/interruptions"), Some(&version), sick).await;

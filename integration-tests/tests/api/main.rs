@@ -21,6 +21,7 @@ mod housekeeping;
 mod identities;
 mod intake_dates;
 mod integration_clients;
+mod journal_absences;
 mod journey;
 mod key_figures;
 mod multi_node;

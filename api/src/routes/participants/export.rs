@@ -11,6 +11,9 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 use validator::Validate;
 
+use super::absences::AbsenceResponse;
+use super::journal::{JournalEntryResponse, JournalNote};
+use super::transfers::TransferResponse;
 use super::dto::{AccessLogEntry, AccessLogList, AddressDto, FollowUpResponse, InterruptionResponse};
 use super::records::{AssessmentDto, ConsentResponse};
 use super::{participant_id, scope_for, ParticipantResponse};
@@ -163,6 +166,12 @@ pub struct ParticipantExport {
     pub access_log: Vec<AccessLogEntry>,
     /// The change-feed events about the person.
     pub events: Vec<ExportEvent>,
+    /// The case journal's notes with their corrections (a confidential note only at the job
+    /// centre that wrote it).
+    pub journal: Vec<JournalNote>,
+    pub absences: Vec<AbsenceResponse>,
+    /// Moves between districts.
+    pub transfers: Vec<TransferResponse>,
     pub withheld: Vec<WithheldRecords>,
 }
 
@@ -287,6 +296,15 @@ impl ParticipantExport {
                     occurred_at: e.occurred_at.and_utc(),
                 })
                 .collect(),
+            journal: domain::journal::with_corrections(export.journal)
+                .iter()
+                .map(|(entry, corrections)| JournalNote {
+                    entry: entry.into(),
+                    corrections: corrections.iter().map(JournalEntryResponse::from).collect(),
+                })
+                .collect(),
+            absences: export.absences.iter().map(AbsenceResponse::from).collect(),
+            transfers: export.transfers.iter().map(TransferResponse::from).collect(),
             withheld: export
                 .withheld
                 .iter()
