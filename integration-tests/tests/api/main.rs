@@ -34,4 +34,5 @@ mod referrals;
 mod shape_limits;
 mod tasks;
 mod transactions;
+mod transfers;
 mod webhooks;

@@ -26,7 +26,7 @@ pub(crate) fn kinds(list: &Value) -> Vec<String> {
 
 /// An approved plan for `id` (enrolled on 2 November) whose own-regime activity runs 2–13
 /// November; the plan's id.
-async fn approved_plan_ending_13_november(app: &TestApp, id: &str) -> String {
+pub(crate) async fn approved_plan_ending_13_november(app: &TestApp, id: &str) -> String {
     let plan = json!({"valid_from": "2026-11-02", "valid_to": "2027-04-30", "goal": "Lagerarbete"});
     let (status, etag, plan) = post(app, &anna(), &format!("/v1/participants/{id}/activity-plans"), None, plan).await;
     assert_eq!(status, 201, "{plan}");
