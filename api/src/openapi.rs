@@ -254,6 +254,7 @@ mod limits {
             "PHONE_MAX" => PHONE_MAX as f64,
             "UUID_LEN" => UUID_LEN as f64,
             "PAGE_MAX" => PAGE_MAX as f64,
+            "JOURNAL_TEXT_MAX" => JOURNAL_TEXT_MAX as f64,
             _ => return None,
         })
     }

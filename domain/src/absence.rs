@@ -198,13 +198,19 @@ mod tests {
 
     #[test]
     fn a_report_on_the_day_needs_no_reason_for_being_late() {
-        assert_eq!(check_report(&report(day(10), AbsenceReason::Sick), activity(), day(10)), Ok(()));
+        assert_eq!(
+            check_report(&report(day(10), AbsenceReason::Sick), activity(), day(10)),
+            Ok(())
+        );
     }
 
     #[test]
     fn a_later_report_needs_a_reason_for_the_delay() {
         let mut late = report(day(9), AbsenceReason::NoShow);
-        assert_eq!(check_report(&late, activity(), day(10)), Err(AbsenceError::LateWithoutReason));
+        assert_eq!(
+            check_report(&late, activity(), day(10)),
+            Err(AbsenceError::LateWithoutReason)
+        );
         late.late_reason = Some("Personalen var sjuk.".into());
         assert_eq!(check_report(&late, activity(), day(10)), Ok(()));
     }
@@ -241,11 +247,20 @@ mod tests {
         assert_eq!(AbsenceSpan::new(None, None), Ok(AbsenceSpan::WholeDay));
         assert_eq!(
             AbsenceSpan::new(Some(time(9)), Some(time(11))),
-            Ok(AbsenceSpan::Hours { from: time(9), to: time(11) })
+            Ok(AbsenceSpan::Hours {
+                from: time(9),
+                to: time(11)
+            })
         );
-        assert_eq!(AbsenceSpan::new(Some(time(11)), Some(time(9))), Err(AbsenceError::SpanOutOfOrder));
+        assert_eq!(
+            AbsenceSpan::new(Some(time(11)), Some(time(9))),
+            Err(AbsenceError::SpanOutOfOrder)
+        );
         assert_eq!(AbsenceSpan::new(Some(time(9)), None), Err(AbsenceError::SpanHalfGiven));
-        assert_eq!(AbsenceSpan::new(Some(time(9)), Some(time(13))).unwrap().day_share(), 0.5);
+        assert_eq!(
+            AbsenceSpan::new(Some(time(9)), Some(time(13))).unwrap().day_share(),
+            0.5
+        );
     }
 
     #[test]

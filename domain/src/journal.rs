@@ -130,7 +130,15 @@ mod tests {
     }
 
     fn officer() -> Actor {
-        Actor::new("officer", Role::DistrictOfficer, None, Some(code("rinkeby-kista")), None, vec![]).unwrap()
+        Actor::new(
+            "officer",
+            Role::DistrictOfficer,
+            None,
+            Some(code("rinkeby-kista")),
+            None,
+            vec![],
+        )
+        .unwrap()
     }
 
     fn entry(id: u128, confidential: bool, corrects: Option<u128>) -> JournalEntry {
@@ -179,7 +187,10 @@ mod tests {
             check_new_entry(&district, day(10), true, day(2), day(10), None),
             Err(JournalError::ConfidentialNotAllowed)
         );
-        assert_eq!(check_new_entry(&district, day(10), false, day(2), day(10), None), Ok(()));
+        assert_eq!(
+            check_new_entry(&district, day(10), false, day(2), day(10), None),
+            Ok(())
+        );
     }
 
     #[test]
@@ -190,7 +201,10 @@ mod tests {
             check_new_entry(&author, day(10), false, day(2), day(10), Some(&secret)),
             Err(JournalError::CorrectionMustBeConfidential)
         );
-        assert_eq!(check_new_entry(&author, day(10), true, day(2), day(10), Some(&secret)), Ok(()));
+        assert_eq!(
+            check_new_entry(&author, day(10), true, day(2), day(10), Some(&secret)),
+            Ok(())
+        );
         let correction = entry(3, false, Some(2));
         assert_eq!(
             check_new_entry(&author, day(10), false, day(2), day(10), Some(&correction)),
@@ -200,7 +214,11 @@ mod tests {
 
     #[test]
     fn corrections_are_shown_beside_the_note_they_correct() {
-        let grouped = with_corrections(vec![entry(1, false, None), entry(2, false, None), entry(3, false, Some(1))]);
+        let grouped = with_corrections(vec![
+            entry(1, false, None),
+            entry(2, false, None),
+            entry(3, false, Some(1)),
+        ]);
         assert_eq!(grouped.len(), 2);
         assert_eq!(grouped[0].0.id, Uuid::from_u128(1));
         assert_eq!(grouped[0].1.len(), 1);

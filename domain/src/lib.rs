@@ -11,6 +11,7 @@ pub mod provider;
 pub mod reference;
 pub mod referral;
 pub mod report;
+pub mod retention;
 pub mod shared;
 pub mod tasks;
 pub mod transfer;

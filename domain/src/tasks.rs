@@ -160,7 +160,12 @@ pub fn plan_tasks(
     today: NaiveDate,
 ) -> Vec<Task> {
     let period = &participant.current;
-    if plan.period_id != period.id || !matches!(period.status, ParticipantStatus::Enrolled | ParticipantStatus::Interrupted) {
+    if plan.period_id != period.id
+        || !matches!(
+            period.status,
+            ParticipantStatus::Enrolled | ParticipantStatus::Interrupted
+        )
+    {
         return Vec::new();
     }
     let mut tasks = Vec::new();
@@ -173,7 +178,10 @@ pub fn plan_tasks(
             tasks.push(Task::due(TaskKind::PlanAwaitingDecision, due_on, today));
         }
         PlanStatus::Approved => {
-            let notice = plan.valid_to.checked_sub_days(Days::new(PLAN_REVIEW_NOTICE_DAYS)).unwrap_or(plan.valid_to);
+            let notice = plan
+                .valid_to
+                .checked_sub_days(Days::new(PLAN_REVIEW_NOTICE_DAYS))
+                .unwrap_or(plan.valid_to);
             if !has_newer_plan && today >= notice {
                 tasks.push(Task::due(TaskKind::PlanReviewDue, plan.valid_to, today));
             }
@@ -201,13 +209,17 @@ pub fn referral_task(referral: &Referral, today: NaiveDate) -> Option<Task> {
         return None;
     }
     let expires_on = add_working_days(referral.sent_on, ANSWER_WITHIN_WORKING_DAYS);
-    let notice = expires_on.checked_sub_days(Days::new(REFERRAL_EXPIRY_NOTICE_DAYS)).unwrap_or(expires_on);
+    let notice = expires_on
+        .checked_sub_days(Days::new(REFERRAL_EXPIRY_NOTICE_DAYS))
+        .unwrap_or(expires_on);
     (today >= notice).then(|| Task::due(TaskKind::ReferralExpiring, expires_on, today))
 }
 
 /// A claim waiting for the purchaser, due 30 days after it was raised.
 pub fn claim_task(raised_on: NaiveDate, today: NaiveDate) -> Task {
-    let due_on = raised_on.checked_add_days(Days::new(CLAIM_DECISION_DAYS)).unwrap_or(raised_on);
+    let due_on = raised_on
+        .checked_add_days(Days::new(CLAIM_DECISION_DAYS))
+        .unwrap_or(raised_on);
     Task::due(TaskKind::ClaimAwaitingDecision, due_on, today)
 }
 
@@ -346,7 +358,10 @@ mod tests {
         let p = enrolled_on(day(2026, 11, 2));
         let plan = plan_of(&p, PlanStatus::Submitted, day(2027, 4, 30), day(2026, 12, 31));
         let tasks = plan_tasks(&plan, &p, day(2026, 11, 4), false, day(2026, 11, 5));
-        assert_eq!(kinds(&tasks), vec![(TaskKind::PlanAwaitingDecision, day(2026, 11, 9), false)]);
+        assert_eq!(
+            kinds(&tasks),
+            vec![(TaskKind::PlanAwaitingDecision, day(2026, 11, 9), false)]
+        );
     }
 
     #[test]
@@ -361,7 +376,10 @@ mod tests {
         );
         let tasks = plan_tasks(&plan, &p, day(2026, 11, 4), true, day(2026, 11, 23));
         // Due 5 working days after the end: Friday 27 November.
-        assert_eq!(kinds(&tasks), vec![(TaskKind::ActivityFollowUpDue, day(2026, 11, 27), false)]);
+        assert_eq!(
+            kinds(&tasks),
+            vec![(TaskKind::ActivityFollowUpDue, day(2026, 11, 27), false)]
+        );
         assert_eq!(tasks[0].activity_id, Some(Uuid::from_u128(51)));
     }
 

@@ -61,7 +61,9 @@ pub fn check_request(
     if current == to {
         return Err(TransferError::SameDistrict(to.clone()));
     }
-    let earliest = today.checked_sub_days(Days::new(TRANSFER_BACKDATE_DAYS)).unwrap_or(today);
+    let earliest = today
+        .checked_sub_days(Days::new(TRANSFER_BACKDATE_DAYS))
+        .unwrap_or(today);
     if moves_on < earliest {
         return Err(TransferError::TooOld { earliest });
     }

@@ -11,7 +11,9 @@ use diesel::prelude::*;
 
 use crate::error::RepoError;
 use crate::pool::DbConnection;
-use crate::schema::{absences, activity_plans, claims, contracts, districts, participants, providers, referrals, transfers};
+use crate::schema::{
+    absences, activity_plans, claims, contracts, districts, participants, providers, referrals, transfers,
+};
 
 /// One versioned row: its table and its key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

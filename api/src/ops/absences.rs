@@ -28,7 +28,12 @@ fn participant_scope(participant: &Participant, provider: Option<Uuid>) -> Event
     }
 }
 
-fn new_absence(ctx: &Context, participant: &Participant, referral: Option<(Uuid, Uuid)>, report: AbsenceReport) -> Absence {
+fn new_absence(
+    ctx: &Context,
+    participant: &Participant,
+    referral: Option<(Uuid, Uuid)>,
+    report: AbsenceReport,
+) -> Absence {
     Absence {
         id: Uuid::now_v7(),
         participant_id: participant.id,
@@ -98,14 +103,20 @@ pub fn report_own_regime(
     activity_id: Uuid,
     report: AbsenceReport,
 ) -> Result<Absence, OpError> {
-    let participant =
-        ParticipantRepo::get(conn, participant.uuid(), scope).map_err(|e| OpError::from(e).for_resource("participant"))?;
+    let participant = ParticipantRepo::get(conn, participant.uuid(), scope)
+        .map_err(|e| OpError::from(e).for_resource("participant"))?;
     let activity = PlanRepo::for_participant(conn, participant.id)?
         .into_iter()
         .filter(|plan| plan.period_id == participant.current.id)
         .flat_map(|plan| plan.activities)
         .find(|a| a.id == activity_id)
-        .ok_or_else(|| invalid("activity_id", "unknown", "no plan of the current period has this activity"))?;
+        .ok_or_else(|| {
+            invalid(
+                "activity_id",
+                "unknown",
+                "no plan of the current period has this activity",
+            )
+        })?;
     if activity.provider_kind != ProviderKind::OwnRegime {
         return Err(invalid(
             "activity_id",
@@ -127,8 +138,8 @@ pub fn read(
     scope: &ListScope,
     participant: ParticipantId,
 ) -> Result<Vec<Absence>, OpError> {
-    let participant =
-        ParticipantRepo::get(conn, participant.uuid(), scope).map_err(|e| OpError::from(e).for_resource("participant"))?;
+    let participant = ParticipantRepo::get(conn, participant.uuid(), scope)
+        .map_err(|e| OpError::from(e).for_resource("participant"))?;
     let file = case_file::load(conn, participant.id)?;
     let absences = AbsenceRepo::for_participant(conn, participant.id)?
         .into_iter()

@@ -3,8 +3,8 @@
 //! `domain::access` exactly as its own resource does; what another office holds is named, not
 //! shown (that office answers for it).
 
-use domain::access::{CaseFile, CaseRecord, ListScope, PeriodOwner};
 use domain::absence::Absence;
+use domain::access::{CaseFile, CaseRecord, ListScope, PeriodOwner};
 use domain::activity_plan::ActivityPlan;
 use domain::ids::ParticipantId;
 use domain::journal::JournalEntry;

@@ -48,7 +48,13 @@ fn event_scope(entry: &JournalEntry, participant: &Participant) -> EventScope {
     }
 }
 
-fn new_entry(ctx: &Context, participant: &Participant, period_id: Uuid, corrects: Option<Uuid>, note: NewNote) -> JournalEntry {
+fn new_entry(
+    ctx: &Context,
+    participant: &Participant,
+    period_id: Uuid,
+    corrects: Option<Uuid>,
+    note: NewNote,
+) -> JournalEntry {
     JournalEntry {
         id: Uuid::now_v7(),
         participant_id: participant.id,
@@ -70,8 +76,8 @@ pub fn write(
     participant: ParticipantId,
     note: NewNote,
 ) -> Result<JournalEntry, OpError> {
-    let participant =
-        ParticipantRepo::get(conn, participant.uuid(), scope).map_err(|e| OpError::from(e).for_resource("participant"))?;
+    let participant = ParticipantRepo::get(conn, participant.uuid(), scope)
+        .map_err(|e| OpError::from(e).for_resource("participant"))?;
     let entry = new_entry(ctx, &participant, participant.current.id, None, note);
     check_new_entry(
         &entry.author,
@@ -156,8 +162,8 @@ pub fn read(
     scope: &ListScope,
     participant: ParticipantId,
 ) -> Result<Vec<NoteWithCorrections>, OpError> {
-    let participant =
-        ParticipantRepo::get(conn, participant.uuid(), scope).map_err(|e| OpError::from(e).for_resource("participant"))?;
+    let participant = ParticipantRepo::get(conn, participant.uuid(), scope)
+        .map_err(|e| OpError::from(e).for_resource("participant"))?;
     let entries = visible(conn, &ctx.actor, participant.id)?;
     ParticipantRepo::audit_read(conn, &ctx.acting(), "participant.journal_read", &[participant.id])?;
     Ok(with_corrections(entries))

@@ -91,8 +91,14 @@ pub fn list(conn: &mut DbConnection, ctx: &Context, filter: &TaskFilter) -> Resu
     items.retain(|item| {
         filter.due_before.is_none_or(|d| item.task.due_on < d)
             && filter.coach.as_ref().is_none_or(|c| item.coach.as_ref() == Some(c))
-            && filter.jobbtorg.as_ref().is_none_or(|j| item.jobbtorg.as_ref() == Some(j))
-            && filter.district.as_ref().is_none_or(|d| item.district.as_ref() == Some(d))
+            && filter
+                .jobbtorg
+                .as_ref()
+                .is_none_or(|j| item.jobbtorg.as_ref() == Some(j))
+            && filter
+                .district
+                .as_ref()
+                .is_none_or(|d| item.district.as_ref() == Some(d))
     });
     let counts = TaskKind::ALL
         .into_iter()
@@ -105,7 +111,11 @@ pub fn list(conn: &mut DbConnection, ctx: &Context, filter: &TaskFilter) -> Resu
     named.sort();
     named.dedup();
     let cards = ReferralRepo::participant_cards(conn, &named)?;
-    let shown: Vec<Uuid> = items.iter().filter(|i| i.named).filter_map(|i| i.participant_id).collect();
+    let shown: Vec<Uuid> = items
+        .iter()
+        .filter(|i| i.named)
+        .filter_map(|i| i.participant_id)
+        .collect();
     if !shown.is_empty() {
         let mut shown = shown;
         shown.sort();
@@ -123,7 +133,9 @@ fn job_centre_items(
     coach: Option<&str>,
 ) -> Result<Vec<TaskItem>, OpError> {
     let today = ctx.today();
-    let exited_since = today.checked_sub_months(Months::new(EXITED_LOOKBACK_MONTHS)).unwrap_or(today);
+    let exited_since = today
+        .checked_sub_months(Months::new(EXITED_LOOKBACK_MONTHS))
+        .unwrap_or(today);
     let ids = ParticipantRepo::open_case_ids(conn, scope, coach, exited_since)?;
     let mut items = Vec::new();
     for id in ids.iter().take(TASK_SCAN_LIMIT as usize) {
@@ -142,7 +154,9 @@ fn job_centre_items(
         }
         let plans = PlanRepo::for_participant(conn, participant.id)?;
         for plan in plans.iter().filter(|p| p.status == PlanStatus::Approved) {
-            let newer = plans.iter().any(|p| p.number > plan.number && p.status != PlanStatus::Cancelled);
+            let newer = plans
+                .iter()
+                .any(|p| p.number > plan.number && p.status != PlanStatus::Cancelled);
             for task in tasks::plan_tasks(plan, &participant, today, newer, today) {
                 items.push(about(task, ("activity_plan", plan.id)));
             }
@@ -247,16 +261,18 @@ fn claim_items(conn: &mut DbConnection, ctx: &Context) -> Result<Vec<TaskItem>, 
         status: Some(ClaimStatus::Pending),
         ..Default::default()
     };
-    Ok(ClaimRepo::list(conn, &ListScope::AnyProvider, &filter, None, TASK_SCAN_LIMIT)?
-        .into_iter()
-        .map(|claim| TaskItem {
-            task: tasks::claim_task(date(claim.created_at), today),
-            participant_id: None,
-            resource: ("claim", claim.id),
-            coach: None,
-            jobbtorg: None,
-            district: None,
-            named: false,
-        })
-        .collect())
+    Ok(
+        ClaimRepo::list(conn, &ListScope::AnyProvider, &filter, None, TASK_SCAN_LIMIT)?
+            .into_iter()
+            .map(|claim| TaskItem {
+                task: tasks::claim_task(date(claim.created_at), today),
+                participant_id: None,
+                resource: ("claim", claim.id),
+                coach: None,
+                jobbtorg: None,
+                district: None,
+                named: false,
+            })
+            .collect(),
+    )
 }

@@ -66,8 +66,8 @@ pub fn request(
     participant: ParticipantId,
     new: NewTransfer,
 ) -> Result<Transfer, OpError> {
-    let participant =
-        ParticipantRepo::get(conn, participant.uuid(), scope).map_err(|e| OpError::from(e).for_resource("participant"))?;
+    let participant = ParticipantRepo::get(conn, participant.uuid(), scope)
+        .map_err(|e| OpError::from(e).for_resource("participant"))?;
     let period = &participant.current;
     if period.status == ParticipantStatus::Exited {
         return Err(OpError::Conflict {
@@ -76,8 +76,14 @@ pub fn request(
         });
     }
     ReferenceRepo::district(conn, &new.to_district).map_err(unknown_district)?;
-    transfer::check_request(&period.district, &new.to_district, new.moves_on, period.referred_on, ctx.today())
-        .map_err(transfer_error)?;
+    transfer::check_request(
+        &period.district,
+        &new.to_district,
+        new.moves_on,
+        period.referred_on,
+        ctx.today(),
+    )
+    .map_err(transfer_error)?;
     if TransferRepo::for_participant(conn, participant.id)?
         .iter()
         .any(|t| t.status == TransferStatus::Requested)
@@ -124,14 +130,21 @@ fn open_already() -> OpError {
 pub fn read(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> Result<Transfer, OpError> {
     let transfer = TransferRepo::get(conn, id).map_err(|e| OpError::from(e).for_resource("transfer"))?;
     let actor = &ctx.actor;
-    let involved = actor.district().is_some_and(|d| *d == transfer.from_district || *d == transfer.to_district)
+    let involved = actor
+        .district()
+        .is_some_and(|d| *d == transfer.from_district || *d == transfer.to_district)
         || actor
             .jobbtorg()
             .is_some_and(|j| *j == transfer.from_jobbtorg || transfer.to_jobbtorg.as_ref() == Some(j));
     if !involved {
         return Err(OpError::NotFound { resource: "transfer" });
     }
-    ParticipantRepo::audit_read(conn, &ctx.acting(), "participant.transfer_read", &[transfer.participant_id])?;
+    ParticipantRepo::audit_read(
+        conn,
+        &ctx.acting(),
+        "participant.transfer_read",
+        &[transfer.participant_id],
+    )?;
     Ok(transfer)
 }
 
@@ -196,14 +209,23 @@ fn move_case(
         &ListScope::Everything,
         participant.version,
         "participant.transferred",
-        |p| p.transfer(district, centre.clone(), coach, moves_on).map_err(rule_error),
+        |p| {
+            p.transfer(district, centre.clone(), coach, moves_on)
+                .map_err(rule_error)
+        },
     )?;
-    for plan in PlanRepo::for_participant(conn, moved.id)?
-        .into_iter()
-        .filter(|p| p.period_id == transfer.period_id && p.status_on(ctx.today()) == domain::activity_plan::PlanStatus::Approved)
-    {
+    for plan in PlanRepo::for_participant(conn, moved.id)?.into_iter().filter(|p| {
+        p.period_id == transfer.period_id && p.status_on(ctx.today()) == domain::activity_plan::PlanStatus::Approved
+    }) {
         let sent_back = plan.clone().reconsider().map_err(plans::plan_error)?;
-        PlanRepo::save(conn, &acting, &plan, &sent_back, &moved, "activity_plan.sent_for_decision")?;
+        PlanRepo::save(
+            conn,
+            &acting,
+            &plan,
+            &sent_back,
+            &moved,
+            "activity_plan.sent_for_decision",
+        )?;
     }
     for referral in ReferralRepo::for_period(conn, transfer.period_id)? {
         let mut after = referral.clone();
@@ -286,7 +308,10 @@ pub fn reassign_coach(
         }
         return Ok(results);
     }
-    Ok(ids.into_iter().map(|id| reassign_one(conn, ctx, scope, id, &to)).collect())
+    Ok(ids
+        .into_iter()
+        .map(|id| reassign_one(conn, ctx, scope, id, &to))
+        .collect())
 }
 
 fn reassign_one(conn: &mut DbConnection, ctx: &Context, scope: &ListScope, id: Uuid, to: &str) -> Reassigned {

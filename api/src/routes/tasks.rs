@@ -22,9 +22,8 @@ pub fn configure(config: &mut ServiceConfig) {
     config.service(list_tasks);
 }
 
-/// The default and largest number of items answered.
-const DEFAULT_TASKS: usize = 100;
-const MAX_TASKS: usize = 500;
+/// The number of items answered when `limit` is not given.
+const DEFAULT_TASKS: i64 = 100;
 
 #[derive(Debug, Deserialize, IntoParams, Validate)]
 #[serde(deny_unknown_fields)]
@@ -32,25 +31,21 @@ const MAX_TASKS: usize = 500;
 pub struct TaskQuery {
     /// Only items of this kind (the counts still cover every kind).
     #[param(value_type = Option<crate::codes::TaskKindCode>, example = "plan_due")]
-    #[validate(length(max = limits::CODE_MAX))]
     pub kind: Option<String>,
     /// Only items due before this day.
     #[param(example = "2026-12-31")]
     pub due_before: Option<NaiveDate>,
     /// Another coach's items (a coach sees their own by default; a manager the centre's).
-    #[param(example = "coach-anna", max_length = 100)]
-    #[validate(length(max = limits::NAME_MAX))]
+    #[param(example = "coach-anna")]
     pub coach_id: Option<String>,
     #[param(example = "jarva", pattern = r"^[a-z0-9_-]{1,64}$")]
-    #[validate(length(max = limits::CODE_MAX))]
     pub jobbtorg_id: Option<String>,
     #[param(example = "rinkeby-kista", pattern = r"^[a-z0-9_-]{1,64}$")]
-    #[validate(length(max = limits::CODE_MAX))]
     pub district_id: Option<String>,
     /// At most this many items (default 100).
-    #[param(minimum = 1, maximum = 500, example = 100)]
-    #[validate(range(min = 1, max = 500))]
-    pub limit: Option<usize>,
+    #[param(minimum = 1, maximum = 200, example = 100)]
+    #[validate(range(min = 1, max = limits::PAGE_MAX))]
+    pub limit: Option<i64>,
 }
 
 impl TaskQuery {
@@ -70,7 +65,8 @@ impl TaskQuery {
             jobbtorg: code(self.jobbtorg_id, "jobbtorg_id")?,
             district: code(self.district_id, "district_id")?,
         };
-        Ok((filter, self.limit.unwrap_or(DEFAULT_TASKS).min(MAX_TASKS)))
+        let limit = self.limit.unwrap_or(DEFAULT_TASKS).clamp(1, limits::PAGE_MAX);
+        Ok((filter, usize::try_from(limit).unwrap_or(1)))
     }
 }
 

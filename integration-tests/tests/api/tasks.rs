@@ -28,7 +28,14 @@ pub(crate) fn kinds(list: &Value) -> Vec<String> {
 /// November; the plan's id.
 pub(crate) async fn approved_plan_ending_13_november(app: &TestApp, id: &str) -> String {
     let plan = json!({"valid_from": "2026-11-02", "valid_to": "2027-04-30", "goal": "Lagerarbete"});
-    let (status, etag, plan) = post(app, &anna(), &format!("/v1/participants/{id}/activity-plans"), None, plan).await;
+    let (status, etag, plan) = post(
+        app,
+        &anna(),
+        &format!("/v1/participants/{id}/activity-plans"),
+        None,
+        plan,
+    )
+    .await;
     assert_eq!(status, 201, "{plan}");
     let plan_id = plan["id"].as_str().unwrap().to_owned();
     let activity = json!({"activity_type": "work_training", "description": "Praktik i förrådet",
@@ -38,13 +45,21 @@ pub(crate) async fn approved_plan_ending_13_november(app: &TestApp, id: &str) ->
     assert_eq!(status, 200, "{body}");
     let (status, etag, body) = post(app, &anna(), &format!("{base}/submit"), Some(&etag), json!({})).await;
     assert_eq!(status, 200, "{body}");
-    let (status, _, body) = post(app, &officer("rinkeby-kista"), &format!("{base}/approve"), Some(&etag), json!({})).await;
+    let (status, _, body) = post(
+        app,
+        &officer("rinkeby-kista"),
+        &format!("{base}/approve"),
+        Some(&etag),
+        json!({}),
+    )
+    .await;
     assert_eq!(status, 200, "{body}");
     plan_id
 }
 
 #[tokio::test]
-async fn a_coachs_queue_holds_exactly_the_plan_past_its_deadline_the_activity_without_follow_up_and_the_follow_up_due() {
+async fn a_coachs_queue_holds_exactly_the_plan_past_its_deadline_the_activity_without_follow_up_and_the_follow_up_due()
+{
     // 1 September: someone enrols and leaves for studies the same day; the 2-month follow-up
     // falls due on 1 November and may be recorded from 25 October.
     let mut app = spawn_at("2026-09-01T09:00:00+02:00").await;
@@ -52,7 +67,14 @@ async fn a_coachs_queue_holds_exactly_the_plan_past_its_deadline_the_activity_wi
     let (status, etag, body) = enrol_on(&app, &leaver, "2026-09-01").await;
     assert_eq!(status, 200, "{body}");
     let exit = json!({"exited_on": "2026-09-01", "outcome": "studies"});
-    let (status, _, body) = post(&app, &anna(), &format!("/v1/participants/{leaver}/exit"), Some(&etag), exit).await;
+    let (status, _, body) = post(
+        &app,
+        &anna(),
+        &format!("/v1/participants/{leaver}/exit"),
+        Some(&etag),
+        exit,
+    )
+    .await;
     assert_eq!(status, 200, "{body}");
 
     // Monday 2 November: two more enrol; one gets an approved plan at once.
@@ -89,7 +111,10 @@ async fn a_coachs_queue_holds_exactly_the_plan_past_its_deadline_the_activity_wi
     assert_eq!(activity["resource"], format!("/v1/activity-plans/{plan}"));
     assert!(activity["activity_id"].is_string());
     let follow_up = item("follow_up_due");
-    assert_eq!((follow_up["due_on"].as_str(), follow_up["months"].as_u64()), (Some("2026-11-01"), Some(2)));
+    assert_eq!(
+        (follow_up["due_on"].as_str(), follow_up["months"].as_u64()),
+        (Some("2026-11-01"), Some(2))
+    );
     assert_eq!(follow_up["overdue"], true);
     // Most urgent first, and a count per kind.
     assert_eq!(items[0]["kind"], "follow_up_due");
@@ -110,7 +135,10 @@ async fn a_coachs_queue_holds_exactly_the_plan_past_its_deadline_the_activity_wi
     assert_eq!(tasks(&app, &bertil, "?coach_id=coach-anna").await["total"], 3);
     let manager = TestToken::role("jobbtorg_manager").jobbtorg("jarva").sign();
     assert_eq!(tasks(&app, &manager, "").await["total"], 3);
-    assert_eq!(tasks(&app, &coach("sydost", "coach-sara"), "?coach_id=coach-anna").await["total"], 0);
+    assert_eq!(
+        tasks(&app, &coach("sydost", "coach-sara"), "?coach_id=coach-anna").await["total"],
+        0
+    );
     let purchaser = TestToken::role("contract_manager").sign();
     assert_eq!(tasks(&app, &purchaser, "").await["total"], 0);
     // The district decides no plan here and has no report to see.
@@ -119,7 +147,13 @@ async fn a_coachs_queue_holds_exactly_the_plan_past_its_deadline_the_activity_wi
     assert_problem(app.get_as(&analyst, "/v1/tasks").await, 403, "forbidden").await;
 
     // Bad queries are a clear 400.
-    for query in ["?kind=everything", "?due_before=soon", "?limit=0", "?jobbtorg_id=J%C3%A4rva", "?colour=red"] {
+    for query in [
+        "?kind=everything",
+        "?due_before=soon",
+        "?limit=0",
+        "?jobbtorg_id=J%C3%A4rva",
+        "?colour=red",
+    ] {
         let response = app.get_as(&anna(), &format!("/v1/tasks{query}")).await;
         assert_eq!(response.status().as_u16(), 400, "{query}");
     }
@@ -131,7 +165,10 @@ async fn a_coachs_queue_holds_exactly_the_plan_past_its_deadline_the_activity_wi
     let path = format!("/v1/participants/{leaver}/follow-ups");
     let (status, _, body) = post(&app, &anna(), &path, Some(&version), follow_up).await;
     assert_eq!(status, 200, "{body}");
-    assert_eq!(kinds(&tasks(&app, &anna(), "").await), ["activity_follow_up_due", "plan_due"]);
+    assert_eq!(
+        kinds(&tasks(&app, &anna(), "").await),
+        ["activity_follow_up_due", "plan_due"]
+    );
 }
 
 #[tokio::test]
@@ -140,7 +177,14 @@ async fn a_submitted_plan_is_on_the_home_districts_list_with_its_deadline() {
     let id = refer_on(&app, 41, "2026-11-02").await;
     assert_eq!(enrol_on(&app, &id, "2026-11-02").await.0, 200);
     let plan = json!({"valid_from": "2026-11-02", "valid_to": "2027-04-30", "goal": "Lagerarbete"});
-    let (_, etag, plan) = post(&app, &anna(), &format!("/v1/participants/{id}/activity-plans"), None, plan).await;
+    let (_, etag, plan) = post(
+        &app,
+        &anna(),
+        &format!("/v1/participants/{id}/activity-plans"),
+        None,
+        plan,
+    )
+    .await;
     let base = format!("/v1/activity-plans/{}", plan["id"].as_str().unwrap());
     let activity = json!({"activity_type": "work_training", "description": "Praktik",
         "provider_kind": "own_regime", "starts_on": "2026-11-02", "ends_on": "2026-12-13", "hours_per_week": 30});

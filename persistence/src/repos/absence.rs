@@ -79,8 +79,11 @@ impl AbsenceRow {
     }
 
     fn into_domain(self) -> Result<Absence, RepoError> {
-        let span = AbsenceSpan::new(stored_time(self.from_time.as_deref())?, stored_time(self.to_time.as_deref())?)
-            .map_err(|e| RepoError::Unexpected(format!("stored absence span: {e}")))?;
+        let span = AbsenceSpan::new(
+            stored_time(self.from_time.as_deref())?,
+            stored_time(self.to_time.as_deref())?,
+        )
+        .map_err(|e| RepoError::Unexpected(format!("stored absence span: {e}")))?;
         Ok(Absence {
             id: stored_uuid(&self.id)?,
             participant_id: stored_uuid(&self.participant_id)?,
@@ -192,10 +195,7 @@ impl AbsenceRepo {
         let key = id.to_string();
         let version = versioned::advance(conn, VersionedRow::Absence(&key), expected)?;
         diesel::update(absences::table.find(&key))
-            .set((
-                absences::seen_by.eq(&acting.subject),
-                absences::seen_at.eq(acting.now),
-            ))
+            .set((absences::seen_by.eq(&acting.subject), absences::seen_at.eq(acting.now)))
             .execute(conn)?;
         let seen = Self::get(conn, id)?;
         let participant = seen.participant_id.to_string();

@@ -37,7 +37,6 @@ pub struct AbsenceRequest {
     #[validate(length(max = 5))]
     pub to: Option<String>,
     #[schema(value_type = crate::codes::AbsenceReasonCode, example = "sick")]
-    #[validate(length(max = limits::CODE_MAX))]
     pub reason: String,
     /// Free text, for every reason; required for `other`.
     #[schema(example = "Ringde in på morgonen.", max_length = 2000)]
@@ -162,7 +161,11 @@ pub struct AbsenceList {
 
 fn created(absence: &Absence) -> Result<persistence::idempotency::StoredResponse, ApiError> {
     let location = format!("/v1/participants/{}/absences", absence.participant_id);
-    idempotency::created(&AbsenceResponse::from(absence), Some(etag(absence.version)), Some(location))
+    idempotency::created(
+        &AbsenceResponse::from(absence),
+        Some(etag(absence.version)),
+        Some(location),
+    )
 }
 
 /// Report an absence from a referral's activity
@@ -232,7 +235,8 @@ pub async fn report_own_absence(
     let id = participant_id(&path)?;
     let fingerprint = idempotency::fingerprint(&req, &*body)?;
     let (report, activity) = body.into_inner().parse()?;
-    let activity = activity.ok_or_else(|| crate::ops::invalid("activity_id", "required", "name the own-regime activity"))?;
+    let activity =
+        activity.ok_or_else(|| crate::ops::invalid("activity_id", "required", "name the own-regime activity"))?;
     let ctx = caller.context();
     crate::write_request::create(&state, &caller, key, fingerprint, move |conn| {
         created(&absences::report_own_regime(conn, &ctx, &scope, id, activity, report)?)
@@ -295,8 +299,9 @@ pub async fn mark_absence_seen(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let id = Uuid::parse_str(&path).map_err(|_| ApiError::NotFound { resource: "absence" })?;
-    let seen = crate::write_request::change_at(&state, &caller, Action::DecidePlan, (id, if_match), absences::mark_seen)
-        .await?;
+    let seen =
+        crate::write_request::change_at(&state, &caller, Action::DecidePlan, (id, if_match), absences::mark_seen)
+            .await?;
     Ok(HttpResponse::Ok()
         .insert_header((actix_web::http::header::ETAG, etag(seen.version)))
         .json(AbsenceResponse::from(&seen)))

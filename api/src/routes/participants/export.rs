@@ -12,10 +12,10 @@ use uuid::Uuid;
 use validator::Validate;
 
 use super::absences::AbsenceResponse;
-use super::journal::{JournalEntryResponse, JournalNote};
-use super::transfers::TransferResponse;
 use super::dto::{AccessLogEntry, AccessLogList, AddressDto, FollowUpResponse, InterruptionResponse};
+use super::journal::{JournalEntryResponse, JournalNote};
 use super::records::{AssessmentDto, ConsentResponse};
+use super::transfers::TransferResponse;
 use super::{participant_id, scope_for, ParticipantResponse};
 use crate::auth::Authenticated;
 use crate::http::history::HistoryEntry;

@@ -29,7 +29,11 @@ pub struct JournalNoteRequest {
     #[schema(example = "2026-12-02")]
     pub entry_date: Option<NaiveDate>,
     /// The note. Line breaks are kept.
-    #[schema(example = "Samtal om praktikplats i lager. Amina vill börja i januari.", min_length = 1, max_length = 10000)]
+    #[schema(
+        example = "Samtal om praktikplats i lager. Amina vill börja i januari.",
+        min_length = 1,
+        max_length = 10000
+    )]
     #[validate(length(max = limits::JOURNAL_TEXT_MAX))]
     pub text: String,
     /// Read only by the coaches and managers of your job centre; only they may set it. A

@@ -180,7 +180,11 @@ pub async fn request_transfer(
     crate::write_request::create(&state, &caller, key, fingerprint, move |conn| {
         let transfer = transfers::request(conn, &ctx, &scope, id, new)?;
         let location = format!("/v1/transfers/{}", transfer.id);
-        idempotency::created(&TransferResponse::from(&transfer), Some(etag(transfer.version)), Some(location))
+        idempotency::created(
+            &TransferResponse::from(&transfer),
+            Some(etag(transfer.version)),
+            Some(location),
+        )
     })
     .await
 }
