@@ -16,6 +16,8 @@ const USAGE: &str = "\
 usage: jobbtorg-api [serve] [--no-migrate]   start the server (migrates first unless --no-migrate)
        jobbtorg-api migrate                  apply pending migrations and exit
        jobbtorg-api openapi                  print the OpenAPI document as YAML
+       jobbtorg-api retention [--dry-run]    anonymise the participations past RETENTION_YEARS
+                                             (--dry-run: only list them)
        jobbtorg-api token --role ROLE [--jobbtorg ID] [--district ID] [--provider UUID]
                           [--scope \"A B\"] [--sub NAME] [--ttl 8h]
                                              print a development token signed with JWT_HS256_SECRET
@@ -30,6 +32,8 @@ pub fn run(args: Vec<String>) -> ExitCode {
         ["--no-migrate"] | ["serve", "--no-migrate"] => serve(false),
         ["migrate"] => migrate(),
         ["openapi"] => print_openapi(),
+        ["retention"] => retention(false),
+        ["retention", "--dry-run"] => retention(true),
         ["token", options @ ..] => print_token(options),
         ["help"] | ["--help"] | ["-h"] => {
             println!("{USAGE}");
@@ -86,6 +90,39 @@ fn migrate() -> ExitCode {
     match migrations::run_pending(&mut conn) {
         Ok(applied) => {
             println!("applied {} migration(s)", applied.len());
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(e),
+    }
+}
+
+/// Applies the records policy once, on the configured clock; prints one line per
+/// participation (its id and dates, nothing personal).
+fn retention(dry_run: bool) -> ExitCode {
+    let config = match load_config() {
+        Ok(config) => config,
+        Err(code) => return code,
+    };
+    let mut conn = match DbManager::new(config.database_url.clone()).connect() {
+        Ok(conn) => conn,
+        Err(e) => return fail(format!("cannot connect to the database: {e}")),
+    };
+    let ran = crate::housekeeping::retention_context(config.clock.now())
+        .and_then(|ctx| crate::ops::retention::run(&mut conn, &ctx, config.retention_years, dry_run));
+    match ran {
+        Ok(items) => {
+            let verb = if dry_run { "would anonymise" } else { "anonymised" };
+            for item in &items {
+                println!(
+                    "{verb} participant {} (last entry {}, kept until {})",
+                    item.participant_id, item.last_entry, item.kept_until
+                );
+            }
+            println!(
+                "{verb} {} participation(s) past {} years",
+                items.len(),
+                config.retention_years
+            );
             ExitCode::SUCCESS
         }
         Err(e) => fail(e),

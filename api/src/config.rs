@@ -36,6 +36,9 @@ pub struct Config {
     /// How often each node deletes expired idempotency keys, old rate-limit windows and old
     /// webhook deliveries (`HOUSEKEEPING_INTERVAL_MS`).
     pub housekeeping_interval: Duration,
+    /// Years a participation is kept after its last entry before housekeeping anonymises it
+    /// (`RETENTION_YEARS`).
+    pub retention_years: u32,
     /// The server's clock; set to start at `CLOCK_START` in development and tests only.
     pub clock: Clock,
 }
@@ -104,6 +107,14 @@ impl Config {
             10,
             86_400_000,
         )?);
+        let retention_years = parse_in_range(
+            get(
+                "RETENTION_YEARS",
+                &domain::retention::DEFAULT_RETENTION_YEARS.to_string(),
+            ),
+            1,
+            100,
+        )?;
         let webhooks = WebhookConfig {
             allow_loopback_http,
             poll_interval: Duration::from_millis(parse_in_range(get("WEBHOOK_POLL_MS", "1000"), 10, 60_000)?),
@@ -122,6 +133,7 @@ impl Config {
             writes_per_minute,
             webhooks,
             housekeeping_interval,
+            retention_years,
             jwt_issuer,
             jwt_audience,
             jwt_keys,

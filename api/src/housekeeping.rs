@@ -1,11 +1,12 @@
 //! Housekeeping each API node runs now and then: rows that only mattered for a while are
-//! deleted, so the tables do not grow without end. Every delete is safe to run on several nodes
-//! at once.
+//! deleted, so the tables do not grow without end, and participations past the records policy
+//! are anonymised. Every step is safe to run on several nodes at once.
 
 use chrono::Duration;
 use persistence::repos::WebhookRepo;
 use persistence::{idempotency, rate_limit};
 
+use crate::ops::{retention, Context};
 use crate::problem::ApiError;
 use crate::state::AppState;
 
@@ -39,10 +40,35 @@ async fn round(state: &AppState) -> Result<(), ApiError> {
             ))
         })
         .await?;
+    let (ctx, years) = (
+        retention_context(state.config.clock.now())?,
+        state.config.retention_years,
+    );
+    let anonymised = state
+        .db(move |conn| Ok(retention::run(conn, &ctx, years, false)?))
+        .await?;
+    if !anonymised.is_empty() {
+        log::info!(
+            "housekeeping: anonymised {} participation(s) past the records policy",
+            anonymised.len()
+        );
+    }
     if keys + windows + deliveries > 0 {
         log::info!(
             "housekeeping: deleted {keys} idempotency keys, {windows} rate-limit windows, {deliveries} webhook deliveries"
         );
     }
     Ok(())
+}
+
+/// Who anonymises: the records policy itself, under a request id of its own, at `now`.
+pub fn retention_context(now: chrono::DateTime<chrono::Utc>) -> Result<Context, crate::ops::OpError> {
+    let actor = domain::access::Actor::new("records-policy", domain::access::Role::Admin, None, None, None, vec![])
+        .map_err(|e| crate::ops::OpError::Internal(e.to_string()))?;
+    Ok(Context {
+        actor,
+        request_id: format!("retention-{}", uuid::Uuid::now_v7()),
+        now,
+        reads: None,
+    })
 }

@@ -60,7 +60,7 @@ pub fn report_on_referral(
 ) -> Result<Absence, OpError> {
     let today = ctx.today();
     let referral =
-        ReferralRepo::get(conn, referral_id, scope).map_err(|e| OpError::from(e).for_resource("referral"))?;
+        ReferralRepo::get(conn, referral_id, scope, today).map_err(|e| OpError::from(e).for_resource("referral"))?;
     let status = referral.status_on(today);
     if !matches!(
         status,

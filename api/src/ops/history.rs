@@ -61,7 +61,7 @@ pub fn of(
                 (ACTIVITY_PLAN, id.uuid())
             }
             HistoryOf::Referral(id) => {
-                let referral = ReferralRepo::get(conn, id.uuid(), scope)?;
+                let referral = ReferralRepo::get(conn, id.uuid(), scope, ctx.today())?;
                 ReferralRepo::audit_read(conn, &acting, &[&referral])?;
                 (REFERRAL, id.uuid())
             }

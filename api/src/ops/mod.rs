@@ -24,6 +24,7 @@ pub mod plans;
 pub mod providers;
 pub mod records;
 pub mod referrals;
+pub mod retention;
 pub mod tasks;
 pub mod transfers;
 pub mod webhooks;

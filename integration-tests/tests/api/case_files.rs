@@ -131,7 +131,11 @@ async fn a_new_period_sees_the_earlier_ones_dates_and_outcome_and_the_rest_only_
         );
         assert_eq!(export["periods"][0]["jobbtorg_id"], "jarva");
         assert_eq!(export["withheld"][0]["period_id"], jarva_period.as_str());
-        assert_eq!(export["withheld"][0]["records"].as_array().unwrap().len(), 7);
+        assert_eq!(
+            export["withheld"][0]["records"].as_array().unwrap().len(),
+            8,
+            "every kind of record, the journal too"
+        );
     }
 
     // Only Järva may hand over Järva's records; it shares the mapping, plans, consents,
@@ -173,7 +177,7 @@ async fn a_new_period_sees_the_earlier_ones_dates_and_outcome_and_the_rest_only_
     assert!(mentions(&export["history"], "exited"));
     assert_eq!(
         export["withheld"][0]["records"],
-        json!(["referrals", "interruption_notes"]),
+        json!(["referrals", "interruption_notes", "journal"]),
         "what the handover did not name stays Järva's"
     );
     for token in [&anna, &berit] {

@@ -31,6 +31,7 @@ mod rate_limit;
 mod readiness;
 mod reference;
 mod referrals;
+mod retention;
 mod shape_limits;
 mod tasks;
 mod transactions;

@@ -214,15 +214,4 @@ impl AbsenceRepo {
         )?;
         Ok(seen)
     }
-
-    /// Removes the free texts of every report about the participant (retention).
-    pub fn remove_texts(conn: &mut DbConnection, participant_id: Uuid) -> Result<usize, RepoError> {
-        Ok(diesel::update(absences::table)
-            .filter(absences::participant_id.eq(participant_id.to_string()))
-            .set((
-                absences::note.eq(None::<String>),
-                absences::late_reason.eq(None::<String>),
-            ))
-            .execute(conn)?)
-    }
 }

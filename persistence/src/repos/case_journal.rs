@@ -129,13 +129,4 @@ impl JournalRepo {
             &[],
         )
     }
-
-    /// Removes the text of every note of the participant (retention): who wrote what when, and
-    /// whether it was confidential, stay.
-    pub fn remove_texts(conn: &mut DbConnection, participant_id: Uuid, replacement: &str) -> Result<usize, RepoError> {
-        Ok(diesel::update(journal_entries::table)
-            .filter(journal_entries::participant_id.eq(participant_id.to_string()))
-            .set(journal_entries::body.eq(replacement))
-            .execute(conn)?)
-    }
 }

@@ -21,6 +21,7 @@ pub mod contract;
 pub mod key_figures;
 pub mod provider;
 pub mod referral;
+pub mod retention;
 pub mod transfer;
 pub mod webhook;
 

@@ -357,9 +357,11 @@ type CurrentWithPerson = diesel::dsl::IntoBoxed<
 /// Providers and purchasers reach participants only through referrals; a centre delivering a
 /// service never reaches the case.
 fn current_with_person_in(scope: &ListScope) -> CurrentWithPerson {
+    // An anonymised person (the records policy) is no one's to read any more.
     let query = periods::table
         .inner_join(participants::table)
         .filter(periods::is_current.eq(true))
+        .filter(participants::anonymised_at.is_null())
         .into_boxed();
     let Some((jobbtorg, district)) = scope_filter(scope) else {
         return query.filter(periods::id.eq(""));
@@ -438,6 +440,7 @@ pub(super) fn fetch_in_statements(
             .first(conn)?,
         None => participants::table
             .find(id)
+            .filter(participants::anonymised_at.is_null())
             .select(ParticipantRow::as_select())
             .first(conn)?,
     };

@@ -26,7 +26,7 @@ const PARTICIPANT: [&str; 6] = [
     (SELECT json_agg(f ORDER BY f.followed_up_on, f.id)::text FROM follow_ups f
       WHERE f.participant_id = pa.id) AS follow_ups
   FROM participants pa
-  WHERE pa.id = ",
+  WHERE pa.anonymised_at IS NULL AND pa.id = ",
     " AND (",
     " OR EXISTS (SELECT 1 FROM participation_periods c WHERE c.participant_id = pa.id AND c.is_current AND ",
     " AND c.job_centre_code = COALESCE(",

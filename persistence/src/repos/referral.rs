@@ -281,8 +281,10 @@ fn joined_domain(rows: Vec<Joined>) -> Result<Vec<Referral>, RepoError> {
         .collect()
 }
 
-/// Referrals with where each is delivered, limited to `scope`.
-fn scoped(scope: &ListScope) -> BoxedReferrals {
+/// Referrals with where each is delivered, limited to `scope` on `today`: a provider's view
+/// of a referral ends 90 days after it ended (`domain::retention`); the day matters to no
+/// other scope.
+fn scoped(scope: &ListScope, today: NaiveDate) -> BoxedReferrals {
     let query = referrals::table.left_join(referral_deliveries::table).into_boxed();
     match scope {
         ListScope::Everything | ListScope::AnyProvider => query,
@@ -296,9 +298,31 @@ fn scoped(scope: &ListScope) -> BoxedReferrals {
             query.filter(referral_deliveries::job_centre_code.nullable().eq(code.to_string()))
         }
         ListScope::District(code) => query.filter(referrals::district_code.eq(code.to_string())),
-        ListScope::Provider(provider) => query.filter(referrals::provider_id.eq(provider.uuid().to_string())),
+        ListScope::Provider(provider) => {
+            let cutoff = domain::retention::provider_view_cutoff(today);
+            let cutoff_at = cutoff.and_hms_opt(0, 0, 0).unwrap_or_default();
+            // Ended: completed or interrupted on `ended_on`; declined or cancelled when last
+            // changed; unanswered (expired) when sent.
+            let closed_without_date = [ReferralStatus::Declined.as_str(), ReferralStatus::Cancelled.as_str()];
+            query
+                .filter(referrals::provider_id.eq(provider.uuid().to_string()))
+                .filter(referrals::ended_on.is_null().or(referrals::ended_on.ge(cutoff)))
+                .filter(
+                    referrals::status
+                        .ne_all(closed_without_date)
+                        .or(referrals::updated_at.ge(cutoff_at)),
+                )
+                .filter(
+                    referrals::status
+                        .ne(ReferralStatus::Sent.as_str())
+                        .or(referrals::created_at.ge(cutoff_at)),
+                )
+        }
     }
 }
+
+/// For reads of any referral by id, where no scope limits them.
+const ANY_DAY: NaiveDate = NaiveDate::MIN;
 
 pub struct ReferralRepo;
 
@@ -313,8 +337,8 @@ impl ReferralRepo {
 
     /// The referral if it lies inside `scope`; `NotFound` otherwise, so another provider's
     /// referral is never loaded.
-    pub fn get(conn: &mut DbConnection, id: Uuid, scope: &ListScope) -> Result<Referral, RepoError> {
-        let (found, delivery): Joined = scoped(scope)
+    pub fn get(conn: &mut DbConnection, id: Uuid, scope: &ListScope, today: NaiveDate) -> Result<Referral, RepoError> {
+        let (found, delivery): Joined = scoped(scope, today)
             .filter(referrals::id.eq(id.to_string()))
             .select((ReferralRow::as_select(), Option::<DeliveryRow>::as_select()))
             .first(conn)?;
@@ -330,7 +354,7 @@ impl ReferralRepo {
         limit: i64,
         today: NaiveDate,
     ) -> Result<Vec<Referral>, RepoError> {
-        let mut query = scoped(scope)
+        let mut query = scoped(scope, today)
             .select((ReferralRow::as_select(), Option::<DeliveryRow>::as_select()))
             .order(referrals::id)
             .limit(limit);
@@ -366,7 +390,7 @@ impl ReferralRepo {
 
     /// The participant's referrals in the period, for the payment rules after a follow-up.
     pub fn for_period(conn: &mut DbConnection, period_id: Uuid) -> Result<Vec<Referral>, RepoError> {
-        let rows: Vec<Joined> = scoped(&ListScope::Everything)
+        let rows: Vec<Joined> = scoped(&ListScope::Everything, ANY_DAY)
             .filter(referrals::period_id.eq(period_id.to_string()))
             .order(referrals::id)
             .select((ReferralRow::as_select(), Option::<DeliveryRow>::as_select()))
@@ -376,7 +400,7 @@ impl ReferralRepo {
 
     /// Every referral of the participant, of every period (for the export).
     pub fn for_participant(conn: &mut DbConnection, participant_id: Uuid) -> Result<Vec<Referral>, RepoError> {
-        let rows: Vec<Joined> = scoped(&ListScope::Everything)
+        let rows: Vec<Joined> = scoped(&ListScope::Everything, ANY_DAY)
             .filter(referrals::participant_id.eq(participant_id.to_string()))
             .order(referrals::id)
             .select((ReferralRow::as_select(), Option::<DeliveryRow>::as_select()))
@@ -403,7 +427,7 @@ impl ReferralRepo {
             .map(|(field, _)| (field, None))
             .collect();
         record(conn, acting, &before, referral, "referral.sent")?;
-        Self::get(conn, referral.id, &ListScope::Everything)
+        Self::get(conn, referral.id, &ListScope::Everything, ANY_DAY)
     }
 
     /// Stores `after` over `before` at `before`'s version.
@@ -424,7 +448,7 @@ impl ReferralRepo {
             .set(row(&next, created_at, acting.now))
             .execute(conn)?;
         record(conn, acting, &before.snapshot(), &next, event_type)?;
-        Self::get(conn, before.id, &ListScope::Everything)
+        Self::get(conn, before.id, &ListScope::Everything, ANY_DAY)
     }
 
     /// Records that `acting` read these referrals (and so the participant data they carry).

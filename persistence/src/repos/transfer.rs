@@ -233,17 +233,6 @@ impl TransferRepo {
         )?;
         Ok(saved)
     }
-
-    /// Removes the free texts of the participant's transfers (retention).
-    pub fn remove_texts(conn: &mut DbConnection, participant_id: Uuid) -> Result<usize, RepoError> {
-        Ok(diesel::update(transfers::table)
-            .filter(transfers::participant_id.eq(participant_id.to_string()))
-            .set((
-                transfers::note.eq(None::<String>),
-                transfers::decision_note.eq(None::<String>),
-            ))
-            .execute(conn)?)
-    }
 }
 
 fn record(

@@ -58,8 +58,14 @@ pub fn referral_error(error: ReferralError) -> OpError {
 }
 
 /// The referral inside `scope` at the version the client saw; not found outside the scope.
-fn load_at(conn: &mut DbConnection, scope: &ListScope, (id, expected): ReferralAt) -> Result<Referral, OpError> {
-    let referral = ReferralRepo::get(conn, id.uuid(), scope).map_err(|e| OpError::from(e).for_resource("referral"))?;
+fn load_at(
+    conn: &mut DbConnection,
+    scope: &ListScope,
+    (id, expected): ReferralAt,
+    today: NaiveDate,
+) -> Result<Referral, OpError> {
+    let referral =
+        ReferralRepo::get(conn, id.uuid(), scope, today).map_err(|e| OpError::from(e).for_resource("referral"))?;
     at_version(referral, expected)
 }
 
@@ -73,7 +79,7 @@ fn step(
     event: &str,
     decide: impl FnOnce(Referral, NaiveDate) -> Result<Referral, ReferralError>,
 ) -> Result<ReferralOf, OpError> {
-    let before = load_at(conn, scope, at)?;
+    let before = load_at(conn, scope, at, ctx.today())?;
     let after = match decide(before.clone(), ctx.today()) {
         Ok(after) => after,
         Err(error) => {

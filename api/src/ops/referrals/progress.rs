@@ -29,7 +29,7 @@ pub fn report_progress(
     at: ReferralAt,
     new: NewReport,
 ) -> Result<(Referral, ProgressReport), OpError> {
-    let referral = load_at(conn, scope, at)?;
+    let referral = load_at(conn, scope, at, ctx.today())?;
     referral
         .may_report(new.from, new.to, ctx.today())
         .map_err(referral_error)?;

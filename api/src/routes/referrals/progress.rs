@@ -147,7 +147,7 @@ pub async fn list_progress_reports(
     let id = path_id(&path, "referral")?;
     let reports = state
         .read(&caller, move |conn, ctx| {
-            let referral = ReferralRepo::get(conn, id, &scope)?;
+            let referral = ReferralRepo::get(conn, id, &scope, ctx.today())?;
             ReferralRepo::audit_read(conn, &ctx.acting(), &[&referral])?;
             Ok(ReferralRepo::progress_reports(conn, id)?)
         })

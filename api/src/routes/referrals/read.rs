@@ -113,7 +113,7 @@ pub async fn get_referral(
     let id = path_id(&path, "referral")?;
     let (referral, card) = state
         .read(&caller, move |conn, ctx| {
-            let referral = ReferralRepo::get(conn, id, &scope)?;
+            let referral = ReferralRepo::get(conn, id, &scope, ctx.today())?;
             ReferralRepo::audit_read(conn, &ctx.acting(), &[&referral])?;
             let card = card_of(conn, &referral)?;
             Ok((referral, card))
