@@ -1,6 +1,6 @@
 //! From one group's tallies to its key figures.
 
-use super::{count, measured, per_person, share, Figure, MIN_PERSONS};
+use super::{attendance, count, measured, per_person, share, Figure, MIN_PERSONS};
 use crate::participant::{EmploymentExtent, EmploymentForm, ExitOutcome};
 use crate::referral::DeclineReason;
 
@@ -56,7 +56,17 @@ pub struct GroupTally {
     pub persons_in_activities: i64,
     pub paid_ore: i64,
     pub persons_paid_for: i64,
+    /// Absence reports on referrals for days in the period, their minutes (a whole day counts
+    /// `MINUTES_PER_DAY`) and the persons they concern.
+    pub absence_reports: i64,
+    pub absent_minutes: i64,
+    pub persons_absent: i64,
+    /// Working days of the activities in progress in the period (up to today).
+    pub planned_days: i64,
 }
+
+/// An absence for a whole day counts as this many minutes; hours count as they are, up to it.
+pub const MINUTES_PER_DAY: i64 = 480;
 
 /// One group's key figures, every cell suppressed where it concerns too few persons.
 #[derive(Debug, Clone, PartialEq)]
@@ -85,6 +95,10 @@ pub struct KeyFigures {
     /// Every decline reason code.
     pub referrals_declined_by_reason: Vec<(&'static str, Figure<i64>)>,
     pub activity_hours_per_participant: Figure<f64>,
+    /// Absence reports for days in the period (suppressed when they concern 1–4 persons).
+    pub absences_reported: Figure<i64>,
+    /// The share of the activities' planned working days not reported absent.
+    pub attendance_share: Figure<f64>,
     pub payments_ore: Figure<i64>,
     pub cost_per_participant_ore: Figure<f64>,
     pub cost_per_participant_in_work_ore: Figure<f64>,
@@ -186,6 +200,12 @@ impl KeyFigures {
                 tally.delivered_minutes as f64 / 60.0,
                 tally.persons_in_activities,
             ),
+            absences_reported: count_money(tally.absence_reports, tally.persons_absent),
+            attendance_share: attendance(
+                tally.planned_days,
+                tally.absent_minutes as f64 / MINUTES_PER_DAY as f64,
+                tally.persons_in_activities,
+            ),
             cost_per_participant_ore: cost_per(tally.active),
             // Payments over the persons in work would give their number away.
             cost_per_participant_in_work_ore: hide_if(work_hidden, cost_per(to_work)),
@@ -219,6 +239,7 @@ fn hide_count_if(hide: bool, n: i64) -> Figure<i64> {
 }
 
 /// Money paid for 1–4 persons is suppressed like a count of them.
+/// A total (money, reports) shown unless it concerns 1–4 persons.
 fn count_money(ore: i64, persons: i64) -> Figure<i64> {
     if count(persons).suppressed {
         Figure::suppressed()
@@ -274,6 +295,10 @@ mod tests {
             persons_in_activities: 7,
             paid_ore: 6_000_000,
             persons_paid_for: 6,
+            absence_reports: 9,
+            absent_minutes: 4 * MINUTES_PER_DAY,
+            persons_absent: 5,
+            planned_days: 160,
         }
     }
 
@@ -317,6 +342,9 @@ mod tests {
             Figure::shown(0)
         );
         assert_eq!(figures.activity_hours_per_participant, Figure::shown(6.71));
+        // Four days absent of 160 planned; nine reports about five persons.
+        assert_eq!(figures.attendance_share, Figure::shown(0.975));
+        assert_eq!(figures.absences_reported, Figure::shown(9));
         assert_eq!(figures.payments_ore, Figure::shown(6_000_000));
         assert_eq!(figures.cost_per_participant_ore, Figure::shown(300_000.0));
         assert_eq!(figures.cost_per_participant_in_work_ore, Figure::shown(857_142.86));

@@ -3,7 +3,7 @@
 
 mod figures;
 
-pub use figures::{ExitTally, FollowUpTally, GroupTally, KeyFigures, PlanTally};
+pub use figures::{ExitTally, FollowUpTally, GroupTally, KeyFigures, PlanTally, MINUTES_PER_DAY};
 
 use crate::code_enum;
 
@@ -114,6 +114,33 @@ pub fn measured(value: Option<f64>, persons: i64) -> Figure<f64> {
     }
 }
 
+/// The working days an activity running from `started_on` to `ended_on` (open: still running)
+/// was planned for within `from`–`to`, up to `today`: the days attendance is measured against.
+pub fn activity_working_days(
+    started_on: chrono::NaiveDate,
+    ended_on: Option<chrono::NaiveDate>,
+    (from, to): (chrono::NaiveDate, chrono::NaiveDate),
+    today: chrono::NaiveDate,
+) -> i64 {
+    let first = started_on.max(from);
+    let last = ended_on.unwrap_or(to).min(to).min(today);
+    first
+        .iter_days()
+        .take_while(|day| *day <= last)
+        .filter(|day| crate::shared::is_working_day(*day))
+        .count() as i64
+}
+
+/// The attendance share (four decimals) of the persons in activities: planned working days
+/// less the days reported absent, suppressed under `MIN_PERSONS` persons.
+pub fn attendance(planned_days: i64, absent_days: f64, persons: i64) -> Figure<f64> {
+    if too_few(persons) {
+        return Figure::suppressed();
+    }
+    let planned = u32::try_from(planned_days).unwrap_or(u32::MAX);
+    crate::absence::attendance_share(planned, absent_days).map_or_else(Figure::empty, |v| Figure::shown(round(v, 4)))
+}
+
 fn round(value: f64, decimals: i32) -> f64 {
     let scale = 10f64.powi(decimals);
     (value * scale).round() / scale
@@ -170,5 +197,21 @@ mod tests {
     fn group_by_codes() {
         assert_eq!(GroupBy::parse("jobbtorg"), Some(GroupBy::Jobbtorg));
         assert_eq!(GroupBy::parse("city"), None);
+    }
+
+    #[test]
+    fn attendance_counts_working_days_in_the_period_up_to_today() {
+        let d = |m, day| chrono::NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+        // 30 March to 10 April 2026: ten weekdays, less Good Friday and Easter Monday.
+        assert_eq!(
+            activity_working_days(d(3, 30), Some(d(4, 10)), (d(1, 1), d(6, 30)), d(12, 1)),
+            8
+        );
+        // Cut by the period and by today.
+        assert_eq!(activity_working_days(d(3, 30), None, (d(4, 7), d(6, 30)), d(4, 8)), 2);
+        assert_eq!(activity_working_days(d(7, 1), None, (d(1, 1), d(6, 30)), d(12, 1)), 0);
+        assert_eq!(attendance(8, 2.0, 5), Figure::shown(0.75));
+        assert_eq!(attendance(8, 2.0, 4), Figure::suppressed());
+        assert_eq!(attendance(0, 0.0, 0), Figure::empty());
     }
 }

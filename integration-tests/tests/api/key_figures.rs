@@ -222,6 +222,22 @@ fn progress_sql(n: u8, referral: u8, date: &str, minutes: u32) -> String {
     )
 }
 
+/// An absence report on `referral` (of participant `who`), for the whole day or `from`–`to`.
+fn absence_sql(n: u8, referral: u8, who: u8, on: &str, hours: Option<(&str, &str)>) -> String {
+    format!(
+        "INSERT INTO absences (id, participant_id, period_id, referral_id, provider_id, absent_on, from_time, to_time,
+            reason, reported_by, reported_role, reported_at, version)
+         VALUES ('{aid}', '{pid}', '{period}', '{rid}', '{PROVIDER_A}', '{on}', {from}, {to}, 'sick', 'staff',
+            'provider_staff', '{on} 09:00:00', 1);",
+        aid = id(7, n),
+        pid = id(1, who),
+        period = id(2, who),
+        rid = id(4, referral),
+        from = opt(hours.map(|h| h.0)),
+        to = opt(hours.map(|h| h.1)),
+    )
+}
+
 fn claim_sql(n: u8, referral: u8, trigger: &str, amount: u32, status: &str, paid_on: Option<&str>) -> String {
     format!(
         "INSERT INTO claims (id, referral_id, contract_id, provider_id, claim_trigger, amount_ore, status,
@@ -359,6 +375,18 @@ fn seed(app: &TestApp) {
         progress_sql(5, 11, "2025-12-22", 240),
         progress_sql(6, 11, "2026-01-15", 360),
     ]);
+    // Absences in the period: five whole days and 09:00–13:00 (half a day) for P1–P5 and R1;
+    // one before the period and one after it do not count.
+    sql.extend([
+        absence_sql(1, 1, 1, "2026-02-03", None),
+        absence_sql(2, 2, 2, "2026-02-04", None),
+        absence_sql(3, 3, 3, "2026-03-03", Some(("09:00", "13:00"))),
+        absence_sql(4, 4, 4, "2026-03-04", None),
+        absence_sql(5, 6, 5, "2026-03-17", None),
+        absence_sql(6, 11, 8, "2026-01-15", None),
+        absence_sql(7, 11, 8, "2025-12-22", None),
+        absence_sql(8, 4, 4, "2026-07-02", None),
+    ]);
     // Paid in the period: 500 000 × 4 + 1 500 000 × 2 = 5 000 000 öre for P1–P4 and R1.
     sql.extend([
         claim_sql(1, 1, "start_fee", 500_000, "paid", Some("2026-02-01")),
@@ -466,6 +494,11 @@ async fn key_figures_per_job_centre_are_counted_by_hand() {
         ("share_referrals_declined", shown(0.5)),
         // 31 hours over six persons.
         ("activity_hours_per_participant", shown(5.17)),
+        ("absences_reported", shown(6)),
+        // Working days in the period of P1 (20 Jan–12 May) 78, P2 (20 Jan–12 Apr) 57, P3 and
+        // P4 (from 10 Feb) 96 each, P5 (from 10 Mar) 76, R1 (to 10 Feb) 27: 430, less Twelfth
+        // Night, Easter, 1 May, Ascension and midsummer eve; 5.5 days absent: 1 − 5.5 / 430.
+        ("attendance_share", shown(0.9872)),
         ("payments_ore", shown(5_000_000)),
         // Over 8 active; over the persons in work it would give their number away.
         ("cost_per_participant_ore", shown(625_000.0)),
@@ -529,6 +562,8 @@ async fn key_figures_per_provider_and_target_group() {
     assert_eq!(a["referrals_sent"], shown(5));
     assert_eq!(a["share_referrals_declined"], shown(0.0));
     assert_eq!(a["activity_hours_per_participant"], shown(5.17));
+    assert_eq!(a["attendance_share"], shown(0.9872));
+    assert_eq!(a["absences_reported"], shown(6));
     assert_eq!(a["payments_ore"], shown(5_000_000));
     assert_eq!(a["cost_per_participant_ore"], shown(833_333.33));
     let b = group(&report, PROVIDER_B);

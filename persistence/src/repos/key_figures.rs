@@ -1,5 +1,6 @@
 //! Key figures, counted by aggregate SQL in the database: one grouped query per family of
-//! figures, no participant row ever leaves the database. The SQL is written once; only the
+//! figures, no participant row ever leaves the database (the attendance share reads the
+//! activities' start and end dates with their group, nothing else, to count working days). The SQL is written once; only the
 //! parameter markers and date arithmetic differ between the backends.
 
 use chrono::NaiveDate;
@@ -205,6 +206,27 @@ const HOURS: &str = "SELECT {rk} AS group_key, CAST(COALESCE(SUM(l.minutes), 0) 
   WHERE {rc} AND r.started_on <= {to} AND (r.ended_on IS NULL OR r.ended_on >= {from})
   GROUP BY 1";
 
+/// Absence reports on referrals for days in the period; a whole day counts a full day's
+/// minutes (480, `domain::report::MINUTES_PER_DAY`), hours (`HH:MM` to `HH:MM`) as they are,
+/// up to a day.
+const ABSENCES: &str = "SELECT {rk} AS group_key, COUNT(*) AS reports,
+    CAST(COALESCE(SUM(CASE WHEN a.minutes IS NULL OR a.minutes > 480 THEN 480 ELSE a.minutes END), 0) AS BIGINT)
+      AS minutes,
+    COUNT(DISTINCT r.participant_id{bytes}) AS persons
+  FROM (SELECT referral_id, absent_on,
+          (CAST(SUBSTR(to_time, 1, 2) AS INTEGER) * 60 + CAST(SUBSTR(to_time, 4, 2) AS INTEGER))
+          - (CAST(SUBSTR(from_time, 1, 2) AS INTEGER) * 60 + CAST(SUBSTR(from_time, 4, 2) AS INTEGER)) AS minutes
+        FROM absences) a
+    JOIN referrals r ON r.id = a.referral_id {rg}
+  WHERE {rc} AND a.absent_on BETWEEN {from} AND {to}
+  GROUP BY 1";
+
+/// The activities in progress in the period: their dates only, for the working days they were
+/// planned for (counted in the domain, which knows the public holidays).
+const ACTIVITY_DAYS: &str = "SELECT {rk} AS group_key, r.started_on, r.ended_on
+  FROM referrals r {rg}
+  WHERE {rc} AND r.started_on <= {to} AND (r.ended_on IS NULL OR r.ended_on >= {from})";
+
 const PAYMENTS: &str = "SELECT {rk} AS group_key, CAST(SUM(c.amount_ore) AS BIGINT) AS paid_ore,
     COUNT(DISTINCT r.participant_id{bytes}) AS persons
   FROM claims c JOIN referrals r ON r.id = c.referral_id {rg}
@@ -273,6 +295,16 @@ fn tally_by(
         let tally = tallies.entry(row.group_key).or_default();
         tally.delivered_minutes = row.minutes;
         tally.persons_in_activities = row.persons;
+    }
+    for row in run::<AbsenceRow>(conn, query, &grouping, ABSENCES)? {
+        let tally = tallies.entry(row.group_key).or_default();
+        tally.absence_reports = row.reports;
+        tally.absent_minutes = row.minutes;
+        tally.persons_absent = row.persons;
+    }
+    for row in run::<ActivityDaysRow>(conn, query, &grouping, ACTIVITY_DAYS)? {
+        tallies.entry(row.group_key).or_default().planned_days +=
+            domain::report::activity_working_days(row.started_on, row.ended_on, (query.from, query.to), query.today);
     }
     for row in run::<PaymentRow>(conn, query, &grouping, PAYMENTS)? {
         let tally = tallies.entry(row.group_key).or_default();
@@ -484,6 +516,28 @@ struct HoursRow {
     minutes: i64,
     #[diesel(sql_type = BigInt)]
     persons: i64,
+}
+
+#[derive(QueryableByName)]
+struct AbsenceRow {
+    #[diesel(sql_type = Text)]
+    group_key: String,
+    #[diesel(sql_type = BigInt)]
+    reports: i64,
+    #[diesel(sql_type = BigInt)]
+    minutes: i64,
+    #[diesel(sql_type = BigInt)]
+    persons: i64,
+}
+
+#[derive(QueryableByName)]
+struct ActivityDaysRow {
+    #[diesel(sql_type = Text)]
+    group_key: String,
+    #[diesel(sql_type = Date)]
+    started_on: NaiveDate,
+    #[diesel(sql_type = Nullable<Date>)]
+    ended_on: Option<NaiveDate>,
 }
 
 #[derive(QueryableByName)]

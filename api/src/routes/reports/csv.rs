@@ -70,6 +70,8 @@ fn columns(f: &KeyFigureSet) -> Vec<(String, String)> {
         "activity_hours_per_participant".into(),
         rate_cell(&f.activity_hours_per_participant),
     ));
+    cols.push(("absences_reported".into(), count_cell(&f.absences_reported)));
+    cols.push(("attendance_share".into(), rate_cell(&f.attendance_share)));
     cols.push(("payments_ore".into(), count_cell(&f.payments_ore)));
     cols.push((
         "cost_per_participant_ore".into(),

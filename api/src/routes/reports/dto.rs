@@ -85,6 +85,11 @@ pub struct KeyFigureSet {
     pub referrals_declined_by_reason: BTreeMap<String, CountFigure>,
     /// Attended hours reported for the period over everyone in an activity with a provider then.
     pub activity_hours_per_participant: RateFigure,
+    /// Absence reports on referrals for days in the period.
+    pub absences_reported: CountFigure,
+    /// The share of the planned working days of activities with providers in the period that
+    /// no absence was reported for (a report of hours counts its share of an 8-hour day).
+    pub attendance_share: RateFigure,
     /// Claims paid in the period.
     pub payments_ore: CountFigure,
     /// Payments over the persons active in the period.
@@ -125,6 +130,8 @@ impl From<&KeyFigures> for KeyFigureSet {
             referrals_from_other_centres: f.referrals_from_other_centres.into(),
             referrals_declined_by_reason: cells(&f.referrals_declined_by_reason),
             activity_hours_per_participant: f.activity_hours_per_participant.into(),
+            absences_reported: f.absences_reported.into(),
+            attendance_share: f.attendance_share.into(),
             payments_ore: f.payments_ore.into(),
             cost_per_participant_ore: f.cost_per_participant_ore.into(),
             cost_per_participant_in_work_ore: f.cost_per_participant_in_work_ore.into(),
