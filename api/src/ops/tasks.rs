@@ -106,7 +106,7 @@ pub fn list(conn: &mut DbConnection, ctx: &Context, filter: &TaskFilter) -> Resu
         .filter(|(_, n)| *n > 0)
         .collect();
     items.retain(|item| filter.kind.is_none_or(|k| item.task.kind == k));
-    items.sort_by(|a, b| (a.task.due_on, a.task.kind, a.resource.1).cmp(&(b.task.due_on, b.task.kind, b.resource.1)));
+    items.sort_by_key(|item| (item.task.due_on, item.task.kind, item.resource.1));
     let mut named: Vec<Uuid> = items.iter().filter_map(|i| i.participant_id).collect();
     named.sort();
     named.dedup();

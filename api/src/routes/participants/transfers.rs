@@ -326,8 +326,11 @@ pub struct ReassignResponse {
     pub items: Vec<ReassignResult>,
 }
 
+/// The coach leaving and the coach taking over, and the participants when not all.
+type Reassignment = ((String, String), Option<Vec<Uuid>>);
+
 impl ReassignCoachRequest {
-    fn parse(self) -> Result<((String, String), Option<Vec<Uuid>>), ApiError> {
+    fn parse(self) -> Result<Reassignment, ApiError> {
         let mut errors = FieldErrors::default();
         let max = limits::NAME_MAX as usize;
         let from = errors.check("from_coach_id", "invalid_format", clean_text(&self.from_coach_id, max));
