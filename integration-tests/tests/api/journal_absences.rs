@@ -67,6 +67,7 @@ async fn notes_are_signed_corrected_beside_the_original_and_confidential_ones_st
     assert_eq!(journal(&app, &manager, &id).await["items"].as_array().unwrap().len(), 3);
     let sydost = coach("sydost", "coach-sara");
     assert_problem(app.get_as(&sydost, &path).await, 404, "not_found").await;
+    assert_problem(app.get_as(&officer("farsta"), &path).await, 404, "not_found").await;
     let provider_staff = TestToken::role("provider_staff")
         .provider(&uuid::Uuid::now_v7().to_string())
         .sign();
@@ -241,6 +242,22 @@ async fn a_providers_absence_report_reaches_the_home_district_and_the_feed_and_i
         .unwrap();
     assert_eq!(listed["items"][0]["id"], absence["id"]);
     assert_problem(app.get_as(&officer("farsta"), &absences).await, 404, "not_found").await;
+    let other_absences = format!("/v1/participants/{other}/absences");
+    assert_problem(
+        app.get_as(&coach("sydost", "coach-sara"), &other_absences).await,
+        404,
+        "not_found",
+    )
+    .await;
+    assert_problem(
+        app.get_as(&TestToken::role("analyst").sign(), &other_absences).await,
+        403,
+        "forbidden",
+    )
+    .await;
+    assert_problem(app.get_as(&desk2, &other_absences).await, 403, "forbidden").await;
+    // The coach's door is not the provider's, nor the other way round.
+    assert_problem(app.post_as(&anna(), &report, &sick).await, 403, "forbidden").await;
     // Another provider cannot report on this referral.
     assert_problem(
         app.post_as(&staff(&provider_id), &report, &sick).await,

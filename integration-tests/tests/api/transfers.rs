@@ -172,6 +172,23 @@ async fn a_rejected_move_leaves_the_person_where_they_are_and_bad_requests_are_r
     )
     .await;
     assert_eq!(status, 403);
+    let desk = crate::referrals::staff(&uuid::Uuid::now_v7().to_string());
+    let (status, _, _) = request(
+        &app,
+        &desk,
+        &id,
+        json!({"to_district_id": "farsta", "moves_on": "2026-12-01"}),
+    )
+    .await;
+    assert_eq!(status, 403);
+    let (status, _, _) = request(
+        &app,
+        &officer("farsta"),
+        &id,
+        json!({"to_district_id": "farsta", "moves_on": "2026-12-01"}),
+    )
+    .await;
+    assert_eq!(status, 404, "the new district does not ask for the move");
     assert_eq!(app.count("SELECT COUNT(*) AS n FROM transfers"), 0);
 
     let (status, _, transfer) = request(
