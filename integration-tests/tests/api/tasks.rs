@@ -200,3 +200,36 @@ async fn a_submitted_plan_is_on_the_home_districts_list_with_its_deadline() {
     // The coach still has the deadline; the decision is not theirs.
     assert_eq!(kinds(&tasks(&app, &anna(), "").await), ["plan_due"]);
 }
+
+#[tokio::test]
+async fn an_unanswered_referral_near_expiry_is_on_the_providers_and_the_coachs_list() {
+    // Monday 2 November: a mapping referral is sent; unanswered it expires after Monday 9th.
+    let mut app = spawn_at("2026-11-02T09:00:00+01:00").await;
+    let provider = crate::city_clock::provider_with_contract(&app).await;
+    let desk = crate::referrals::staff(&provider);
+    let id = refer_on(&app, 42, "2026-11-02").await;
+    assert_eq!(enrol_on(&app, &id, "2026-11-02").await.0, 200);
+    let mapping = json!({"participant_id": id, "activity_type": "mapping", "starts_on": "2026-11-03",
+        "ends_on": "2026-12-15", "statutory_basis": "SoL 4 kap. 4 §"});
+    let (status, _, referral) = post(&app, &anna(), "/v1/referrals", None, mapping).await;
+    assert_eq!(status, 201, "{referral}");
+    assert_eq!(tasks(&app, &desk, "").await["total"], 0, "not near expiry yet");
+
+    // Saturday 7th: two days before.
+    app.restart_at("2026-11-07T10:00:00+01:00").await;
+    let queue = tasks(&app, &desk, "").await;
+    assert_eq!(kinds(&queue), ["referral_expiring"], "{queue}");
+    assert_eq!(queue["items"][0]["due_on"], "2026-11-09");
+    assert_eq!(
+        queue["items"][0]["resource"],
+        format!("/v1/referrals/{}", referral["id"].as_str().unwrap())
+    );
+    // The provider sees the person as the referral card does.
+    assert_eq!(queue["items"][0]["participant"]["display_name"], "Amina Hassan");
+    assert!(kinds(&tasks(&app, &anna(), "").await).contains(&"referral_expiring".to_owned()));
+    let other = crate::referrals::staff(&uuid::Uuid::now_v7().to_string());
+    assert_eq!(tasks(&app, &other, "").await["total"], 0);
+    // Expired, it is off the lists.
+    app.restart_at("2026-11-10T10:00:00+01:00").await;
+    assert_eq!(tasks(&app, &desk, "").await["total"], 0);
+}
