@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 
 use crate::ops::OpError;
 use crate::request_id;
+use domain::labels::Language;
 
 pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
 
@@ -149,7 +150,41 @@ impl ApiError {
         }
     }
 
-    fn title(&self) -> &'static str {
+    fn title(&self, language: Language) -> &'static str {
+        match language {
+            Language::En => self.title_en(),
+            Language::Sv => self.title_sv(),
+        }
+    }
+
+    fn title_sv(&self) -> &'static str {
+        match self {
+            ApiError::RouteNotFound => "Ingen sådan adress",
+            ApiError::MethodNotAllowed { .. } => "Metoden är inte tillåten på den här adressen",
+            ApiError::NotFound { .. } => "Resursen finns inte",
+            ApiError::MalformedJson(_) => "Anropets innehåll är inte giltig JSON",
+            ApiError::UnknownField(_) => "Anropet har ett fält som operationen inte tar emot",
+            ApiError::InvalidBody(_) => "Anropets innehåll följer inte operationens schema",
+            ApiError::InvalidQuery(_) => "Frågesträngen är ogiltig",
+            ApiError::UnsupportedMediaType => "Medietypen stöds inte",
+            ApiError::PayloadTooLarge { .. } => "Anropets innehåll är för stort",
+            ApiError::Validation(_) => "Anropet har ogiltiga fält",
+            ApiError::Unauthorized(_) => "Inloggning krävs",
+            ApiError::Forbidden => "Inte tillåtet",
+            ApiError::Conflict { .. } => "Krockar med nuvarande läge",
+            ApiError::InvalidHeader(_) => "Ett anropshuvud är ogiltigt",
+            ApiError::PreconditionFailed { .. } => "Resursen har ändrats sedan du läste den",
+            ApiError::PreconditionRequired => "If-Match krävs",
+            ApiError::IdempotencyKeyReused => "Idempotensnyckeln har använts för ett annat anrop",
+            ApiError::IdempotencyInProgress => "Ett anrop med den här idempotensnyckeln pågår",
+            ApiError::TooManyRequests { .. } => "För många skrivande anrop",
+            ApiError::Unavailable(_) => "Tjänsten är tillfälligt otillgänglig",
+            ApiError::RequestTimeout { .. } => "Anropet tog för lång tid",
+            ApiError::Internal(_) => "Internt serverfel",
+        }
+    }
+
+    fn title_en(&self) -> &'static str {
         match self {
             ApiError::RouteNotFound => "No such route",
             ApiError::MethodNotAllowed { .. } => "Method not allowed on this route",
@@ -176,8 +211,60 @@ impl ApiError {
         }
     }
 
-    /// What the client is told. Never includes internal causes.
-    fn detail(&self) -> String {
+    /// What the client is told, in `language`. Never includes internal causes. A text written
+    /// by a rule (a conflict's detail, a parser's message) is passed on as written.
+    fn detail(&self, language: Language) -> String {
+        match language {
+            Language::En => self.detail_en(),
+            Language::Sv => self.detail_sv(),
+        }
+    }
+
+    fn detail_sv(&self) -> String {
+        match self {
+            ApiError::RouteNotFound => "Ingen adress matchar; se /docs för API:t.".into(),
+            ApiError::MethodNotAllowed { allowed } => {
+                format!("Tillåtna metoder: {}.", join_methods(allowed))
+            }
+            ApiError::NotFound { resource } => {
+                format!("Resursen ({resource}) finns inte eller är inte synlig för dig.")
+            }
+            ApiError::UnsupportedMediaType => "Skicka innehållet som application/json.".into(),
+            ApiError::PayloadTooLarge { limit } => format!("Innehållet får vara högst {limit} byte."),
+            ApiError::Validation(errors) => match errors.len() {
+                1 => "1 fält är ogiltigt.".into(),
+                n => format!("{n} fält är ogiltiga."),
+            },
+            ApiError::Unauthorized(reason) => format!("Skicka en giltig bearer-token: {reason}."),
+            ApiError::Forbidden => "Din roll eller behörighet tillåter inte den här operationen.".into(),
+            ApiError::PreconditionFailed { current_version } => format!(
+                "Nuvarande version är {current_version} (ETag \"{current_version}\"); läs igen och gör om ändringen."
+            ),
+            ApiError::PreconditionRequired => {
+                "Skicka If-Match med ETag för versionen du läste, så att samtidiga ändringar inte går förlorade.".into()
+            }
+            ApiError::IdempotencyKeyReused => {
+                "Idempotency-Key har använts med ett annat innehåll; använd en ny nyckel för ett nytt anrop.".into()
+            }
+            ApiError::IdempotencyInProgress => "Försök igen när det första anropet med nyckeln är klart.".into(),
+            ApiError::TooManyRequests { retry_after } => {
+                format!("Den här token har gjort sina skrivande anrop för minuten; försök igen om {retry_after} s.")
+            }
+            ApiError::Unavailable(_) => "Databasen går inte att nå; försök igen senare.".into(),
+            ApiError::RequestTimeout { .. } => {
+                "Anropet blev inte klart i tid; en ändring kan ändå ha gjorts, så försök igen med samma Idempotency-Key eller läs först.".into()
+            }
+            ApiError::Internal(_) => "Ett oväntat fel inträffade; ange anropets id när du rapporterar det.".into(),
+            ApiError::MalformedJson(_)
+            | ApiError::UnknownField(_)
+            | ApiError::InvalidBody(_)
+            | ApiError::InvalidQuery(_)
+            | ApiError::Conflict { .. }
+            | ApiError::InvalidHeader(_) => self.detail_en(),
+        }
+    }
+
+    fn detail_en(&self) -> String {
         match self {
             ApiError::RouteNotFound => "No route matches this path; see /docs for the API.".into(),
             ApiError::MethodNotAllowed { allowed } => {
@@ -224,13 +311,13 @@ impl ApiError {
         }
     }
 
-    pub fn to_problem(&self, request_id: &str) -> Problem {
+    pub fn to_problem(&self, request_id: &str, language: Language) -> Problem {
         let code = self.code();
         Problem {
             problem_type: format!("urn:jobbtorg:problem:{code}"),
-            title: self.title().into(),
+            title: self.title(language).into(),
             status: self.status_code().as_u16(),
-            detail: self.detail(),
+            detail: self.detail(language),
             instance: format!("urn:jobbtorg:request:{request_id}"),
             code: code.into(),
             request_id: request_id.into(),
@@ -310,7 +397,7 @@ impl ResponseError for ApiError {
         if let ApiError::TooManyRequests { retry_after } = self {
             response.insert_header((header::RETRY_AFTER, retry_after.to_string()));
         }
-        response.json(self.to_problem(&request_id))
+        response.json(self.to_problem(&request_id, crate::request_scope::language()))
     }
 }
 

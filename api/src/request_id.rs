@@ -1,5 +1,6 @@
 //! `X-Request-Id`: echoed when the client sends a sane one, generated otherwise, returned on every
-//! response and available to error rendering for the log line and the problem's `instance`.
+//! response and available to error rendering for the log line and the problem's `instance`;
+//! beside it the language the request asked for (`Accept-Language`), for labels and problems.
 
 use std::time::Duration;
 
@@ -40,7 +41,12 @@ pub async fn assign(
         .map(str::to_owned)
         .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
     let timed_out = ApiError::RequestTimeout { request_id: id.clone() };
-    let mut response = crate::request_scope::within(id.clone(), async move {
+    let language = domain::labels::Language::from_accept_language(
+        req.headers()
+            .get(actix_web::http::header::ACCEPT_LANGUAGE)
+            .and_then(|value| value.to_str().ok()),
+    );
+    let mut response = crate::request_scope::within(id.clone(), language, async move {
         match tokio::time::timeout(timeout, next.call(req)).await {
             Ok(result) => result.map(ServiceResponse::map_into_boxed_body),
             // The request was moved into the handler, so the error is rendered by actix; it
@@ -52,6 +58,16 @@ pub async fn assign(
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(HEADER, value);
     }
+    // Labels and problem texts follow Accept-Language.
+    let headers = response.headers_mut();
+    headers.insert(
+        actix_web::http::header::CONTENT_LANGUAGE,
+        HeaderValue::from_static(language.as_str()),
+    );
+    headers.append(
+        actix_web::http::header::VARY,
+        HeaderValue::from_static("Accept-Language"),
+    );
     Ok(response)
 }
 

@@ -7,6 +7,7 @@ use std::future::Future;
 
 tokio::task_local! {
     static REQUEST_ID: String;
+    static LANGUAGE: domain::labels::Language;
 }
 
 std::thread_local! {
@@ -38,7 +39,12 @@ pub fn on_this_thread<T>(id: String, work: impl FnOnce() -> T) -> T {
     work()
 }
 
-/// Runs `work` as part of request `id`.
-pub async fn within<F: Future>(id: String, work: F) -> F::Output {
-    REQUEST_ID.scope(id, work).await
+/// Runs `work` as part of request `id`, answered in `language`.
+pub async fn within<F: Future>(id: String, language: domain::labels::Language, work: F) -> F::Output {
+    REQUEST_ID.scope(id, LANGUAGE.scope(language, work)).await
+}
+
+/// The language the request being served asked for (`Accept-Language`); Swedish outside one.
+pub fn language() -> domain::labels::Language {
+    LANGUAGE.try_with(|l| *l).unwrap_or_default()
 }

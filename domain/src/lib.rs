@@ -6,6 +6,7 @@ pub mod activity_plan;
 pub mod claim;
 pub mod ids;
 pub mod journal;
+pub mod labels;
 pub mod participant;
 pub mod provider;
 pub mod reference;

@@ -99,3 +99,21 @@ impl IntoParams for IfMatchHeader {
             .build()]
     }
 }
+
+/// The `Accept-Language` request header of operations that answer with labels.
+pub struct AcceptLanguageHeader;
+
+impl IntoParams for AcceptLanguageHeader {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![ParameterBuilder::new()
+            .name("Accept-Language")
+            .parameter_in(ParameterIn::Header)
+            .required(Required::False)
+            .description(Some(
+                "`sv` (the default) or `en`, with quality values as in RFC 9110 (`en-GB;q=0.9, sv;q=0.5`): the language of `label` and of problem titles and messages; the response says which in `Content-Language`.",
+            ))
+            .schema(Some(ObjectBuilder::new().schema_type(Type::String).max_length(Some(200))))
+            .example(Some(serde_json::json!("en")))
+            .build()]
+    }
+}

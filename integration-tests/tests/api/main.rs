@@ -24,6 +24,7 @@ mod integration_clients;
 mod journal_absences;
 mod journey;
 mod key_figures;
+mod labels;
 mod multi_node;
 mod openapi;
 mod participants;

@@ -1,5 +1,6 @@
 //! Reference data: job centres, districts, target groups, activity types and exit outcomes.
 
+mod code_lists;
 mod districts;
 
 use actix_web::{get, web};
@@ -11,7 +12,9 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::Authenticated;
 use crate::problem::ApiError;
+use crate::request_scope::language;
 use crate::state::AppState;
+use domain::labels::reference_label;
 
 pub fn configure(config: &mut ServiceConfig) {
     config
@@ -22,7 +25,9 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(districts::update_district)
         .service(list_target_groups)
         .service(list_activity_types)
-        .service(list_exit_outcomes);
+        .service(list_exit_outcomes)
+        .service(code_lists::list_code_lists)
+        .service(code_lists::get_code_list);
 }
 
 /// A job centre and the districts it serves.
@@ -60,6 +65,9 @@ pub struct TargetGroupResponse {
     pub id: String,
     #[schema(example = "SFI-studerande")]
     pub name: String,
+    /// The name in the language asked for (`Accept-Language`: `sv` default, `en`).
+    #[schema(example = "SFI-studerande")]
+    pub label: String,
     pub description: String,
     /// 1 or 2; phase 2 groups are open for intake only when configured.
     #[schema(example = 1, minimum = 1, maximum = 2)]
@@ -76,6 +84,9 @@ pub struct ActivityTypeResponse {
     pub id: String,
     #[schema(example = "Arbetsträning")]
     pub name: String,
+    /// The name in the language asked for (`Accept-Language`: `sv` default, `en`).
+    #[schema(example = "Arbetsträning")]
+    pub label: String,
     pub description: String,
 }
 
@@ -85,6 +96,9 @@ pub struct ExitOutcomeResponse {
     pub id: String,
     #[schema(example = "Arbete")]
     pub name: String,
+    /// The name in the language asked for (`Accept-Language`: `sv` default, `en`).
+    #[schema(example = "Arbete")]
+    pub label: String,
     pub description: String,
     /// An exit with this outcome must state employment form, extent and wage subsidy.
     pub requires_employment_details: bool,
@@ -151,7 +165,7 @@ async fn list_districts(
 /// List target groups
 ///
 /// With their phase and whether intake may use them on this server.
-#[utoipa::path(tag = "reference", security(("bearer" = [])), responses((status = 200, description = "The target groups.", body = TargetGroupList)))]
+#[utoipa::path(tag = "reference", security(("bearer" = [])), params(crate::http::docs::AcceptLanguageHeader), responses((status = 200, description = "The target groups.", body = TargetGroupList)))]
 #[get("/target-groups")]
 async fn list_target_groups(
     _caller: Authenticated,
@@ -164,6 +178,7 @@ async fn list_target_groups(
         .map(|group| TargetGroupResponse {
             enabled: group.is_enabled(enabled_phase),
             phase: group.phase.number(),
+            label: reference_label(group.code.as_str(), &group.name, language()),
             id: group.code.to_string(),
             name: group.name,
             description: group.description,
@@ -176,7 +191,7 @@ async fn list_target_groups(
 /// List activity types
 ///
 /// The activity catalogue plans are built from.
-#[utoipa::path(tag = "reference", security(("bearer" = [])), responses((status = 200, description = "The activity types.", body = ActivityTypeList)))]
+#[utoipa::path(tag = "reference", security(("bearer" = [])), params(crate::http::docs::AcceptLanguageHeader), responses((status = 200, description = "The activity types.", body = ActivityTypeList)))]
 #[get("/activity-types")]
 async fn list_activity_types(
     _caller: Authenticated,
@@ -191,7 +206,7 @@ async fn list_activity_types(
 /// List exit outcomes
 ///
 /// The coded outcomes a participation ends with; there is no "unknown".
-#[utoipa::path(tag = "reference", security(("bearer" = [])), responses((status = 200, description = "The exit outcomes.", body = ExitOutcomeList)))]
+#[utoipa::path(tag = "reference", security(("bearer" = [])), params(crate::http::docs::AcceptLanguageHeader), responses((status = 200, description = "The exit outcomes.", body = ExitOutcomeList)))]
 #[get("/exit-outcomes")]
 async fn list_exit_outcomes(
     _caller: Authenticated,
@@ -229,6 +244,7 @@ impl From<District> for DistrictResponse {
 impl From<ActivityType> for ActivityTypeResponse {
     fn from(activity: ActivityType) -> Self {
         Self {
+            label: reference_label(activity.code.as_str(), &activity.name, language()),
             id: activity.code.to_string(),
             name: activity.name,
             description: activity.description,
@@ -239,6 +255,7 @@ impl From<ActivityType> for ActivityTypeResponse {
 impl From<ExitOutcome> for ExitOutcomeResponse {
     fn from(outcome: ExitOutcome) -> Self {
         Self {
+            label: reference_label(outcome.code.as_str(), &outcome.name, language()),
             id: outcome.code.to_string(),
             name: outcome.name,
             description: outcome.description,
