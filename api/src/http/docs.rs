@@ -112,7 +112,8 @@ impl IntoParams for AcceptLanguageHeader {
             .description(Some(
                 "`sv` (the default) or `en`, with quality values as in RFC 9110 (`en-GB;q=0.9, sv;q=0.5`): the language of `label` and of problem titles and messages; the response says which in `Content-Language`.",
             ))
-            .schema(Some(ObjectBuilder::new().schema_type(Type::String).max_length(Some(200))))
+            // Any value is taken: one the server cannot read asks for the default.
+            .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
             .example(Some(serde_json::json!("en")))
             .build()]
     }
