@@ -32,6 +32,9 @@ pub struct Config {
     /// Write requests (POST, PUT, PATCH, DELETE) one token subject may make per minute; 0 turns
     /// the limit off (`RATE_LIMIT_WRITES_PER_MINUTE`).
     pub writes_per_minute: u32,
+    /// The browser origins allowed to call the API (`CORS_ORIGINS`, comma-separated); none by
+    /// default.
+    pub cors_origins: Vec<String>,
     pub webhooks: WebhookConfig,
     /// How often each node deletes expired idempotency keys, old rate-limit windows and old
     /// webhook deliveries (`HOUSEKEEPING_INTERVAL_MS`).
@@ -107,6 +110,7 @@ impl Config {
             10,
             86_400_000,
         )?);
+        let cors_origins = cors_origins(get("CORS_ORIGINS", ""))?;
         let retention_years = parse_in_range(
             get(
                 "RETENTION_YEARS",
@@ -131,6 +135,7 @@ impl Config {
             request_timeout,
             target_group_phase,
             writes_per_minute,
+            cors_origins,
             webhooks,
             housekeeping_interval,
             retention_years,
@@ -189,6 +194,28 @@ fn jwt_keys(lookup: &impl Fn(&str) -> Option<String>) -> Result<Option<KeyConfig
     }
 }
 
+/// `CORS_ORIGINS`: each an origin (`https://host[:port]`, no path), in its canonical form; a
+/// wildcard is refused (list the front ends).
+fn cors_origins((variable, raw): (&'static str, String)) -> Result<Vec<String>, ConfigError> {
+    raw.split(',')
+        .map(str::trim)
+        .filter(|origin| !origin.is_empty())
+        .map(|origin| {
+            let url = url::Url::parse(origin).map_err(|e| invalid(variable, origin, format!("not an origin: {e}")))?;
+            let bare = matches!(url.path(), "" | "/") && url.query().is_none() && url.fragment().is_none();
+            if !matches!(url.scheme(), "https" | "http") || url.host().is_none() || !bare || !url.username().is_empty()
+            {
+                return Err(invalid(
+                    variable,
+                    origin,
+                    "must be an origin such as https://app.example.se (scheme, host, port)",
+                ));
+            }
+            Ok(url.origin().ascii_serialization())
+        })
+        .collect()
+}
+
 fn invalid(variable: &'static str, value: &str, reason: impl std::fmt::Display) -> ConfigError {
     ConfigError {
         variable,
@@ -232,6 +259,13 @@ mod tests {
     }
 
     #[test]
+    fn cors_origins_are_listed_origins_in_canonical_form() {
+        let config = config_with(&[("CORS_ORIGINS", " https://App.Example.se , http://localhost:5173,")]).unwrap();
+        assert_eq!(config.cors_origins, ["https://app.example.se", "http://localhost:5173"]);
+        assert!(config_with(&[]).unwrap().cors_origins.is_empty());
+    }
+
+    #[test]
     fn bad_values_name_the_variable() {
         let cases = [
             ("BIND_ADDR", "localhost"),
@@ -243,6 +277,10 @@ mod tests {
             ("HTTP_WORKERS", "-1"),
             ("JWT_HS256_SECRET", "too-short"),
             ("JWT_JWKS_URL", "http://idp.internal/jwks.json"),
+            ("CORS_ORIGINS", "*"),
+            ("CORS_ORIGINS", "https://app.example.se/path"),
+            ("CORS_ORIGINS", "ftp://app.example.se"),
+            ("RETENTION_YEARS", "0"),
         ];
         for (variable, value) in cases {
             let error = config_with(&[(variable, value)]).unwrap_err();

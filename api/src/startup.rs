@@ -116,8 +116,10 @@ impl Application {
             crate::webhooks::spawn(state.get_ref().clone()).map_err(|e| StartupError::Webhooks(e.to_string()))?;
         let background = vec![deliveries, crate::housekeeping::spawn(state.get_ref().clone())];
 
+        let cors_origins = state.config.cors_origins.clone();
         let server = HttpServer::new(move || {
             App::new()
+                .wrap(from_fn(crate::security_headers::add))
                 .wrap(from_fn(metrics::record))
                 .wrap(from_fn(move |req, next| request_id::assign(req, next, request_timeout)))
                 // Path only, never the query string: nothing personal goes into the log.
@@ -125,6 +127,8 @@ impl Application {
                     Logger::new("%{method}xi %U %s %b %Dms req=%{x-request-id}o")
                         .custom_request_replace("method", |req| req.method().to_string()),
                 )
+                // Outermost: a preflight is answered before anything else runs.
+                .wrap(crate::cors::cors(&cors_origins))
                 .app_data(state.clone())
                 .app_data(verifier.clone())
                 .app_data(route_table.clone())

@@ -7,6 +7,7 @@
 mod access_log_guarantee;
 mod activity_plans;
 mod auth;
+mod browsers;
 mod case_files;
 mod city_clock;
 mod concurrency;
