@@ -174,7 +174,7 @@ fn print_token(options: &[&str]) -> ExitCode {
         provider_id: values.get("--provider").map(|s| (*s).to_owned()),
         scope: values.get("--scope").map(|s| (*s).to_owned()),
         iss: config.jwt_issuer.clone(),
-        aud: config.jwt_audience.clone(),
+        aud: config.jwt_audience.clone().into(),
         exp: now + ttl.as_secs(),
         nbf: Some(now),
         iat: Some(now),

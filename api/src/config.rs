@@ -27,6 +27,8 @@ pub struct Config {
     pub target_group_phase: Phase,
     pub jwt_issuer: String,
     pub jwt_audience: String,
+    /// The longest lifetime a token may have, `exp` less `iat` (`JWT_MAX_TTL`).
+    pub jwt_max_ttl: Duration,
     /// How tokens are verified; `None` when nothing is configured (the server refuses to start).
     pub jwt_keys: Option<KeyConfig>,
     /// Write requests (POST, PUT, PATCH, DELETE) one token subject may make per minute; 0 turns
@@ -100,6 +102,9 @@ impl Config {
             .ok_or_else(|| invalid(var, &raw, "must be 1 or 2"))?;
         let (_, jwt_issuer) = get("JWT_ISSUER", "jobbtorg-dev");
         let (_, jwt_audience) = get("JWT_AUDIENCE", "jobbtorg-api");
+        let (variable, raw) = get("JWT_MAX_TTL", "24h");
+        let jwt_max_ttl =
+            crate::auth::dev_token::parse_ttl(raw.trim()).map_err(|reason| invalid(variable, &raw, reason))?;
         let jwt_keys = jwt_keys(&lookup)?;
         let clock = clock(&lookup, jwt_keys.as_ref())?;
         let writes_per_minute = parse_in_range(get("RATE_LIMIT_WRITES_PER_MINUTE", "600"), 0, 1_000_000)?;
@@ -141,6 +146,7 @@ impl Config {
             retention_years,
             jwt_issuer,
             jwt_audience,
+            jwt_max_ttl,
             jwt_keys,
             clock,
         })
@@ -281,6 +287,8 @@ mod tests {
             ("CORS_ORIGINS", "https://app.example.se/path"),
             ("CORS_ORIGINS", "ftp://app.example.se"),
             ("RETENTION_YEARS", "0"),
+            ("JWT_MAX_TTL", "8 hours"),
+            ("JWT_MAX_TTL", "30d"),
         ];
         for (variable, value) in cases {
             let error = config_with(&[(variable, value)]).unwrap_err();

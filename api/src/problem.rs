@@ -382,7 +382,10 @@ impl ResponseError for ApiError {
         if let ApiError::Unauthorized(reason) = self {
             let challenge = match reason {
                 crate::auth::AuthError::Missing => r#"Bearer realm="jobbtorg""#.to_owned(),
-                other => format!(r#"Bearer realm="jobbtorg", error="invalid_token", error_description="{other}""#),
+                other => format!(
+                    r#"Bearer realm="jobbtorg", error="invalid_token", error_description="{}""#,
+                    challenge_text(&other.to_string())
+                ),
             };
             if let Ok(value) = HeaderValue::from_str(&challenge) {
                 response.insert_header((header::WWW_AUTHENTICATE, value));
@@ -421,11 +424,43 @@ impl From<OpError> for ApiError {
     }
 }
 
+/// Text safe inside a challenge's quoted `error_description` (RFC 6750 §3: printable ASCII
+/// but `"` and `\`): a claim value quoted in the reason cannot break the header.
+fn challenge_text(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '"' => '\'',
+            '\\' => '/',
+            ' '..='~' => c,
+            _ => '?',
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use actix_web::body::MessageBody;
 
     use super::*;
+
+    #[test]
+    fn a_challenge_never_carries_a_quote_a_backslash_or_a_control_character() {
+        assert_eq!(
+            challenge_text("unknown role \"ad\"min\\\r\n\u{e5}\""),
+            "unknown role 'ad'min/???'"
+        );
+        let error = ApiError::Unauthorized(crate::auth::AuthError::InvalidClaims(
+            "unknown role \"x\", y=\"z\"".into(),
+        ));
+        let response = error.error_response();
+        let challenge = response
+            .headers()
+            .get(header::WWW_AUTHENTICATE)
+            .unwrap()
+            .to_str()
+            .unwrap();
+        assert_eq!(challenge.matches('"').count(), 6, "{challenge}");
+    }
 
     #[test]
     fn a_500_tells_the_client_nothing_internal() {

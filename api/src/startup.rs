@@ -60,9 +60,14 @@ impl Application {
     /// server. The server runs when [`Application::run_until_stopped`] is awaited.
     pub async fn build(config: Config, migrate: bool) -> Result<Self, StartupError> {
         let keys = config.jwt_keys.as_ref().ok_or(StartupError::NoTokenKeys)?;
-        let verifier = TokenVerifier::new(config.jwt_issuer.clone(), config.jwt_audience.clone(), keys)
-            .await
-            .map_err(StartupError::TokenKeys)?;
+        let verifier = TokenVerifier::new(
+            config.jwt_issuer.clone(),
+            config.jwt_audience.clone(),
+            keys,
+            config.jwt_max_ttl,
+        )
+        .await
+        .map_err(StartupError::TokenKeys)?;
         let verifier = web::Data::new(Arc::new(verifier));
         let manager = DbManager::new(config.database_url.clone());
         let mut conn = manager.connect().map_err(|e| StartupError::Database {

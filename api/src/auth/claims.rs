@@ -17,12 +17,34 @@ pub struct Claims {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
     pub iss: String,
-    pub aud: String,
+    /// One audience or several (RFC 7519 §4.1.3; Keycloak and Auth0 send a list); ours must be
+    /// among them.
+    pub aud: Audience,
     pub exp: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nbf: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iat: Option<u64>,
+}
+
+/// The `aud` claim: a string or an array of strings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Audience {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl From<&str> for Audience {
+    fn from(audience: &str) -> Self {
+        Audience::One(audience.to_owned())
+    }
+}
+
+impl From<String> for Audience {
+    fn from(audience: String) -> Self {
+        Audience::One(audience)
+    }
 }
 
 impl Claims {

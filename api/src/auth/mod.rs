@@ -7,6 +7,6 @@ mod extractor;
 mod jwks;
 mod verifier;
 
-pub use claims::Claims;
+pub use claims::{Audience, Claims};
 pub use extractor::{authorize, Authenticated};
 pub use verifier::{AuthError, KeyConfig, TokenVerifier};

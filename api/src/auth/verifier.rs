@@ -42,6 +42,10 @@ pub enum AuthError {
     MissingClaim(String),
     #[error("the token's claims are invalid: {0}")]
     InvalidClaims(String),
+    #[error("the token names a critical header extension this server does not understand")]
+    CriticalExtension,
+    #[error("the token lives longer than this server accepts")]
+    TooLongLived,
 }
 
 enum Keys {
@@ -53,20 +57,37 @@ pub struct TokenVerifier {
     issuer: String,
     audience: String,
     keys: Keys,
+    /// The longest lifetime a token may have (`JWT_MAX_TTL`).
+    max_ttl: std::time::Duration,
 }
 
 impl TokenVerifier {
     /// Loads the keys; a JWK set file that cannot be read or parsed is an error.
-    pub async fn new(issuer: String, audience: String, keys: &KeyConfig) -> Result<Self, String> {
+    pub async fn new(
+        issuer: String,
+        audience: String,
+        keys: &KeyConfig,
+        max_ttl: std::time::Duration,
+    ) -> Result<Self, String> {
         let keys = match keys {
             KeyConfig::Hs256Secret(secret) => Keys::Hs256(DecodingKey::from_secret(secret.as_bytes())),
             KeyConfig::Jwks { path, url } => Keys::Jwks(JwksKeys::load(path.as_deref(), url.clone()).await?),
         };
-        Ok(Self { issuer, audience, keys })
+        Ok(Self {
+            issuer,
+            audience,
+            keys,
+            max_ttl,
+        })
     }
 
     pub async fn verify(&self, token: &str) -> Result<Actor, AuthError> {
         let header = decode_header(token).map_err(|_| AuthError::Malformed)?;
+        // RFC 7515 §4.1.11: an extension the server must understand and does not (it
+        // understands none) makes the token invalid; an empty list is not allowed either.
+        if header.crit.is_some() {
+            return Err(AuthError::CriticalExtension);
+        }
         let (key, algorithm) = match &self.keys {
             // Pinned: with a shared secret only HS256, never `none` or an asymmetric algorithm.
             Keys::Hs256(key) if header.alg == Algorithm::HS256 => (key.clone(), Algorithm::HS256),
@@ -86,6 +107,9 @@ impl TokenVerifier {
         let claims = decode::<Claims>(token, &key, &self.validation(algorithm))
             .map_err(map_error)?
             .claims;
+        if lifetime(&claims, super::dev_token::now_seconds()) > self.max_ttl.as_secs() + LEEWAY_SECONDS {
+            return Err(AuthError::TooLongLived);
+        }
         claims.to_actor().map_err(AuthError::InvalidClaims)
     }
 
@@ -100,6 +124,12 @@ impl TokenVerifier {
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
         validation
     }
+}
+
+/// How long a token lives: from its `iat` (or now, when it names none or a later one) to its
+/// `exp`.
+fn lifetime(claims: &Claims, now: u64) -> u64 {
+    claims.exp.saturating_sub(claims.iat.map_or(now, |iat| iat.min(now)))
 }
 
 fn map_error(error: jsonwebtoken::errors::Error) -> AuthError {

@@ -232,3 +232,40 @@ async fn every_secured_operation_rejects_a_request_without_a_token() {
     }
     assert!(checked >= 8, "only {checked} secured operations found");
 }
+
+#[tokio::test]
+async fn an_audience_list_is_accepted_when_it_names_this_api() {
+    use jobbtorg_api::auth::Audience;
+    let app = spawn_app().await;
+    let mut claims = TestToken::role("admin").claims();
+    claims.aud = Audience::Many(vec!["account".into(), crate::helpers::AUDIENCE.into()]);
+    let token = jobbtorg_api::auth::dev_token::sign_hs256(&claims, crate::helpers::TEST_SECRET).unwrap();
+    assert_eq!(app.get_as(&token, "/v1/districts").await.status().as_u16(), 200);
+
+    claims.aud = Audience::Many(vec!["account".into(), "another-api".into()]);
+    let token = jobbtorg_api::auth::dev_token::sign_hs256(&claims, crate::helpers::TEST_SECRET).unwrap();
+    assert_rejected(&app, &token, "audience").await;
+}
+
+#[tokio::test]
+async fn a_critical_header_extension_and_an_overlong_lifetime_are_401() {
+    let app = spawn_app_with(&[("JWT_MAX_TTL", "1h")]).await;
+    let claims = TestToken::role("admin").claims();
+    let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256);
+    header.crit = Some(vec!["http://example.com/must-understand".into()]);
+    let key = jsonwebtoken::EncodingKey::from_secret(crate::helpers::TEST_SECRET.as_bytes());
+    let token = jsonwebtoken::encode(&header, &claims, &key).unwrap();
+    assert_rejected(&app, &token, "critical").await;
+
+    // Issued now for two hours, with and without iat: longer than the one hour allowed.
+    let mut long = TestToken::role("admin").claims();
+    long.exp = long.iat.unwrap() + 2 * 3600;
+    let token = jobbtorg_api::auth::dev_token::sign_hs256(&long, crate::helpers::TEST_SECRET).unwrap();
+    assert_rejected(&app, &token, "longer").await;
+    long.iat = None;
+    let token = jobbtorg_api::auth::dev_token::sign_hs256(&long, crate::helpers::TEST_SECRET).unwrap();
+    assert_rejected(&app, &token, "longer").await;
+    // Within the hour it passes.
+    let token = TestToken::role("admin").sign();
+    assert_eq!(app.get_as(&token, "/v1/districts").await.status().as_u16(), 200);
+}

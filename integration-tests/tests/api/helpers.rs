@@ -274,7 +274,7 @@ impl TestToken {
             provider_id: None,
             scope: None,
             iss: ISSUER.to_owned(),
-            aud: AUDIENCE.to_owned(),
+            aud: AUDIENCE.into(),
             exp: now + 600,
             nbf: Some(now),
             iat: Some(now),
