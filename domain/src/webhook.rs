@@ -147,25 +147,35 @@ fn allowed_v6(ip: Ipv6Addr, allow_loopback: bool) -> bool {
     if ip.is_loopback() {
         return allow_loopback;
     }
-    let first = ip.segments()[0];
+    let [first, second, third, ..] = ip.segments();
     let forbidden = ip.is_unspecified()
         || ip.is_multicast()
-        // Unique local fc00::/7, link-local fe80::/10, documentation 2001:db8::/32.
+        // Unique local fc00::/7, link-local fe80::/10, the old site-local fec0::/10,
+        // documentation 2001:db8::/32.
         || (first & 0xfe00) == 0xfc00
         || (first & 0xffc0) == 0xfe80
-        || (first == 0x2001 && ip.segments()[1] == 0x0db8);
+        || (first & 0xffc0) == 0xfec0
+        || (first == 0x2001 && second == 0x0db8)
+        // Local-use NAT64 64:ff9b:1::/48 (RFC 8215): translates to whatever the operator's
+        // network holds, private addresses included.
+        || (first == 0x64 && second == 0xff9b && third == 1);
     !forbidden
 }
 
-/// The IPv4 address inside an IPv4-mapped, NAT64 (64:ff9b::/96) or 6to4 (2002::/16) address,
-/// so that `::ffff:10.0.0.1` is judged as `10.0.0.1`.
+/// The IPv4 address inside an IPv6 address that carries one — IPv4-mapped (`::ffff:0:0/96`),
+/// IPv4-compatible (`::/96`, deprecated but routed by some stacks), IPv4-translated
+/// (`::ffff:0:0:0/96`), NAT64 (`64:ff9b::/96`) or 6to4 (`2002::/16`) — so that each is judged
+/// as that IPv4 address: `::a00:1` as `10.0.0.1`.
 fn embedded_v4(ip: Ipv6Addr) -> Option<Ipv4Addr> {
     if let Some(v4) = ip.to_ipv4_mapped() {
         return Some(v4);
     }
-    let s = ip.segments();
     let from = |hi: u16, lo: u16| Ipv4Addr::new((hi >> 8) as u8, hi as u8, (lo >> 8) as u8, lo as u8);
-    match s {
+    match ip.segments() {
+        // `::` and `::1` are IPv6's own unspecified and loopback addresses.
+        [0, 0, 0, 0, 0, 0, 0, 0 | 1] => None,
+        [0, 0, 0, 0, 0, 0, hi, lo] => Some(from(hi, lo)),
+        [0, 0, 0, 0, 0xffff, 0, hi, lo] => Some(from(hi, lo)),
         [0x64, 0xff9b, 0, 0, 0, 0, hi, lo] => Some(from(hi, lo)),
         [0x2002, hi, lo, ..] => Some(from(hi, lo)),
         _ => None,
@@ -198,13 +208,29 @@ mod tests {
             "fd00::1",
             "fe80::1",
             "::ffff:10.0.0.1",
+            // IPv4 inside IPv6 in every form, and the ranges that translate to anything.
+            "::127.0.0.1",
+            "::a00:1",
+            "::ffff:0:7f00:1",
+            "::ffff:0:a00:1",
+            "64:ff9b::a00:1",
+            "64:ff9b:1::1",
+            "64:ff9b:1:abcd::5db8:d822",
+            "2002:a00:1::1",
+            "fec0::1",
+            "feff::1",
             "64:ff9b::a00:1",
             "2002:c0a8:101::1",
             "2001:db8::1",
         ] {
             assert!(!allowed_address(ip(raw), false), "{raw}");
         }
-        for raw in ["93.184.216.34", "2a00:1450:400f:80d::200e", "::ffff:93.184.216.34"] {
+        for raw in [
+            "93.184.216.34",
+            "2a00:1450:400f:80d::200e",
+            "::ffff:93.184.216.34",
+            "64:ff9b::5db8:d822",
+        ] {
             assert!(allowed_address(ip(raw), false), "{raw}");
         }
         assert!(allowed_address(ip("127.0.0.1"), true));
