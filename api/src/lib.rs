@@ -6,6 +6,7 @@ pub mod clock;
 pub mod codes;
 pub mod concurrency;
 pub mod config;
+pub mod conventions;
 pub mod cors;
 pub mod extract;
 pub mod housekeeping;

@@ -124,6 +124,8 @@ impl Application {
         let cors_origins = state.config.cors_origins.clone();
         let server = HttpServer::new(move || {
             App::new()
+                .wrap(from_fn(crate::conventions::apply))
+                .wrap(actix_web::middleware::Compress::default())
                 .wrap(from_fn(crate::security_headers::add))
                 .wrap(from_fn(metrics::record))
                 .wrap(from_fn(move |req, next| request_id::assign(req, next, request_timeout)))

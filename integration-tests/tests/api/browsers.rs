@@ -111,3 +111,62 @@ async fn personal_data_is_not_stored_and_the_docs_carry_a_policy() {
     assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
     assert_eq!(header(&docs, "x-content-type-options"), Some("nosniff"));
 }
+
+#[tokio::test]
+async fn head_trailing_slashes_docs_and_conditional_reads_follow_http() {
+    let app = spawn_app().await;
+    let admin = crate::helpers::admin_token();
+    // HEAD answers every GET with its headers and no body.
+    let head = app
+        .client
+        .head(app.url("/v1/districts/farsta"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(head.status().as_u16(), 200);
+    let etag = header(&head, "etag").unwrap().to_owned();
+    assert!(head.bytes().await.unwrap().is_empty());
+    // A trailing slash is read as none, with the query kept.
+    let slash = app.get_as(&admin, "/v1/districts/").await;
+    assert_eq!(slash.status().as_u16(), 200);
+    let coach = TestToken::role("coach").jobbtorg("jarva").sign();
+    let slash = app.get_as(&coach, "/v1/participants/?limit=0").await;
+    assert_eq!(slash.status().as_u16(), 400, "the query still applies");
+    // /docs leads to the docs.
+    let docs = app.get("/docs").await;
+    assert_eq!(docs.status().as_u16(), 308);
+    assert_eq!(header(&docs, "location"), Some("/docs/"));
+    // If-None-Match naming the current ETag: 304, with the ETag and no body.
+    let path = app.url("/v1/districts/farsta");
+    let unchanged = app
+        .client
+        .get(&path)
+        .bearer_auth(&admin)
+        .header("If-None-Match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unchanged.status().as_u16(), 304);
+    assert_eq!(header(&unchanged, "etag"), Some(etag.as_str()));
+    assert!(header(&unchanged, "x-request-id").is_some());
+    let changed = app
+        .client
+        .get(&path)
+        .bearer_auth(&admin)
+        .header("If-None-Match", "\"999\"")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(changed.status().as_u16(), 200);
+    // gzip when asked for.
+    let gzip = app
+        .client
+        .get(app.url("/v1/target-groups"))
+        .bearer_auth(&admin)
+        .header("Accept-Encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(header(&gzip, "content-encoding"), Some("gzip"));
+}
