@@ -17,6 +17,20 @@ const MAX_LEN: usize = 128;
 
 pub use crate::request_scope::{current, on_this_thread};
 
+/// A W3C `traceparent` (`00-<32 hex trace id>-<16 hex parent id>-<2 hex flags>`, ids not all
+/// zero) as the log line shows it; anything else is not logged, so a header cannot carry text
+/// into the log.
+pub fn trace_context(header: Option<&str>) -> Option<&str> {
+    let value = header?.trim();
+    let parts: Vec<&str> = value.split('-').collect();
+    let hex =
+        |s: &str, len: usize| s.len() == len && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    let valid = matches!(parts.as_slice(), [version, trace, parent, flags]
+        if hex(version, 2) && *version != "ff" && hex(trace, 32) && hex(parent, 16) && hex(flags, 2)
+            && trace.bytes().any(|b| b != b'0') && parent.bytes().any(|b| b != b'0'));
+    valid.then_some(value)
+}
+
 fn is_sane(candidate: &str) -> bool {
     !candidate.is_empty()
         && candidate.len() <= MAX_LEN
@@ -74,6 +88,23 @@ pub async fn assign(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_well_formed_traceparent_is_logged() {
+        let good = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        assert_eq!(trace_context(Some(good)), Some(good));
+        for bad in [
+            "00-00000000000000000000000000000000-00f067aa0ba902b7-01",
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01",
+            "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+            "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01",
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7",
+            "Amina Hassan 19811218-9876",
+        ] {
+            assert_eq!(trace_context(Some(bad)), None, "{bad}");
+        }
+        assert_eq!(trace_context(None), None);
+    }
 
     #[test]
     fn accepts_ordinary_ids_and_rejects_header_junk() {

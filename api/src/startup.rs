@@ -131,8 +131,12 @@ impl Application {
                 .wrap(from_fn(move |req, next| request_id::assign(req, next, request_timeout)))
                 // Path only, never the query string: nothing personal goes into the log.
                 .wrap(
-                    Logger::new("%{method}xi %U %s %b %Dms req=%{x-request-id}o")
-                        .custom_request_replace("method", |req| req.method().to_string()),
+                    Logger::new("%{method}xi %U %s %b %Dms req=%{x-request-id}o trace=%{trace}xi")
+                        .custom_request_replace("method", |req| req.method().to_string())
+                        .custom_request_replace("trace", |req| {
+                            let header = req.headers().get("traceparent").and_then(|v| v.to_str().ok());
+                            request_id::trace_context(header).unwrap_or("-").to_owned()
+                        }),
                 )
                 // Outermost: a preflight is answered before anything else runs.
                 .wrap(crate::cors::cors(&cors_origins))
