@@ -60,15 +60,27 @@ pub async fn assign(
             .get(actix_web::http::header::ACCEPT_LANGUAGE)
             .and_then(|value| value.to_str().ok()),
     );
-    let mut response = crate::request_scope::within(id.clone(), language, async move {
-        match tokio::time::timeout(timeout, next.call(req)).await {
+    let (mut response, budget) = crate::request_scope::within(id.clone(), language, async move {
+        let response = match tokio::time::timeout(timeout, next.call(req)).await {
             Ok(result) => result.map(ServiceResponse::map_into_boxed_body),
             // The request was moved into the handler, so the error is rendered by actix; it
             // carries the request id itself.
             Err(_) => Err(Error::from(timed_out)),
-        }
+        };
+        response.map(|r| (r, crate::request_scope::rate_budget()))
     })
     .await?;
+    if let Some(budget) = budget {
+        // The IETF RateLimit header fields (draft-ietf-httpapi-ratelimit-headers).
+        let headers = response.headers_mut();
+        for (name, value) in [
+            ("ratelimit-limit", budget.limit),
+            ("ratelimit-remaining", budget.remaining),
+            ("ratelimit-reset", budget.reset),
+        ] {
+            headers.insert(HeaderName::from_static(name), HeaderValue::from(value));
+        }
+    }
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(HEADER, value);
     }

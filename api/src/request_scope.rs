@@ -8,6 +8,26 @@ use std::future::Future;
 tokio::task_local! {
     static REQUEST_ID: String;
     static LANGUAGE: domain::labels::Language;
+    static RATE_BUDGET: std::cell::Cell<Option<RateBudget>>;
+}
+
+/// What is left of a token's write budget after this request (the IETF RateLimit headers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateBudget {
+    pub limit: u32,
+    pub remaining: u32,
+    /// Seconds until the window resets.
+    pub reset: u32,
+}
+
+/// Records the write budget the request leaves, for its response headers.
+pub fn set_rate_budget(budget: RateBudget) {
+    let _ = RATE_BUDGET.try_with(|cell| cell.set(Some(budget)));
+}
+
+/// The budget the request left, if it was a counted write.
+pub fn rate_budget() -> Option<RateBudget> {
+    RATE_BUDGET.try_with(std::cell::Cell::get).ok().flatten()
 }
 
 std::thread_local! {
@@ -41,7 +61,10 @@ pub fn on_this_thread<T>(id: String, work: impl FnOnce() -> T) -> T {
 
 /// Runs `work` as part of request `id`, answered in `language`.
 pub async fn within<F: Future>(id: String, language: domain::labels::Language, work: F) -> F::Output {
-    REQUEST_ID.scope(id, LANGUAGE.scope(language, work)).await
+    let budget = std::cell::Cell::new(None);
+    REQUEST_ID
+        .scope(id, LANGUAGE.scope(language, RATE_BUDGET.scope(budget, work)))
+        .await
 }
 
 /// The language the request being served asked for (`Accept-Language`); Swedish outside one.

@@ -42,15 +42,27 @@ impl Budget {
         }
     }
 
-    /// Counts the request in the current transaction; 429 when the window is full.
-    fn count(&self, conn: &mut DbConnection) -> Result<(), ApiError> {
-        let Some(limit) = self.limit else { return Ok(()) };
-        if rate_limit::take(conn, &self.subject, self.window_start, limit)? {
-            Ok(())
-        } else {
-            Err(ApiError::TooManyRequests {
+    /// Counts the request in the current transaction; 429 when the window is full. The window's
+    /// count after it, when the limit is on.
+    fn count(&self, conn: &mut DbConnection) -> Result<Option<i32>, ApiError> {
+        let Some(limit) = self.limit else { return Ok(None) };
+        match rate_limit::take(conn, &self.subject, self.window_start, limit)? {
+            Some(count) => Ok(Some(count)),
+            None => Err(ApiError::TooManyRequests {
                 retry_after: self.retry_after,
-            })
+            }),
+        }
+    }
+
+    /// Puts what is left after `count` requests in the response's RateLimit headers (call it
+    /// on the request's task, not on the database thread).
+    fn show(&self, count: i32) {
+        if let Some(limit) = self.limit {
+            crate::request_scope::set_rate_budget(crate::request_scope::RateBudget {
+                limit: u32::try_from(limit).unwrap_or_default(),
+                remaining: u32::try_from(limit.saturating_sub(count)).unwrap_or_default(),
+                reset: self.retry_after,
+            });
         }
     }
 
@@ -62,8 +74,8 @@ impl Budget {
             return error;
         }
         match rate_limit::take_alone(conn, &self.subject, self.window_start, limit) {
-            Ok(true) => error,
-            Ok(false) => ApiError::TooManyRequests {
+            Ok(Some(_)) => error,
+            Ok(None) => ApiError::TooManyRequests {
                 retry_after: self.retry_after,
             },
             Err(count_error) => {
@@ -80,24 +92,39 @@ where
     F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
     T: Send + 'static,
 {
-    let budget = Budget::of(state, caller);
+    let budget = std::sync::Arc::new(Budget::of(state, caller));
     let commits = state.write_commits.clone();
-    state
+    let counting = budget.clone();
+    let outcome = state
         .db(move |conn| {
             let outcome = tx::write(conn, |conn| {
                 let value = work(conn)?;
-                budget.count(conn)?;
-                Ok(value)
+                let count = counting.count(conn)?;
+                Ok((value, count))
             });
             match outcome {
                 Ok(value) => {
                     commits.inc();
                     Ok(value)
                 }
-                Err(error) => Err(budget.count_failed(conn, error)),
+                Err(error) => Err(counting.count_failed(conn, error)),
             }
         })
-        .await
+        .await;
+    match outcome {
+        Ok((value, count)) => {
+            if let Some(count) = count {
+                budget.show(count);
+            }
+            Ok(value)
+        }
+        Err(error) => {
+            if matches!(error, ApiError::TooManyRequests { .. }) {
+                budget.show(budget.limit.unwrap_or_default());
+            }
+            Err(error)
+        }
+    }
 }
 
 /// Runs a creating `work` as the write request of `caller`, honouring its idempotency key: the

@@ -9,8 +9,8 @@ use crate::pool::DbConnection;
 use crate::schema::rate_limit_windows as windows;
 use crate::tx;
 
-/// Counts one request of `subject` in the window starting at `window_start`; `false` when the
-/// window already holds `limit` requests (the request is not counted then).
+/// Counts one request of `subject` in the window starting at `window_start` and returns the
+/// window's count with it; `None` when the window already holds `limit` (not counted then).
 ///
 /// Runs inside the request's own write transaction, last before its commit: the window's row is
 /// locked only from here to the commit, and a refused request rolls back with everything else.
@@ -19,7 +19,7 @@ pub fn take(
     subject: &str,
     window_start: NaiveDateTime,
     limit: i32,
-) -> Result<bool, RepoError> {
+) -> Result<Option<i32>, RepoError> {
     // A window's first request makes its row; a concurrent first one waits for it (PostgreSQL)
     // and then finds it, instead of failing the transaction with a unique violation. The same
     // `ON CONFLICT DO NOTHING` on both, but diesel builds it per backend, not for the
@@ -52,17 +52,17 @@ pub fn take_alone(
     subject: &str,
     window_start: NaiveDateTime,
     limit: i32,
-) -> Result<bool, RepoError> {
+) -> Result<Option<i32>, RepoError> {
     tx::write(conn, |conn| take(conn, subject, window_start, limit))
 }
 
-/// Adds one request to the window if it holds fewer than `limit`; whether it did.
+/// Adds one request to the window if it holds fewer than `limit`; the count then.
 fn count_one(
     conn: &mut DbConnection,
     subject: &str,
     window_start: NaiveDateTime,
     limit: i32,
-) -> Result<bool, RepoError> {
+) -> Result<Option<i32>, RepoError> {
     let counted = diesel::update(
         windows::table
             .filter(windows::actor_subject.eq(subject))
@@ -71,7 +71,17 @@ fn count_one(
     )
     .set(windows::requests.eq(windows::requests + 1))
     .execute(conn)?;
-    Ok(counted == 1)
+    if counted == 0 {
+        return Ok(None);
+    }
+    // The window's row is locked by the update until the commit: the count read is this one's.
+    Ok(Some(
+        windows::table
+            .filter(windows::actor_subject.eq(subject))
+            .filter(windows::window_start.eq(window_start))
+            .select(windows::requests)
+            .first(conn)?,
+    ))
 }
 
 /// Deletes the windows that ended before `cutoff`; they count nothing any more.

@@ -63,3 +63,46 @@ async fn concurrent_writers_of_one_subject_share_exactly_the_limit() {
         "{statuses:?}"
     );
 }
+
+#[tokio::test]
+async fn a_counted_write_tells_the_budget_left_in_ratelimit_headers() {
+    let second = Utc::now().second();
+    if second > 50 {
+        tokio::time::sleep(std::time::Duration::from_secs(u64::from(61 - second))).await;
+    }
+    let app = spawn_app_with(&[("RATE_LIMIT_WRITES_PER_MINUTE", "2")]).await;
+    let admin = TestToken::role("admin").subject("admin-c").sign();
+    let header = |r: &reqwest::Response, name: &str| r.headers().get(name).map(|v| v.to_str().unwrap().to_owned());
+    let first = app
+        .post_as(
+            &admin,
+            "/v1/districts",
+            &json!({"id": "nya-staden", "name": "Nya staden", "jobbtorg_id": "jarva"}),
+        )
+        .await;
+    assert_eq!(first.status().as_u16(), 201);
+    assert_eq!(header(&first, "ratelimit-limit").as_deref(), Some("2"));
+    assert_eq!(header(&first, "ratelimit-remaining").as_deref(), Some("1"));
+    let reset: u32 = header(&first, "ratelimit-reset").unwrap().parse().unwrap();
+    assert!((1..=60).contains(&reset), "{reset}");
+    let second = app
+        .post_as(
+            &admin,
+            "/v1/districts",
+            &json!({"id": "gamla-staden", "name": "Gamla staden", "jobbtorg_id": "jarva"}),
+        )
+        .await;
+    assert_eq!(header(&second, "ratelimit-remaining").as_deref(), Some("0"));
+    let limited = app
+        .post_as(
+            &admin,
+            "/v1/districts",
+            &json!({"id": "tredje", "name": "Tredje", "jobbtorg_id": "jarva"}),
+        )
+        .await;
+    assert_eq!(header(&limited, "ratelimit-remaining").as_deref(), Some("0"));
+    assert_eq!(header(&limited, "ratelimit-limit").as_deref(), Some("2"));
+    assert_problem(limited, 429, "rate_limited").await;
+    // Reads are not counted and carry no budget.
+    assert!(header(&app.get_as(&admin, "/v1/districts").await, "ratelimit-remaining").is_none());
+}
