@@ -45,7 +45,7 @@ pub struct ClaimList {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ClaimQuery {
-    #[param(example = "pending", pattern = "^(pending|approved|rejected|paid)$")]
+    #[param(value_type = Option<crate::codes::ClaimStatusCode>, example = "pending")]
     pub status: Option<String>,
     #[param(pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")]
     pub provider_id: Option<String>,

@@ -592,10 +592,7 @@ pub async fn follow_up_activity(
 #[into_params(parameter_in = Query)]
 pub struct PlanQuery {
     /// `draft`, `submitted`, `approved`, `returned`, `superseded`, `completed` or `cancelled`.
-    #[param(
-        example = "approved",
-        pattern = "^(draft|submitted|approved|returned|superseded|completed|cancelled)$"
-    )]
+    #[param(value_type = Option<crate::codes::PlanStatusCode>, example = "approved")]
     pub status: Option<String>,
     /// Plans due for review (omprövning) on or before this date: their `valid_to`.
     #[param(example = "2027-01-31")]

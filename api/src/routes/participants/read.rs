@@ -30,7 +30,7 @@ use crate::state::AppState;
 #[into_params(parameter_in = Query)]
 pub struct ParticipantQuery {
     /// `referred`, `enrolled`, `interrupted` or `exited`.
-    #[param(example = "enrolled", pattern = "^(referred|enrolled|interrupted|exited)$")]
+    #[param(value_type = Option<crate::codes::ParticipantStatusCode>, example = "enrolled")]
     pub status: Option<String>,
     #[param(example = "jarva", pattern = r"^[a-z0-9_-]{1,64}$")]
     pub jobbtorg_id: Option<String>,

@@ -150,12 +150,9 @@ pub async fn create_provider(
 #[into_params(parameter_in = Query)]
 pub struct ProviderQuery {
     /// `active`, `suspended` or `ended`; callers other than the purchaser see active ones only.
-    #[param(example = "active", pattern = "^(active|suspended|ended)$")]
+    #[param(value_type = Option<crate::codes::RegisterStatusCode>, example = "active")]
     pub status: Option<String>,
-    #[param(
-        example = "lou",
-        pattern = "^(lou|lov|own_regime|iop|nonprofit|staffing_agency|education|public_agency)$"
-    )]
+    #[param(value_type = Option<crate::codes::OrganisationKindCode>, example = "lou")]
     pub kind: Option<String>,
     #[param(minimum = 1, maximum = 200, example = 50)]
     #[validate(range(min = 1, max = limits::PAGE_MAX))]

@@ -29,10 +29,7 @@ use crate::state::AppState;
 #[into_params(parameter_in = Query)]
 pub struct ReferralQuery {
     /// A referral status; `expired` and `sent` follow the computed expiry.
-    #[param(
-        example = "sent",
-        pattern = "^(sent|accepted|declined|cancelled|expired|in_progress|completed|interrupted)$"
-    )]
+    #[param(value_type = Option<crate::codes::ReferralStatusCode>, example = "sent")]
     pub status: Option<String>,
     #[param(pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")]
     pub participant_id: Option<String>,
