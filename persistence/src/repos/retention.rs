@@ -16,8 +16,8 @@ use crate::pool::DbConnection;
 use crate::repos::participant::PARTICIPANT;
 use crate::rows::participant::stored_uuid;
 use crate::schema::{
-    absences, activity_plans, assessments, field_history, follow_ups, handovers, interruptions, journal_entries,
-    participants, participation_periods as periods, plan_activities, plan_decisions, progress_reports,
+    absences, activity_plans, assessments, claims, field_history, follow_ups, handovers, interruptions,
+    journal_entries, participants, participation_periods as periods, plan_activities, plan_decisions, progress_reports,
     referral_deliveries, referrals, transfers,
 };
 
@@ -194,6 +194,12 @@ impl RetentionRepo {
             .execute(conn)?;
         diesel::update(progress_reports::table.filter(progress_reports::referral_id.eq_any(of_person)))
             .set(progress_reports::comment.eq(None::<String>))
+            .execute(conn)?;
+        let of_person = referrals::table
+            .filter(referrals::participant_id.eq(key))
+            .select(referrals::id);
+        diesel::update(claims::table.filter(claims::referral_id.eq_any(of_person)))
+            .set(claims::reject_reason.eq(None::<String>))
             .execute(conn)?;
         let of_person = referrals::table
             .filter(referrals::participant_id.eq(key))
