@@ -16,6 +16,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod ops;
 pub mod problem;
+pub mod problem_codes;
 pub mod request_id;
 pub mod request_scope;
 pub mod routes;

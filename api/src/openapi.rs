@@ -26,6 +26,7 @@ use crate::problem::{FieldErrorSchema, Problem};
     servers((url = "/", description = "This server")),
     components(schemas(
         Problem,
+        crate::problem_codes::ProblemCodeSchema,
         FieldErrorSchema,
         crate::webhooks::notification::WebhookNotification,
         crate::webhooks::notification::WebhookEventRef

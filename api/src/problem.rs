@@ -35,7 +35,9 @@ pub struct Problem {
     pub detail: String,
     /// Identifies this occurrence; carries the request id.
     pub instance: String,
-    /// Stable machine-readable code, e.g. `not_found`, `validation_failed`.
+    /// Stable machine-readable code, e.g. `not_found`, `validation_failed`: one of the catalogue
+    /// (`docs/errors.md`).
+    #[schema(value_type = crate::problem_codes::ProblemCodeSchema)]
     pub code: String,
     /// The `X-Request-Id` of the request, also found in the server log.
     pub request_id: String,

@@ -65,13 +65,16 @@ pub fn plan_error(error: PlanError) -> OpError {
 }
 
 fn draft_refusal(refusal: DraftRefusal) -> OpError {
-    let code = match refusal {
-        DraftRefusal::NotEnrolled(_) => "invalid_transition",
-        DraftRefusal::OpenPlan { .. } => "open_plan_exists",
-    };
-    OpError::Conflict {
-        code,
-        detail: format!("{refusal}."),
+    let detail = format!("{refusal}.");
+    match refusal {
+        DraftRefusal::NotEnrolled(_) => OpError::Conflict {
+            code: "invalid_transition",
+            detail,
+        },
+        DraftRefusal::OpenPlan { .. } => OpError::Conflict {
+            code: "open_plan_exists",
+            detail,
+        },
     }
 }
 

@@ -369,6 +369,12 @@ pub async fn assert_problem(response: reqwest::Response, status: u16, code: &str
         .map(str::to_owned);
     let body: Value = response.json().await.expect("problem body is JSON");
     assert_eq!(body["code"], code, "{body}");
+    assert!(
+        jobbtorg_api::problem_codes::CATALOGUE
+            .iter()
+            .any(|known| known.code == code && known.status == status),
+        "{code} ({status}) is not in the error-code catalogue"
+    );
     assert_eq!(body["status"], status, "{body}");
     assert_eq!(body["type"], format!("urn:jobbtorg:problem:{code}"));
     assert!(body["title"].as_str().is_some_and(|t| !t.is_empty()));
