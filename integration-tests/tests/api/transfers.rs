@@ -298,3 +298,23 @@ async fn a_manager_hands_a_leaving_coachs_participants_to_another_with_a_result_
     assert_eq!(kinds(&tasks(&app, &bertil, "").await), ["plan_due", "plan_due"]);
     assert_eq!(tasks(&app, &anna(), "").await["total"], 0);
 }
+
+#[tokio::test]
+async fn of_concurrent_requests_to_move_one_person_exactly_one_is_open() {
+    let app = spawn_at("2026-12-01T10:00:00+01:00").await;
+    let id = refer_on(&app, 55, "2026-12-01").await;
+    assert_eq!(enrol_on(&app, &id, "2026-12-01").await.0, 200);
+    let body = json!({"to_district_id": "farsta", "moves_on": "2026-12-01"});
+    let coach = anna();
+    let outcomes = join_all((0..6).map(|_| request(&app, &coach, &id, body.clone()))).await;
+    let statuses: Vec<u16> = outcomes.iter().map(|(s, _, _)| *s).collect();
+    assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 1, "{statuses:?}");
+    assert!(
+        outcomes
+            .iter()
+            .all(|(s, _, b)| *s == 201 || (*s == 409 && b["code"] == "transfer_pending")),
+        "{outcomes:?}"
+    );
+    let open = format!("SELECT COUNT(*) AS n FROM transfers WHERE participant_id = '{id}' AND status = 'requested'");
+    assert_eq!(app.count(&open), 1);
+}
