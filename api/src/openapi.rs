@@ -79,13 +79,20 @@ impl Modify for SharedComponents {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("JWT")
+                    .description(Some(
+                        "A JWT from the city's identity provider (RS256 or ES256, keys from its JWK set; HS256 with a shared secret in development only). \
+                         Claims: `sub` (the user or client), `role` (district_officer, coach, jobbtorg_manager, provider_staff, contract_manager, analyst, integration, admin), \
+                         `iss` and `aud` (a string or a list naming this API), `exp` (at most JWT_MAX_TTL after `iat`), optional `nbf` and `iat`, \
+                         and the scope the role needs: `jobbtorg_id` (coach, manager), `district_id` (district officer), `provider_id` (provider staff) \
+                         or `scope` (integration: `events:read`, `participants:af-status`).",
+                    ))
                     .build(),
             ),
         );
         for (name, description) in SHARED_RESPONSES {
             components
                 .responses
-                .insert((*name).to_owned(), RefOr::T(problem_response(description)));
+                .insert((*name).to_owned(), RefOr::T(problem_response(name, description)));
         }
     }
 }
@@ -106,7 +113,41 @@ fn add_standard_errors(document: &mut OpenApiDocument) {
     }
 }
 
+/// The headers every answer carries: `X-Request-Id` on all; on a write's success the RateLimit
+/// budget; on a creation `Location` and `Idempotent-Replayed`.
+fn declare_response_headers(operation: &mut Operation, write: bool) {
+    use crate::http::docs::{header, rate_limit_headers, request_id_header, REQUEST_ID};
+    for (status, response) in operation.responses.responses.iter_mut() {
+        let RefOr::T(response) = response else { continue };
+        response
+            .headers
+            .entry(REQUEST_ID.to_owned())
+            .or_insert_with(|| RefOr::T(request_id_header()));
+        if write && status.starts_with('2') {
+            for (name, declared) in rate_limit_headers() {
+                response.headers.entry(name.to_owned()).or_insert(RefOr::T(declared));
+            }
+        }
+        if status == "201" {
+            response
+                .headers
+                .entry("Location".to_owned())
+                .or_insert_with(|| RefOr::T(header(false, "Where the created resource is read.")));
+            response
+                .headers
+                .entry("Idempotent-Replayed".to_owned())
+                .or_insert_with(|| {
+                    RefOr::T(header(
+                        false,
+                        "`true` when this is the stored answer to an earlier request with the same Idempotency-Key.",
+                    ))
+                });
+        }
+    }
+}
+
 fn add_operation_errors(operation: &mut Operation, write: bool) {
+    declare_response_headers(operation, write);
     let mut add = |status: &str, name: &str| {
         operation
             .responses
@@ -145,6 +186,47 @@ fn add_operation_errors(operation: &mut Operation, write: bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every answer declares `X-Request-Id`; each shared problem response shows a problem of its
+    /// own status, and a 429 its budget headers.
+    #[test]
+    fn responses_declare_their_headers_and_each_error_its_own_example() {
+        let document = serde_json::to_value(document()).unwrap();
+        let shared = &document["components"]["responses"];
+        for (path, item) in document["paths"].as_object().unwrap() {
+            for (method, operation) in item.as_object().unwrap() {
+                for (status, response) in operation["responses"].as_object().unwrap() {
+                    let response = match response["$ref"].as_str() {
+                        Some(reference) => &shared[reference.rsplit('/').next().unwrap()],
+                        None => response,
+                    };
+                    assert!(
+                        response["headers"]["X-Request-Id"].is_object(),
+                        "{method} {path} {status} declares no X-Request-Id"
+                    );
+                    if let Some(example) = response["content"]["application/problem+json"]["example"].as_object() {
+                        assert_eq!(
+                            example["status"].to_string(),
+                            *status,
+                            "{method} {path}: the example's status"
+                        );
+                        assert!(crate::problem_codes::is_known(example["code"].as_str().unwrap()));
+                    }
+                }
+            }
+        }
+        for name in [
+            "Retry-After",
+            "RateLimit-Limit",
+            "RateLimit-Remaining",
+            "RateLimit-Reset",
+        ] {
+            assert!(
+                shared["TooManyRequests"]["headers"][name].is_object(),
+                "429 lacks {name}"
+            );
+        }
+    }
 
     #[test]
     fn every_operation_documents_its_server_errors() {

@@ -3,6 +3,7 @@
 //! import the module that assembles them.
 
 use utoipa::openapi::content::ContentBuilder;
+use utoipa::openapi::header::Header;
 use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
 use utoipa::openapi::response::{Response, ResponseBuilder};
 use utoipa::openapi::schema::{ObjectBuilder, Type};
@@ -20,7 +21,7 @@ macro_rules! problem_responses {
             pub struct $ty;
             impl<'r> utoipa::ToResponse<'r> for $ty {
                 fn response() -> (&'r str, RefOr<Response>) {
-                    ($name, RefOr::T(problem_response($description)))
+                    ($name, RefOr::T(problem_response($name, $description)))
                 }
             }
         )*
@@ -44,16 +45,101 @@ problem_responses! {
     TooManyRequestsResponse => "TooManyRequests": "The token's write requests for this minute are used up; `Retry-After` says when to retry.";
 }
 
-pub fn problem_response(description: &str) -> Response {
-    ResponseBuilder::new()
+/// The problem a shared response answers with, as its example: (status, code, English title).
+fn problem_of(name: &str) -> (u16, &'static str, &'static str) {
+    match name {
+        "BadRequest" => (400, "invalid_query", "The query string is invalid"),
+        "Unauthorized" => (401, "unauthorized", "Authentication required"),
+        "Forbidden" => (403, "forbidden", "Not allowed"),
+        "NotFound" => (404, "not_found", "Resource not found"),
+        "Conflict" => (409, "invalid_transition", "Conflict with the current state"),
+        "PreconditionFailed" => (412, "precondition_failed", "The resource has changed since you read it"),
+        "PayloadTooLarge" => (413, "payload_too_large", "The request body is too large"),
+        "UnsupportedMediaType" => (415, "unsupported_media_type", "Unsupported media type"),
+        "Unprocessable" => (422, "validation_failed", "The request has invalid fields"),
+        "PreconditionRequired" => (428, "precondition_required", "If-Match is required"),
+        "TooManyRequests" => (429, "rate_limited", "Too many write requests"),
+        "ServiceUnavailable" => (503, "service_unavailable", "Service temporarily unavailable"),
+        _ => (500, "internal_error", "Internal server error"),
+    }
+}
+
+/// A response header's declaration.
+pub fn header(integer: bool, description: &str) -> Header {
+    let mut header = Header::new(ObjectBuilder::new().schema_type(if integer { Type::Integer } else { Type::String }));
+    header.description = Some(description.to_owned());
+    header
+}
+
+pub const REQUEST_ID: &str = "X-Request-Id";
+
+/// `X-Request-Id`, on every response.
+pub fn request_id_header() -> Header {
+    header(
+        false,
+        "The request's id (the client's, when it sent a sane one), also in the problem and the server log.",
+    )
+}
+
+/// The RateLimit headers of a counted write (the IETF draft's fields).
+pub fn rate_limit_headers() -> [(&'static str, Header); 3] {
+    [
+        (
+            "RateLimit-Limit",
+            header(true, "Write requests the token may make per minute."),
+        ),
+        (
+            "RateLimit-Remaining",
+            header(true, "Write requests left in this minute."),
+        ),
+        (
+            "RateLimit-Reset",
+            header(true, "Seconds until the minute's budget is renewed."),
+        ),
+    ]
+}
+
+/// A shared problem response: its own example (status, code, title) and the headers it carries.
+pub fn problem_response(name: &str, description: &str) -> Response {
+    let (status, code, title) = problem_of(name);
+    let mut example = serde_json::json!({
+        "type": format!("urn:jobbtorg:problem:{code}"),
+        "title": title,
+        "status": status,
+        "detail": description,
+        "instance": "urn:jobbtorg:request:0193f7d2-6c1e-7a51-9a0b-1f6f0c2f9e11",
+        "code": code,
+        "request_id": "0193f7d2-6c1e-7a51-9a0b-1f6f0c2f9e11"
+    });
+    if code == "validation_failed" {
+        example["errors"] =
+            serde_json::json!([{"field": "jobbtorg_id", "code": "unknown", "message": "no job centre has this id"}]);
+    }
+    let mut response = ResponseBuilder::new()
         .description(description)
+        .header(REQUEST_ID, request_id_header())
         .content(
             PROBLEM_CONTENT_TYPE,
             ContentBuilder::new()
                 .schema(Some(Ref::from_schema_name("Problem")))
+                .example(Some(example))
                 .build(),
-        )
-        .build()
+        );
+    if matches!(status, 409 | 429 | 503) {
+        response = response.header(
+            "Retry-After",
+            header(
+                true,
+                "Seconds to wait before retrying (429, 503, and 409 while an idempotent request runs).",
+            ),
+        );
+    }
+    if status == 429 {
+        for (name, header) in rate_limit_headers() {
+            response = response.header(name, header);
+        }
+    }
+    response.build()
 }
 
 /// The `Idempotency-Key` request header of creating operations.
