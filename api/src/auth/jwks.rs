@@ -12,12 +12,19 @@ use tokio::sync::{Mutex, RwLock};
 /// An unknown `kid` triggers at most one fetch in this interval, so forged tokens cannot make us
 /// hammer the identity provider.
 const MIN_REFRESH_INTERVAL: Duration = Duration::from_secs(30);
+/// The URL's set is fetched again when it is older than this, so keys the identity provider
+/// withdraws stop being trusted within it (and at once when a token names an unknown `kid`).
+const MAX_SET_AGE: Duration = Duration::from_secs(15 * 60);
 const FETCH_TIMEOUT: Duration = Duration::from_secs(5);
 
 type KeyMap = HashMap<String, (DecodingKey, Algorithm)>;
 
 pub struct JwksKeys {
     keys: RwLock<KeyMap>,
+    /// The file's keys, kept whatever the URL's set says.
+    file_keys: KeyMap,
+    /// When the URL's set was last fetched, for its age.
+    fetched_at: std::sync::Mutex<Option<Instant>>,
     url: Option<String>,
     last_fetch: Mutex<Option<Instant>>,
     client: reqwest::Client,
@@ -41,6 +48,8 @@ impl JwksKeys {
             .build()
             .map_err(|e| e.to_string())?;
         let jwks = Self {
+            file_keys: keys.clone(),
+            fetched_at: std::sync::Mutex::new(None),
             keys: RwLock::new(keys),
             url,
             last_fetch: Mutex::new(None),
@@ -49,14 +58,38 @@ impl JwksKeys {
         if let Some(url) = &jwks.url {
             // The identity provider may be down while we start; keys are fetched again on demand.
             match jwks.fetch(url).await {
-                Ok(set) => jwks.keys.write().await.extend(usable_keys(&set)),
+                Ok(set) => jwks.replace(&set).await,
                 Err(e) => log::warn!("could not fetch JWT_JWKS_URL at start-up: {e}"),
             }
         }
         Ok(jwks)
     }
 
+    /// The file's keys and the URL's current set: a key the identity provider withdrew is gone.
+    async fn replace(&self, set: &JwkSet) {
+        let mut keys = self.file_keys.clone();
+        keys.extend(usable_keys(set));
+        *self.keys.write().await = keys;
+        if let Ok(mut at) = self.fetched_at.lock() {
+            *at = Some(Instant::now());
+        }
+    }
+
+    /// Whether the URL's set is older than `MAX_SET_AGE`.
+    fn stale(&self) -> bool {
+        self.url.is_some()
+            && self
+                .fetched_at
+                .lock()
+                .is_ok_and(|at| at.is_some_and(|at| at.elapsed() > MAX_SET_AGE))
+    }
+
     pub async fn find(&self, kid: &str) -> Option<(DecodingKey, Algorithm)> {
+        if self.stale() {
+            if let Err(e) = self.refresh().await {
+                log::warn!("could not refresh JWT_JWKS_URL: {e}");
+            }
+        }
         if let Some(found) = self.keys.read().await.get(kid) {
             return Some(found.clone());
         }
@@ -77,7 +110,7 @@ impl JwksKeys {
         }
         *last_fetch = Some(Instant::now());
         let set = self.fetch(url).await?;
-        self.keys.write().await.extend(usable_keys(&set));
+        self.replace(&set).await;
         Ok(())
     }
 

@@ -269,3 +269,29 @@ async fn a_critical_header_extension_and_an_overlong_lifetime_are_401() {
     let token = TestToken::role("admin").sign();
     assert_eq!(app.get_as(&token, "/v1/districts").await.status().as_u16(), 200);
 }
+
+#[tokio::test]
+async fn a_key_the_identity_provider_withdraws_is_not_trusted_after_the_next_refresh() {
+    let full: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture("jwks.json")).unwrap()).unwrap();
+    let server = crate::helpers::JsonServer::start(full.clone()).await;
+    let app = spawn_app_with(&[("JWT_HS256_SECRET", ""), ("JWT_JWKS_URL", &server.url("/jwks.json"))]).await;
+    let rs = signed(Algorithm::RS256, Some("rs-1"), "rs256.pem", TestToken::role("admin"));
+    assert_eq!(
+        app.get_as(&rs, PROTECTED).await.status().as_u16(),
+        200,
+        "both keys at start-up"
+    );
+
+    // The RSA key is withdrawn; a token naming an unknown kid makes the server fetch the set.
+    server.set(serde_json::json!({"keys": [full["keys"][1].clone()]})).await;
+    let unknown = signed(Algorithm::RS256, Some("rs-2"), "rs256.pem", TestToken::role("admin"));
+    assert_rejected(&app, &unknown, "key id").await;
+    assert_rejected(&app, &rs, "key id").await;
+    let es = signed(Algorithm::ES256, Some("es-1"), "es256.pem", TestToken::role("admin"));
+    assert_eq!(
+        app.get_as(&es, PROTECTED).await.status().as_u16(),
+        200,
+        "the key kept still works"
+    );
+}
