@@ -9,14 +9,21 @@ REDOCLY := tools/openapi-lint/node_modules/.bin/redocly
 # For `make run` and `make token` only: development tokens are signed with this shared secret.
 DEV_JWT_SECRET ?= jobbtorg-development-secret-do-not-use-in-production
 ROLE ?= admin
+# `make run DEMO=false` starts without the demo data set.
+DEMO ?= true
 
-.PHONY: run token build test docs-test test-unit test-sqlite test-postgres test-postgres-if-reachable openapi \
+.PHONY: run demo token build test docs-test test-unit test-sqlite test-postgres test-postgres-if-reachable openapi \
         lint lint-rust lint-deps lint-openapi bench fuzz sdk-test
 
+# Loads the demo data set into an empty database first (through the operations layer) and
+# prints a development token per role.
 run:
 	$(CARGO) build -p jobbtorg-api
-	@echo "Get a development token in another shell:  make token ROLE=coach ARGS='--jobbtorg jarva'"
+	@if [ "$(DEMO)" = "true" ]; then JWT_HS256_SECRET="$(DEV_JWT_SECRET)" ./target/debug/jobbtorg-api demo; fi
+	@echo "Another token in another shell:  make token ROLE=coach ARGS='--jobbtorg jarva --sub coach-jarva-1'"
 	JWT_HS256_SECRET="$(DEV_JWT_SECRET)" WEBHOOK_ALLOW_LOOPBACK_HTTP=true ./target/debug/jobbtorg-api serve
+
+demo: run
 
 # A development token for `make run`: make token ROLE=district_officer ARGS='--district rinkeby-kista'
 token:

@@ -1,4 +1,4 @@
-//! The command line: `serve` (default), `migrate`, `openapi`, `token`.
+//! The command line: `serve` (default), `migrate`, `demo`, `openapi`, `retention`, `token`.
 
 use std::collections::HashMap;
 use std::process::ExitCode;
@@ -15,6 +15,8 @@ use crate::startup::Application;
 const USAGE: &str = "\
 usage: jobbtorg-api [serve] [--no-migrate]   start the server (migrates first unless --no-migrate)
        jobbtorg-api migrate                  apply pending migrations and exit
+       jobbtorg-api demo                     migrate, load the demo data set into an empty database
+                                             and print a development token for each role
        jobbtorg-api openapi                  print the OpenAPI document as YAML
        jobbtorg-api retention [--dry-run]    anonymise the participations past RETENTION_YEARS
                                              (--dry-run: only list them)
@@ -31,6 +33,7 @@ pub fn run(args: Vec<String>) -> ExitCode {
         [] | ["serve"] => serve(true),
         ["--no-migrate"] | ["serve", "--no-migrate"] => serve(false),
         ["migrate"] => migrate(),
+        ["demo"] => demo(),
         ["openapi"] => print_openapi(),
         ["retention"] => retention(false),
         ["retention", "--dry-run"] => retention(true),
@@ -144,9 +147,6 @@ fn print_token(options: &[&str]) -> ExitCode {
         Ok(config) => config,
         Err(code) => return code,
     };
-    let Some(KeyConfig::Hs256Secret(secret)) = &config.jwt_keys else {
-        return fail("`token` signs with JWT_HS256_SECRET, which is not set");
-    };
     let mut values: HashMap<&str, &str> = HashMap::new();
     for pair in options.chunks(2) {
         match pair {
@@ -156,13 +156,24 @@ fn print_token(options: &[&str]) -> ExitCode {
             _ => return fail(format!("unexpected token arguments {pair:?}\n{USAGE}")),
         }
     }
+    match dev_token(&config, &values) {
+        Ok(token) => {
+            println!("{token}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(e),
+    }
+}
+
+/// A development token signed with `JWT_HS256_SECRET` for the `--flag value` pairs of `token`.
+fn dev_token(config: &Config, values: &HashMap<&str, &str>) -> Result<String, String> {
+    let Some(KeyConfig::Hs256Secret(secret)) = &config.jwt_keys else {
+        return Err("`token` signs with JWT_HS256_SECRET, which is not set".to_owned());
+    };
     let Some(role) = values.get("--role") else {
-        return fail(format!("--role is required\n{USAGE}"));
+        return Err(format!("--role is required\n{USAGE}"));
     };
-    let ttl = match parse_ttl(values.get("--ttl").copied().unwrap_or("8h")) {
-        Ok(ttl) => ttl,
-        Err(e) => return fail(e),
-    };
+    let ttl = parse_ttl(values.get("--ttl").copied().unwrap_or("8h"))?;
     let now = now_seconds();
     let claims = Claims {
         sub: values
@@ -180,14 +191,53 @@ fn print_token(options: &[&str]) -> ExitCode {
         iat: Some(now),
     };
     // Refuse to print a token the server would reject.
-    if let Err(reason) = claims.to_actor() {
-        return fail(reason);
+    claims.to_actor().map_err(|reason| reason.to_string())?;
+    sign_hs256(&claims, secret).map_err(|e| e.to_string())
+}
+
+/// Migrates, loads the demo data set unless it is there, and prints who to log in as.
+fn demo() -> ExitCode {
+    let config = match load_config() {
+        Ok(config) => config,
+        Err(code) => return code,
+    };
+    let mut conn = match DbManager::new(config.database_url.clone()).connect() {
+        Ok(conn) => conn,
+        Err(e) => return fail(format!("cannot connect to the database: {e}")),
+    };
+    if let Err(e) = migrations::run_pending(&mut conn) {
+        return fail(e);
     }
-    match sign_hs256(&claims, secret) {
-        Ok(token) => {
-            println!("{token}");
-            ExitCode::SUCCESS
+    let providers = match crate::demo::load(&mut conn, config.clock.now()) {
+        Ok(crate::demo::Outcome::Loaded(summary)) => {
+            println!(
+                "loaded the demo: {} participants at {} job centres, {} providers",
+                summary.participants,
+                summary.participants / (crate::demo::PER_STAGE * crate::demo::Stage::ALL.len()),
+                summary.providers.len()
+            );
+            summary.providers
         }
-        Err(e) => fail(e),
+        Ok(crate::demo::Outcome::AlreadyLoaded) => {
+            println!("the demo data set is loaded already");
+            match crate::demo::provider_ids(&mut conn) {
+                Ok(providers) => providers,
+                Err(e) => return fail(e),
+            }
+        }
+        Err(e) => return fail(format!("the demo could not be loaded, nothing was kept: {e}")),
+    };
+    if !matches!(config.jwt_keys, Some(KeyConfig::Hs256Secret(_))) {
+        println!("set JWT_HS256_SECRET to have a development token printed for each role");
+        return ExitCode::SUCCESS;
     }
+    println!("\ndevelopment tokens (8 hours), one per role: send as `Authorization: Bearer <token>`");
+    for login in crate::demo::logins(&providers) {
+        let values: HashMap<&str, &str> = login.flags.iter().map(|(f, v)| (*f, v.as_str())).collect();
+        match dev_token(&config, &values) {
+            Ok(token) => println!("\n# {}\n{token}", login.who),
+            Err(e) => return fail(e),
+        }
+    }
+    ExitCode::SUCCESS
 }

@@ -8,6 +8,7 @@ pub mod concurrency;
 pub mod config;
 pub mod conventions;
 pub mod cors;
+pub mod demo;
 pub mod extract;
 pub mod housekeeping;
 pub mod http;

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use super::luhn::luhn_check_digit;
+
 /// A valid organisationsnummer in the canonical form `NNNNNN-NNNN`.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct OrgNumber(String);
@@ -40,18 +42,6 @@ impl OrgNumber {
     pub fn as_str(&self) -> &str {
         &self.0
     }
-}
-
-pub(crate) fn luhn_check_digit(nine: &str) -> u8 {
-    let sum: u32 = nine
-        .bytes()
-        .enumerate()
-        .map(|(i, b)| {
-            let d = u32::from(b - b'0') * if i % 2 == 0 { 2 } else { 1 };
-            d / 10 + d % 10
-        })
-        .sum();
-    u8::try_from((10 - sum % 10) % 10).unwrap_or(0)
 }
 
 impl fmt::Display for OrgNumber {

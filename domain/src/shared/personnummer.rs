@@ -5,6 +5,8 @@ use std::fmt;
 
 use chrono::{Datelike, NaiveDate};
 
+use super::luhn::luhn_check_digit;
+
 /// A valid personnummer or samordningsnummer, held in the canonical 12-digit form
 /// `YYYYMMDDNNNC`. Only [`Personnummer::parse`] makes one.
 #[derive(Clone, PartialEq, Eq, Hash)]
@@ -126,19 +128,6 @@ fn century(yymmdd: &str, hundred_or_more: bool, today: NaiveDate) -> Result<Stri
         year -= 100;
     }
     Ok(format!("{:02}", year / 100))
-}
-
-/// The Luhn check digit of the nine digits YYMMDDNNN.
-fn luhn_check_digit(nine: &str) -> u8 {
-    let sum: u32 = nine
-        .bytes()
-        .enumerate()
-        .map(|(i, b)| {
-            let d = u32::from(b - b'0') * if i % 2 == 0 { 2 } else { 1 };
-            d / 10 + d % 10
-        })
-        .sum();
-    u8::try_from((10 - sum % 10) % 10).unwrap_or(0)
 }
 
 impl fmt::Display for Personnummer {

@@ -19,7 +19,7 @@ use crate::participants::{intake_body, officer, personnummer};
 const WRITES: u32 = 6;
 
 /// The server binary beside this test binary (`make test` builds it first).
-fn server_binary() -> std::path::PathBuf {
+pub fn server_binary() -> std::path::PathBuf {
     let exe = std::env::current_exe().unwrap();
     let dir = exe.parent().and_then(|deps| deps.parent()).unwrap();
     let binary = dir.join("jobbtorg-api");

@@ -13,6 +13,7 @@ mod city_clock;
 mod concurrency;
 mod crash;
 mod cross_centres;
+mod demo;
 mod districts;
 mod errors;
 mod events;
