@@ -15,6 +15,7 @@ pub mod http;
 pub mod idempotency;
 pub mod metrics;
 pub mod openapi;
+pub mod openapi_limits;
 pub mod ops;
 pub mod problem;
 pub mod problem_codes;

@@ -61,7 +61,16 @@ pub fn document() -> OpenApiDocument {
         .split_for_parts();
     add_standard_errors(&mut document);
     crate::webhooks::notification::describe(&mut document);
-    document
+    state_limits(document)
+}
+
+/// The document with the limits of `openapi_limits` stated (a pass over its JSON form).
+fn state_limits(document: OpenApiDocument) -> OpenApiDocument {
+    let Ok(mut json) = serde_json::to_value(&document) else {
+        return document;
+    };
+    crate::openapi_limits::state(&mut json);
+    serde_json::from_value(json).unwrap_or(document)
 }
 
 pub fn to_yaml(document: &OpenApiDocument) -> Result<String, String> {
@@ -84,7 +93,9 @@ impl Modify for SharedComponents {
                          Claims: `sub` (the user or client), `role` (district_officer, coach, jobbtorg_manager, provider_staff, contract_manager, analyst, integration, admin), \
                          `iss` and `aud` (a string or a list naming this API), `exp` (at most JWT_MAX_TTL after `iat`), optional `nbf` and `iat`, \
                          and the scope the role needs: `jobbtorg_id` (coach, manager), `district_id` (district officer), `provider_id` (provider staff) \
-                         or `scope` (integration: `events:read`, `participants:af-status`).",
+                         or `scope` (integration: `events:read`, `participants:af-status`). \
+                         Validated as RFC8725 (JWT best current practices) asks: each key pins its algorithm (`none` never), \
+                         `exp`, `iss`, `aud` and `sub` are required and checked, a `crit` header naming an extension is refused.",
                     ))
                     .build(),
             ),
@@ -395,14 +406,15 @@ mod limits {
         found
     }
 
-    /// The `maximum` every query parameter named `name` states, if all state the same one.
-    fn query_parameter_maximum(doc: &Value, name: &str) -> Option<f64> {
+    /// The `key` (`maximum`, `maxLength`) every query parameter named `name` states, if all
+    /// state the same one.
+    fn query_parameter_limit(doc: &Value, name: &str, key: &str) -> Option<f64> {
         let mut stated = Vec::new();
         for item in doc["paths"].as_object().into_iter().flatten().map(|(_, v)| v) {
             for (_, operation) in item.as_object().into_iter().flatten() {
                 for parameter in operation["parameters"].as_array().into_iter().flatten() {
                     if parameter["in"] == "query" && parameter["name"] == name {
-                        stated.push(parameter["schema"]["maximum"].as_f64());
+                        stated.push(parameter["schema"][key].as_f64());
                     }
                 }
             }
@@ -423,7 +435,8 @@ mod limits {
             let property = &doc["components"]["schemas"][&schema]["properties"][&field];
             let stated = if property.is_null() {
                 // A query type: its fields are parameters of the operations; each must agree.
-                query_parameter_maximum(&doc, &field)
+                let key = if rule == "length" { "maxLength" } else { "maximum" };
+                query_parameter_limit(&doc, &field, key)
             } else {
                 ["maxLength", "maxItems", "maximum"]
                     .iter()

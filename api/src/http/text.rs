@@ -17,3 +17,28 @@ pub fn optional_text(errors: &mut FieldErrors, field: &str, value: Option<String
         }
     })
 }
+
+/// For `#[validate(custom(...))]` on free-text query filters: refused with a control character
+/// (tab, CR and LF aside), as `clean_text` refuses it in a body.
+pub fn no_control_characters(value: &str) -> Result<(), validator::ValidationError> {
+    if value
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
+    {
+        Err(validator::ValidationError::new("control_character"))
+    } else {
+        Ok(())
+    }
+}
+
+/// For `#[validate(custom(...))]` on the events feed's `types`: event names and commas.
+pub fn event_type_list(value: &str) -> Result<(), validator::ValidationError> {
+    if value
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || matches!(b, b'_' | b'.' | b',' | b' '))
+    {
+        Ok(())
+    } else {
+        Err(validator::ValidationError::new("invalid_format"))
+    }
+}

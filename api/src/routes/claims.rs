@@ -107,6 +107,9 @@ fn claim_response(claim: &Claim) -> HttpResponse {
 }
 
 /// Get a payment claim
+///
+/// A payment claim with the contract terms it was computed from and what it rests on; the purchaser
+/// sees every claim, a provider its own.
 #[utoipa::path(
     tag = "claims",
     security(("bearer" = [])),

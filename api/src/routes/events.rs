@@ -18,6 +18,8 @@ use crate::problem::ApiError;
 use crate::state::AppState;
 
 const MAX_TYPES: usize = crate::http::limits::CODES_MAX as usize;
+/// Room for `MAX_TYPES` event names of up to 100 characters with their commas.
+const MAX_TYPES_LENGTH: u64 = crate::http::limits::CODES_MAX * 101;
 
 pub fn configure(config: &mut ServiceConfig) {
     config.service(list_events);
@@ -33,6 +35,8 @@ pub struct EventsQuery {
     pub after: Option<String>,
     /// Comma-separated event types to include, e.g. `district.updated`.
     #[param(example = "district.created,district.updated")]
+    #[param(max_length = 5050, pattern = r"^[a-z_., ]*$")]
+    #[validate(length(max = MAX_TYPES_LENGTH), custom(function = "crate::http::text::event_type_list"))]
     pub types: Option<String>,
     /// Page size, 1 to 200.
     #[param(minimum = 1, maximum = 200, example = 50)]

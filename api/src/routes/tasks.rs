@@ -36,7 +36,12 @@ pub struct TaskQuery {
     #[param(example = "2026-12-31")]
     pub due_before: Option<NaiveDate>,
     /// Another coach's items (a coach sees their own by default; a manager the centre's).
-    #[param(example = "coach-anna")]
+    #[param(
+        example = "coach-anna",
+        max_length = 100,
+        pattern = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$"
+    )]
+    #[validate(length(min = 1, max = limits::NAME_MAX), custom(function = "crate::http::text::no_control_characters"))]
     pub coach_id: Option<String>,
     #[param(example = "jarva", pattern = r"^[a-z0-9_-]{1,64}$")]
     pub jobbtorg_id: Option<String>,

@@ -258,6 +258,9 @@ pub async fn list_subscriptions(
 }
 
 /// Get a webhook subscription
+///
+/// A webhook subscription: its target URL, event types and state; the secret is never shown again
+/// after creation.
 #[utoipa::path(
     tag = "webhooks",
     security(("bearer" = [])),

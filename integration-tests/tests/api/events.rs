@@ -67,6 +67,11 @@ async fn the_feed_pages_in_order_and_filters_by_type() {
 
     let created_only = page(&app, &token, "?types=district.created").await;
     assert_eq!(resource_ids(&created_only), ["new-district"]);
+    // Event names are lower-case words and dots; anything else is a clear 400.
+    for types in ["District.Created", "district.created;drop", "%00"] {
+        let response = app.get_as(&token, &format!("/v1/events?types={types}")).await;
+        assert_eq!(response.status().as_u16(), 400, "{types}");
+    }
 }
 
 #[tokio::test]

@@ -88,3 +88,42 @@ async fn an_intake_over_its_text_and_list_limits_names_each_field() {
         ]
     );
 }
+
+/// Optional fields with a default read `null` as absent: a generated client that sends `null`
+/// for what its caller left unset (openapi-python-generator does) gets the default, not a 400.
+#[tokio::test]
+async fn null_in_an_optional_field_with_a_default_means_the_default() {
+    let app = spawn_app().await;
+    let mut intake = intake_body(&personnummer(years_ago(40, 0), 302));
+    intake["protected_identity"] = Value::Null;
+    let response = app
+        .post_as(&officer("rinkeby-kista"), "/v1/participants", &intake)
+        .await;
+    assert_eq!(response.status().as_u16(), 201);
+    let participant: Value = response.json().await.unwrap();
+    assert_eq!(participant["protected_identity"], false);
+
+    let purchaser = crate::helpers::TestToken::role("contract_manager").sign();
+    let provider = json!({"org_number": "556000-0019", "name": "Nollvägen AB", "kind": "lou", "contacts": null});
+    let response = app.post_as(&purchaser, "/v1/providers", &provider).await;
+    assert_eq!(response.status().as_u16(), 201);
+    let provider: Value = response.json().await.unwrap();
+    assert_eq!(provider["contacts"], json!([]));
+    let contract = json!({
+        "reference": "LOU-NULL-1", "procurement_form": "lou_framework",
+        "valid_from": "2026-01-01", "valid_to": "2027-12-31",
+        "activity_types": ["work_training"], "target_groups": ["social_assistance_unemployed"],
+        "job_centres": ["jarva"], "capacity": 5, "start_fee_ore": 500_000, "result_steps": null});
+    let path = format!("/v1/providers/{}/contracts", provider["id"].as_str().unwrap());
+    let response = app.post_as(&purchaser, &path, &contract).await;
+    assert_eq!(response.status().as_u16(), 201);
+    let contract: Value = response.json().await.unwrap();
+    assert_eq!(contract["remuneration"]["result_steps"], json!([]), "{contract}");
+
+    // A value of the wrong type is still refused.
+    intake["protected_identity"] = json!("yes");
+    let response = app
+        .post_as(&officer("rinkeby-kista"), "/v1/participants", &intake)
+        .await;
+    assert_problem(response, 400, "invalid_body").await;
+}

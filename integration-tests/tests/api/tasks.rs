@@ -147,12 +147,16 @@ async fn a_coachs_queue_holds_exactly_the_plan_past_its_deadline_the_activity_wi
     assert_problem(app.get_as(&analyst, "/v1/tasks").await, 403, "forbidden").await;
 
     // Bad queries are a clear 400.
+    let too_long = format!("?coach_id={}", "c".repeat(101));
     for query in [
         "?kind=everything",
         "?due_before=soon",
         "?limit=0",
         "?jobbtorg_id=J%C3%A4rva",
         "?colour=red",
+        "?coach_id=coach%07anna",
+        "?coach_id=",
+        &too_long,
     ] {
         let response = app.get_as(&anna(), &format!("/v1/tasks{query}")).await;
         assert_eq!(response.status().as_u16(), 400, "{query}");

@@ -30,7 +30,8 @@ pub struct CreateReferralRequest {
     pub ends_on: Option<NaiveDate>,
     /// True when the participant chose `provider_id`; false (or absent) lets the neutral
     /// default allocation pick among eligible contracts.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::http::wire::null_as_default")]
+    #[schema(value_type = Option<bool>)]
     pub chosen_by_participant: bool,
     /// The provider the participant chose; only with `chosen_by_participant`.
     #[schema(max_length = 36)]

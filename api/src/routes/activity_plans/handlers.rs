@@ -235,6 +235,10 @@ impl UpdatePlanRequest {
 }
 
 /// Change a draft or returned plan
+///
+/// The coach changes the goal, wishes or validity of a plan that is a draft or was returned by the
+/// district; `If-Match` names the version seen. An approved plan is changed through a revision
+/// (`POST .../revise`).
 #[utoipa::path(
     tag = "activity-plans",
     security(("bearer" = [])),
@@ -269,6 +273,10 @@ pub async fn update_plan(
 }
 
 /// Add an activity to a draft or returned plan
+///
+/// Adds one time-bound activity (type from `/v1/activity-types`, provider kind, dates within the
+/// plan, hours per week) to a draft or returned plan; `If-Match` names the plan's version. Answers
+/// the whole plan.
 #[utoipa::path(
     tag = "activity-plans",
     security(("bearer" = [])),
@@ -303,6 +311,9 @@ pub async fn add_activity(
 }
 
 /// Change an activity of a draft or returned plan
+///
+/// Changes an activity of a draft or returned plan; fields left out are kept. `If-Match` names the
+/// plan's version. Answers the whole plan.
 #[utoipa::path(
     tag = "activity-plans",
     security(("bearer" = [])),
@@ -343,6 +354,9 @@ pub async fn update_activity(
 }
 
 /// Remove an activity from a draft or returned plan
+///
+/// Removes an activity from a draft or returned plan; `If-Match` names the plan's version. Answers
+/// the whole plan.
 #[utoipa::path(
     tag = "activity-plans",
     security(("bearer" = [])),
@@ -650,6 +664,9 @@ pub async fn list_plans(
 }
 
 /// Field-level history of a plan
+///
+/// Every change to the plan, field by field, with who made it and when; fields the caller may not
+/// read are left out. The read is recorded in the participant's access log.
 #[utoipa::path(
     tag = "activity-plans",
     security(("bearer" = [])),

@@ -53,7 +53,8 @@ pub struct CreateParticipantRequest {
     #[validate(length(max = limits::TEXT_MAX))]
     pub language_needs: Option<String>,
     /// Skyddad identitet: name shown only to the coach and district, address never returned.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::http::wire::null_as_default")]
+    #[schema(value_type = Option<bool>)]
     pub protected_identity: bool,
     /// The home district; must be the referring officer's own.
     #[schema(example = "rinkeby-kista", max_length = 64, pattern = r"^[a-z0-9_-]{1,64}$")]

@@ -38,8 +38,8 @@ pub struct JournalNoteRequest {
     pub text: String,
     /// Read only by the coaches and managers of your job centre; only they may set it. A
     /// correction of a confidential note must be confidential too.
-    #[serde(default)]
-    #[schema(example = false)]
+    #[serde(default, deserialize_with = "crate::http::wire::null_as_default")]
+    #[schema(value_type = Option<bool>, example = false)]
     pub confidential: bool,
 }
 

@@ -235,6 +235,10 @@ pub struct AssignCoachRequest {
 }
 
 /// Assign a coach
+///
+/// Gives the enrolled participant another coach at the same job centre; `If-Match` names the
+/// participant's version. Several at once, when a coach leaves: `POST
+/// /v1/participants/reassign-coach`.
 #[utoipa::path(
     tag = "participants",
     security(("bearer" = [])),

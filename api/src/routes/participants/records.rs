@@ -282,6 +282,9 @@ pub async fn give_consent(
 }
 
 /// List consents
+///
+/// The participant's consents to share data, in force and withdrawn, with what each shares and with
+/// whom; the job centre serving the person reads them.
 #[utoipa::path(
     tag = "participants",
     security(("bearer" = [])),

@@ -279,6 +279,7 @@ pub async fn accept_transfer(
         (status = 404, response = crate::http::docs::NotFoundResponse),
         (status = 409, response = crate::http::docs::ConflictResponse),
         (status = 412, response = crate::http::docs::PreconditionFailedResponse),
+        (status = 422, response = crate::http::docs::UnprocessableResponse),
         (status = 428, response = crate::http::docs::PreconditionRequiredResponse),
     )
 )]

@@ -241,6 +241,9 @@ async fn visible_contract(
 }
 
 /// Get a contract
+///
+/// A contract with its terms: activity types, target groups, job centres, capacity and remuneration
+/// steps. No personal data.
 #[utoipa::path(
     tag = "providers",
     security(("bearer" = [])),
@@ -378,6 +381,8 @@ pub async fn contract_capacity(
 }
 
 /// Field-level history of a contract
+///
+/// Every change to the contract's terms, field by field, with who made it and when.
 #[utoipa::path(
     tag = "providers",
     security(("bearer" = [])),

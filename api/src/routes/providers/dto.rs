@@ -50,8 +50,8 @@ pub struct CreateProviderRequest {
     /// `lou`, `lov`, `own_regime`, `iop`, `nonprofit`, `staffing_agency`, `education` or `public_agency`.
     #[schema(value_type = crate::codes::OrganisationKindCode, example = "lou")]
     pub kind: String,
-    #[serde(default)]
-    #[schema(max_items = 20)]
+    #[serde(default, deserialize_with = "crate::http::wire::null_as_default")]
+    #[schema(value_type = Option<Vec<ContactDto>>, max_items = 20)]
     #[validate(length(max = limits::CONTACTS_MAX), nested)]
     pub contacts: Vec<ContactDto>,
     /// `active` (default), `suspended` or `ended`.
@@ -164,8 +164,8 @@ pub struct CreateContractRequest {
     #[serde(deserialize_with = "crate::http::numbers::whole_u64")]
     #[validate(range(max = 10_000_000_000_u64))]
     pub start_fee_ore: u64,
-    #[serde(default)]
-    #[schema(max_items = 50)]
+    #[serde(default, deserialize_with = "crate::http::wire::null_as_default")]
+    #[schema(value_type = Option<Vec<ResultStepDto>>, max_items = 50)]
     #[validate(length(max = limits::CODES_MAX), nested)]
     pub result_steps: Vec<ResultStepDto>,
     /// `active` (default), `suspended` or `ended`.

@@ -225,6 +225,8 @@ pub(super) async fn visible_provider(
 }
 
 /// Get a provider
+///
+/// A provider with its organisation number, kind, contacts and status. No personal data.
 #[utoipa::path(
     tag = "providers",
     security(("bearer" = [])),
@@ -306,6 +308,8 @@ pub async fn update_provider(
 }
 
 /// Field-level history of a provider
+///
+/// Every change to the provider, field by field, with who made it and when.
 #[utoipa::path(
     tag = "providers",
     security(("bearer" = [])),

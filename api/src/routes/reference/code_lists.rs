@@ -64,6 +64,9 @@ pub async fn list_code_lists(_caller: Authenticated) -> web::Json<CodeLists> {
 }
 
 /// One code list
+///
+/// One of the code lists of `/v1/code-lists`, each code with its label in the language of
+/// `Accept-Language` (Swedish by default). An unknown list name is 404.
 #[utoipa::path(
     tag = "reference",
     security(("bearer" = [])),

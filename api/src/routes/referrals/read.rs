@@ -121,6 +121,9 @@ pub async fn get_referral(
 }
 
 /// Field-level history of a referral
+///
+/// Every change to the referral, field by field, with who made it and when; a provider reads the
+/// history of its own referrals within its view.
 #[utoipa::path(
     tag = "referrals",
     security(("bearer" = [])),
