@@ -3,6 +3,7 @@ intake -> enrol -> plan -> approve -> referral -> accept, with the generated mod
 operations only (no hand-written requests), against a live server."""
 
 import datetime
+import zoneinfo
 import os
 import subprocess
 import sys
@@ -35,7 +36,8 @@ from jobbtorg_api_client.types import Response
 
 API = os.environ.get("API", "http://127.0.0.1:18091")
 BINARY = os.environ.get("JOBBTORG_BIN", "../../../target/debug/jobbtorg-api")
-TODAY = datetime.date.today()
+# The server's dates are Stockholm's, not the machine's time zone's.
+TODAY = datetime.datetime.now(zoneinfo.ZoneInfo("Europe/Stockholm")).date()
 
 
 def token(*args: str) -> str:

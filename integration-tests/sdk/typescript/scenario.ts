@@ -52,7 +52,10 @@ function orgNumber(n: number): string {
   return `${nine.slice(0, 6)}-${nine.slice(6)}${(10 - (sum % 10)) % 10}`;
 }
 
-const day = (offset: number): string => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+// Dates as the server reads them: in Stockholm (sv-SE formats as YYYY-MM-DD), not in UTC, so
+// the scenario holds in the hour or two around midnight too.
+const stockholmDate = new Intl.DateTimeFormat("sv-SE", { timeZone: "Europe/Stockholm" });
+const day = (offset: number): string => stockholmDate.format(new Date(Date.now() + offset * 86_400_000));
 
 async function main(): Promise<void> {
   const officer = token("--role", "district_officer", "--district", "rinkeby-kista", "--sub", "officer-ts");
