@@ -143,25 +143,44 @@ pub async fn create<F>(
 where
     F: FnOnce(&mut DbConnection) -> Result<StoredResponse, ApiError> + Send + 'static,
 {
+    create_revealing(state, caller, key, fingerprint, move |conn| Ok((work(conn)?, None))).await
+}
+
+/// [`create`] for a creation whose first answer shows what must not be stored with the
+/// idempotency key (a secret): `work` returns the response to store and the body to send this
+/// once. A replay answers the stored response, without it.
+pub async fn create_revealing<F>(
+    state: &AppState,
+    caller: &Authenticated,
+    key: IdempotencyKey,
+    fingerprint: String,
+    work: F,
+) -> Result<HttpResponse, ApiError>
+where
+    F: FnOnce(&mut DbConnection) -> Result<(StoredResponse, Option<String>), ApiError> + Send + 'static,
+{
     let subject = caller.0.subject().to_owned();
     let fingerprint = crate::idempotency::with_reach(&fingerprint, &caller.0);
     let now = caller.now().naive_utc();
-    let (response, replayed) = change(state, caller, move |conn| {
+    let (mut response, replayed) = change(state, caller, move |conn| {
         let Some(key) = key.0 else {
             return Ok((work(conn)?, false));
         };
         match idempotency::claim(conn, &subject, &key, &fingerprint, now)? {
-            Claim::Replay(stored) => return Ok((stored, true)),
+            Claim::Replay(stored) => return Ok(((stored, None), true)),
             Claim::InProgress => return Err(ApiError::IdempotencyInProgress),
             Claim::Mismatch => return Err(ApiError::IdempotencyKeyReused),
             Claim::Claimed => {}
         }
-        let response = work(conn)?;
-        idempotency::complete(conn, &subject, &key, &response, now)?;
-        Ok((response, false))
+        let (stored, revealed) = work(conn)?;
+        idempotency::complete(conn, &subject, &key, &stored, now)?;
+        Ok(((stored, revealed), false))
     })
     .await?;
-    Ok(replay(&response, replayed))
+    if let Some(body) = response.1.take() {
+        response.0.body = body;
+    }
+    Ok(replay(&response.0, replayed))
 }
 
 /// Runs one operation on the record `id` at the client's `If-Match` version, as the write

@@ -15,6 +15,22 @@ pub fn subscribe(conn: &mut DbConnection, subscription: &Subscription) -> Result
     Ok(())
 }
 
+/// Gives the subscription `id` of `owner` (anyone's, for `None`) a new signing secret; the
+/// subscription with it.
+pub fn rotate_secret(
+    conn: &mut DbConnection,
+    id: SubscriptionId,
+    owner: Option<&str>,
+    secret: String,
+) -> Result<Subscription, OpError> {
+    let mut subscription =
+        WebhookRepo::get(conn, id.uuid(), owner).map_err(|e| OpError::from(e).for_resource("webhook subscription"))?;
+    WebhookRepo::set_secret(conn, id.uuid(), &secret)?;
+    log::info!("webhook subscription {id}: secret rotated");
+    subscription.secret = secret;
+    Ok(subscription)
+}
+
 /// Deletes the subscription `id` if `owner` (or anyone, for `None`) holds it.
 pub fn unsubscribe(
     conn: &mut DbConnection,

@@ -32,6 +32,7 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(list_subscriptions)
         .service(get_subscription)
         .service(delete_subscription)
+        .service(rotate_secret)
         .service(list_deliveries);
 }
 
@@ -190,7 +191,9 @@ impl CreateWebhookSubscription {
 /// type}}`): ids only, never personal data. The body is signed in `Jobbtorg-Signature: t=<unix seconds>,v1=<hex
 /// HMAC-SHA256 of "<t>.<body>" with the secret>`. A delivery counts as made on any 2xx; other
 /// answers are retried with doubling waits, up to 8 attempts. The secret is in this response
-/// only. Admins and machine clients with `events:read`.
+/// only: a replay of it (the same `Idempotency-Key`) comes without `secret`, as the secret is
+/// kept with the subscription alone, never with the key; `POST .../rotate-secret` gives a new one.
+/// Admins and machine clients with `events:read`.
 #[utoipa::path(
     tag = "webhooks",
     security(("bearer" = [])),
@@ -216,15 +219,50 @@ pub async fn create_subscription(
         .into_inner()
         .parse(&caller, state.config.webhooks.allow_loopback_http)
         .await?;
-    crate::write_request::create(&state, &caller, key, fingerprint, move |conn| {
+    // The secret goes out in this first answer only: the idempotency record keeps the answer
+    // without it, and so does a replay (rotate it if the first answer was lost).
+    crate::write_request::create_revealing(&state, &caller, key, fingerprint, move |conn| {
         webhooks::subscribe(conn, &subscription)?;
-        idempotency::created(
-            &WebhookSubscriptionResponse::new(&subscription, true),
+        let stored = idempotency::created(
+            &WebhookSubscriptionResponse::new(&subscription, false),
             None,
             Some(format!("/v1/webhook-subscriptions/{}", subscription.id)),
-        )
+        )?;
+        let revealed = serde_json::to_string(&WebhookSubscriptionResponse::new(&subscription, true))
+            .map_err(ApiError::internal)?;
+        Ok((stored, Some(revealed)))
     })
     .await
+}
+
+/// Rotate a webhook subscription's secret
+///
+/// A new signing secret, in this answer only; every delivery attempt from now on, retries of
+/// pending ones included, is signed with it, so the receiver should accept both secrets for the
+/// few minutes it takes to switch. The subscription's owner or an admin.
+#[utoipa::path(
+    tag = "webhooks",
+    security(("bearer" = [])),
+    params(("subscription_id" = String, Path, description = "The subscription's id")),
+    responses(
+        (status = 200, description = "The subscription, with its new secret.", body = WebhookSubscriptionResponse),
+        (status = 404, response = crate::http::docs::NotFoundResponse),
+    )
+)]
+#[post("/webhook-subscriptions/{subscription_id}/rotate-secret")]
+pub async fn rotate_secret(
+    caller: Authenticated,
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<web::Json<WebhookSubscriptionResponse>, ApiError> {
+    let owner = owner_filter(&caller)?;
+    let id = path_id(&path, "webhook subscription")?;
+    let secret = new_secret().map_err(ApiError::internal)?;
+    let subscription = crate::write_request::change(&state, &caller, move |conn| {
+        Ok(webhooks::rotate_secret(conn, id, owner.as_deref(), secret)?)
+    })
+    .await?;
+    Ok(web::Json(WebhookSubscriptionResponse::new(&subscription, true)))
 }
 
 /// List webhook subscriptions

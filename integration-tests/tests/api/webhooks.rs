@@ -382,3 +382,59 @@ async fn a_delivery_is_given_up_after_eight_attempts() {
     tokio::time::sleep(Duration::from_millis(800)).await;
     assert_eq!(receiver.received.lock().unwrap().len(), 8);
 }
+
+/// The signing secret is kept with the subscription only: the idempotency record of its
+/// creation, and so a replay, come without it. A rotation gives a new one, which signs every
+/// delivery from then on; another client cannot rotate it.
+#[actix_web::test]
+async fn a_webhook_secret_is_never_kept_with_the_idempotency_key_and_can_be_rotated() {
+    let app = quick_webhooks().await;
+    let receiver = Receiver::start(0).await;
+    let client = integration("af-integration");
+    let create = || {
+        app.client
+            .post(app.url("/v1/webhook-subscriptions"))
+            .bearer_auth(&client)
+            .header("Idempotency-Key", "subscribe-once")
+            .json(&json!({"url": receiver.url(), "event_types": ["participant.referred"]}))
+            .send()
+    };
+    let first = create().await.unwrap();
+    assert_eq!(first.status(), 201);
+    let first: Value = first.json().await.unwrap();
+    let secret = first["secret"].as_str().unwrap().to_owned();
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) AS n FROM idempotency_keys WHERE response_body LIKE '%{secret}%'"
+        )),
+        0
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM idempotency_keys WHERE response_body IS NOT NULL"),
+        1
+    );
+    let replay = create().await.unwrap();
+    assert_eq!(replay.status(), 201);
+    assert_eq!(replay.headers()["idempotent-replayed"], "true");
+    let replay: Value = replay.json().await.unwrap();
+    assert_eq!(replay["id"], first["id"]);
+    assert!(replay.get("secret").is_none(), "{replay}");
+
+    let rotate = format!(
+        "/v1/webhook-subscriptions/{}/rotate-secret",
+        first["id"].as_str().unwrap()
+    );
+    let other = integration("other-partner");
+    assert_problem(app.post_as(&other, &rotate, &json!({})).await, 404, "not_found").await;
+    let rotated = app.post_as(&client, &rotate, &json!({})).await;
+    assert_eq!(rotated.status(), 200);
+    let rotated: Value = rotated.json().await.unwrap();
+    let new_secret = rotated["secret"].as_str().unwrap().to_owned();
+    assert!(new_secret.starts_with("whsec_") && new_secret != secret);
+
+    refer(&app, 102).await;
+    let received = receiver.wait_for(1).await;
+    let (signature, body) = &received[0];
+    assert_eq!(*signature, expected_signature(&new_secret, signature, body));
+    assert_ne!(*signature, expected_signature(&secret, signature, body));
+}

@@ -159,6 +159,22 @@ impl WebhookRepo {
         row.into_domain()
     }
 
+    /// Replaces the signing secret of a live subscription: every delivery attempt from now on,
+    /// retries of pending ones included, is signed with `secret`.
+    pub fn set_secret(conn: &mut DbConnection, id: Uuid, secret: &str) -> Result<(), RepoError> {
+        let changed = diesel::update(
+            webhook_subscriptions::table
+                .find(id.to_string())
+                .filter(webhook_subscriptions::deleted_at.is_null()),
+        )
+        .set(webhook_subscriptions::secret.eq(secret))
+        .execute(conn)?;
+        if changed == 0 {
+            return Err(RepoError::NotFound);
+        }
+        Ok(())
+    }
+
     /// Ends a subscription; its log stays, and what was still pending is marked failed.
     pub fn delete(conn: &mut DbConnection, id: Uuid, now: NaiveDateTime) -> Result<(), RepoError> {
         diesel::update(webhook_subscriptions::table.find(id.to_string()))
