@@ -7,7 +7,7 @@ use std::time::Duration;
 use domain::reference::Phase;
 use persistence::DatabaseUrl;
 
-use crate::auth::KeyConfig;
+use crate::auth::{parse_role_names, ClaimMapping, ClaimPath, KeyConfig};
 use crate::clock::Clock;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/jobbtorg.db";
@@ -31,6 +31,8 @@ pub struct Config {
     pub jwt_max_ttl: Duration,
     /// How tokens are verified; `None` when nothing is configured (the server refuses to start).
     pub jwt_keys: Option<KeyConfig>,
+    /// Where the identity provider puts the role, scope and reach (`JWT_*_CLAIM`, `JWT_ROLE_MAP`).
+    pub claim_mapping: ClaimMapping,
     /// Write requests (POST, PUT, PATCH, DELETE) one token subject may make per minute; 0 turns
     /// the limit off (`RATE_LIMIT_WRITES_PER_MINUTE`).
     pub writes_per_minute: u32,
@@ -106,6 +108,7 @@ impl Config {
         let jwt_max_ttl =
             crate::auth::dev_token::parse_ttl(raw.trim()).map_err(|reason| invalid(variable, &raw, reason))?;
         let jwt_keys = jwt_keys(&lookup)?;
+        let claim_mapping = claim_mapping(&get)?;
         let clock = clock(&lookup, jwt_keys.as_ref())?;
         let writes_per_minute = parse_in_range(get("RATE_LIMIT_WRITES_PER_MINUTE", "600"), 0, 1_000_000)?;
         let (var, raw) = get("WEBHOOK_ALLOW_LOOPBACK_HTTP", "false");
@@ -148,9 +151,28 @@ impl Config {
             jwt_audience,
             jwt_max_ttl,
             jwt_keys,
+            claim_mapping,
             clock,
         })
     }
+}
+
+/// The claim paths and role names of the identity provider; the defaults are this API's own
+/// claim names.
+fn claim_mapping(get: &impl Fn(&'static str, &str) -> (&'static str, String)) -> Result<ClaimMapping, ConfigError> {
+    let path = |variable: &'static str, default: &str| {
+        let (variable, raw) = get(variable, default);
+        ClaimPath::new(&raw).map_err(|reason| invalid(variable, &raw, reason))
+    };
+    let (variable, raw) = get("JWT_ROLE_MAP", "");
+    Ok(ClaimMapping {
+        role: path("JWT_ROLE_CLAIM", "role")?,
+        role_names: parse_role_names(&raw).map_err(|reason| invalid(variable, &raw, reason))?,
+        jobbtorg: path("JWT_JOBBTORG_CLAIM", "jobbtorg_id")?,
+        district: path("JWT_DISTRICT_CLAIM", "district_id")?,
+        provider: path("JWT_PROVIDER_CLAIM", "provider_id")?,
+        scope: path("JWT_SCOPE_CLAIM", "scope")?,
+    })
 }
 
 /// `CLOCK_START` (an RFC 3339 instant) sets the clock; refused where tokens come from a real
@@ -289,6 +311,10 @@ mod tests {
             ("RETENTION_YEARS", "0"),
             ("JWT_MAX_TTL", "8 hours"),
             ("JWT_MAX_TTL", "30d"),
+            ("JWT_ROLE_CLAIM", "realm_access..roles"),
+            ("JWT_ROLE_MAP", "jobbtorg-coach"),
+            ("JWT_ROLE_MAP", "jobbtorg-boss=boss"),
+            ("JWT_JOBBTORG_CLAIM", " "),
         ];
         for (variable, value) in cases {
             let error = config_with(&[(variable, value)]).unwrap_err();

@@ -94,6 +94,7 @@ impl Modify for SharedComponents {
                          `iss` and `aud` (a string or a list naming this API), `exp` (at most JWT_MAX_TTL after `iat`), optional `nbf` and `iat`, \
                          and the scope the role needs: `jobbtorg_id` (coach, manager), `district_id` (district officer), `provider_id` (provider staff) \
                          or `scope` (integration: `events:read`, `participants:af-status`). \
+                         Where an identity provider names these differently (Keycloak's `realm_access.roles`, say), the server maps them (`JWT_ROLE_CLAIM`, `JWT_ROLE_MAP`, `JWT_*_CLAIM`). \
                          Validated as RFC8725 (JWT best current practices) asks: each key pins its algorithm (`none` never), \
                          `exp`, `iss`, `aud` and `sub` are required and checked, a `crit` header naming an extension is refused.",
                     ))

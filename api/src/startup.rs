@@ -67,7 +67,8 @@ impl Application {
             config.jwt_max_ttl,
         )
         .await
-        .map_err(StartupError::TokenKeys)?;
+        .map_err(StartupError::TokenKeys)?
+        .with_claim_mapping(config.claim_mapping.clone());
         let verifier = web::Data::new(Arc::new(verifier));
         let manager = DbManager::new(config.database_url.clone());
         let mut conn = manager.connect().map_err(|e| StartupError::Database {

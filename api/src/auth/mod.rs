@@ -5,8 +5,10 @@ mod claims;
 pub mod dev_token;
 mod extractor;
 mod jwks;
+mod mapping;
 mod verifier;
 
 pub use claims::{Audience, Claims};
 pub use extractor::{authorize, Authenticated};
+pub use mapping::{parse_role_names, ClaimMapping, ClaimPath};
 pub use verifier::{AuthError, KeyConfig, TokenVerifier};

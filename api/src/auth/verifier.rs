@@ -5,6 +5,7 @@ use jsonwebtoken::{decode, decode_header, Algorithm, DecodingKey, Validation};
 
 use super::claims::Claims;
 use super::jwks::JwksKeys;
+use super::mapping::ClaimMapping;
 
 /// Clock skew tolerated on `exp` and `nbf`.
 const LEEWAY_SECONDS: u64 = 30;
@@ -59,6 +60,8 @@ pub struct TokenVerifier {
     keys: Keys,
     /// The longest lifetime a token may have (`JWT_MAX_TTL`).
     max_ttl: std::time::Duration,
+    /// Where the identity provider puts the role, scope and reach.
+    mapping: ClaimMapping,
 }
 
 impl TokenVerifier {
@@ -78,7 +81,14 @@ impl TokenVerifier {
             audience,
             keys,
             max_ttl,
+            mapping: ClaimMapping::default(),
         })
+    }
+
+    /// Reads the claims where `mapping` says the identity provider puts them.
+    pub fn with_claim_mapping(mut self, mapping: ClaimMapping) -> Self {
+        self.mapping = mapping;
+        self
     }
 
     pub async fn verify(&self, token: &str) -> Result<Actor, AuthError> {
@@ -104,9 +114,10 @@ impl TokenVerifier {
                 (key, algorithm)
             }
         };
-        let claims = decode::<Claims>(token, &key, &self.validation(algorithm))
+        let payload = decode::<serde_json::Value>(token, &key, &self.validation(algorithm))
             .map_err(map_error)?
             .claims;
+        let claims = self.mapping.claims(&payload).map_err(AuthError::InvalidClaims)?;
         if lifetime(&claims, super::dev_token::now_seconds()) > self.max_ttl.as_secs() + LEEWAY_SECONDS {
             return Err(AuthError::TooLongLived);
         }

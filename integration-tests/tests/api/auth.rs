@@ -295,3 +295,69 @@ async fn a_key_the_identity_provider_withdraws_is_not_trusted_after_the_next_ref
         "the key kept still works"
     );
 }
+
+/// A token shaped as Keycloak issues it: the role among other applications' roles in
+/// `realm_access.roles` under the realm's own name, the job centre a one-valued user attribute,
+/// `aud` a list. With the claim mapping configured it acts as our coach; a token with none or
+/// two of our roles, or with the role where the mapping does not look, is refused.
+#[tokio::test]
+async fn a_keycloak_token_acts_through_the_claim_mapping() {
+    let app = spawn_app_with(&[
+        ("JWT_ROLE_CLAIM", "realm_access.roles"),
+        ("JWT_ROLE_MAP", "jobbtorg-coach=coach,jobbtorg-officer=district_officer"),
+        ("JWT_JOBBTORG_CLAIM", "jobbtorg"),
+        ("JWT_DISTRICT_CLAIM", "district"),
+    ])
+    .await;
+    let now = jobbtorg_api::auth::dev_token::now_seconds();
+    let token = |extra: serde_json::Value| {
+        let mut payload = serde_json::json!({
+            "sub": "6c0b1f2e-keycloak-user", "iss": crate::helpers::ISSUER,
+            "aud": ["account", crate::helpers::AUDIENCE], "exp": now + 300, "iat": now,
+            "azp": "jobbtorg-frontend", "preferred_username": "anna.lind"});
+        payload
+            .as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        let key = EncodingKey::from_secret(crate::helpers::TEST_SECRET.as_bytes());
+        encode(&Header::new(Algorithm::HS256), &payload, &key).unwrap()
+    };
+    let coach = token(serde_json::json!({
+        "realm_access": {"roles": ["offline_access", "uma_authorization", "jobbtorg-coach"]},
+        "jobbtorg": ["jarva"]}));
+    let tasks = app.get_as(&coach, "/v1/tasks").await;
+    assert_eq!(tasks.status().as_u16(), 200, "a coach may read the work queue");
+    let officer = token(serde_json::json!({
+        "realm_access": {"roles": ["jobbtorg-officer"]}, "district": "rinkeby-kista"}));
+    // The officer's district and the coach's job centre are the mapped claims: the officer
+    // refers a resident of Rinkeby-Kista, whom Järva's coach then reads.
+    let pnr = crate::participants::personnummer(crate::participants::years_ago(40, 0), 411);
+    let referred = app
+        .post_as(&officer, "/v1/participants", &crate::participants::intake_body(&pnr))
+        .await;
+    assert_eq!(referred.status().as_u16(), 201);
+    let referred: serde_json::Value = referred.json().await.unwrap();
+    let path = format!("/v1/participants/{}", referred["id"].as_str().unwrap());
+    assert_eq!(app.get_as(&coach, &path).await.status().as_u16(), 200);
+
+    for (payload, reason) in [
+        (
+            serde_json::json!({"realm_access": {"roles": ["offline_access"]}}),
+            "none of the roles",
+        ),
+        (
+            serde_json::json!({"realm_access": {"roles": ["jobbtorg-coach", "jobbtorg-officer"]}, "jobbtorg": "jarva"}),
+            "several roles",
+        ),
+        (
+            serde_json::json!({"role": "coach", "jobbtorg_id": "jarva"}),
+            "no role claim",
+        ),
+        (
+            serde_json::json!({"realm_access": {"roles": ["jobbtorg-coach"]}, "jobbtorg": ["jarva", "sydost"]}),
+            "one value",
+        ),
+    ] {
+        assert_rejected(&app, &token(payload), reason).await;
+    }
+}
