@@ -67,20 +67,23 @@ impl Budget {
     }
 
     /// After the work failed and rolled back: counts the request alone; 429 replaces the
-    /// work's error when the window was full anyway.
-    fn count_failed(&self, conn: &mut DbConnection, error: ApiError) -> ApiError {
-        let Some(limit) = self.limit else { return error };
+    /// work's error when the window was full anyway. The window's count after it, when known.
+    fn count_failed(&self, conn: &mut DbConnection, error: ApiError) -> (ApiError, Option<i32>) {
+        let Some(limit) = self.limit else { return (error, None) };
         if matches!(error, ApiError::TooManyRequests { .. }) {
-            return error;
+            return (error, Some(limit));
         }
         match rate_limit::take_alone(conn, &self.subject, self.window_start, limit) {
-            Ok(Some(_)) => error,
-            Ok(None) => ApiError::TooManyRequests {
-                retry_after: self.retry_after,
-            },
+            Ok(Some(count)) => (error, Some(count)),
+            Ok(None) => (
+                ApiError::TooManyRequests {
+                    retry_after: self.retry_after,
+                },
+                Some(limit),
+            ),
             Err(count_error) => {
                 log::warn!("could not count a failed write request: {count_error}");
-                error
+                (error, None)
             }
         }
     }
@@ -102,15 +105,18 @@ where
                 let count = counting.count(conn)?;
                 Ok((value, count))
             });
-            match outcome {
+            // The work's own failure travels as a value, with the count made after it.
+            Ok(match outcome {
                 Ok(value) => {
                     commits.inc();
                     Ok(value)
                 }
                 Err(error) => Err(counting.count_failed(conn, error)),
-            }
+            })
         })
-        .await;
+        .await
+        .map_err(|error| (error, None))
+        .and_then(|outcome| outcome);
     match outcome {
         Ok((value, count)) => {
             if let Some(count) = count {
@@ -118,9 +124,10 @@ where
             }
             Ok(value)
         }
-        Err(error) => {
-            if matches!(error, ApiError::TooManyRequests { .. }) {
-                budget.show(budget.limit.unwrap_or_default());
+        Err((error, count)) => {
+            // A failed write counts too, so its answer shows the budget as well.
+            if let Some(count) = count {
+                budget.show(count);
             }
             Err(error)
         }

@@ -85,14 +85,17 @@ async fn a_counted_write_tells_the_budget_left_in_ratelimit_headers() {
     assert_eq!(header(&first, "ratelimit-remaining").as_deref(), Some("1"));
     let reset: u32 = header(&first, "ratelimit-reset").unwrap().parse().unwrap();
     assert!((1..=60).contains(&reset), "{reset}");
+    // A write that fails counts as well, and its answer shows the budget too.
     let second = app
         .post_as(
             &admin,
             "/v1/districts",
-            &json!({"id": "gamla-staden", "name": "Gamla staden", "jobbtorg_id": "jarva"}),
+            &json!({"id": "nya-staden", "name": "Nya staden igen", "jobbtorg_id": "jarva"}),
         )
         .await;
     assert_eq!(header(&second, "ratelimit-remaining").as_deref(), Some("0"));
+    assert_eq!(header(&second, "ratelimit-limit").as_deref(), Some("2"));
+    assert_problem(second, 409, "already_exists").await;
     let limited = app
         .post_as(
             &admin,
