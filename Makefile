@@ -14,7 +14,7 @@ ROLE ?= admin
 DEMO ?= true
 
 .PHONY: run demo token build test docs-test test-unit test-sqlite test-postgres test-postgres-if-reachable openapi \
-        lint lint-rust lint-deps lint-openapi bench fuzz sdk-test
+        lint lint-rust lint-deps lint-openapi bench fuzz sdk-test browser-test
 
 # Loads the demo data set into an empty database first (through the operations layer) and
 # prints a development token per role.
@@ -100,3 +100,8 @@ fuzz:
 # Generated TypeScript and Python clients run the referral loop against a fresh server.
 sdk-test:
 	scripts/sdk-test
+
+# The system's Chromium against a fresh server: CORS preflights, another origin refused,
+# Swagger UI under the /docs CSP (needs /usr/bin/chromium: apt-get install chromium).
+browser-test:
+	scripts/browser-test
