@@ -14,8 +14,9 @@ use crate::referrals::{anna, approved_plan_activity, claims, contract, created, 
 /// Concurrent requests per race.
 const N: usize = 6;
 
+/// Today as the server reads it: in Stockholm (a UTC date is a day behind from 23:00 UTC).
 fn today() -> NaiveDate {
-    Utc::now().date_naive()
+    domain::shared::city_date(Utc::now())
 }
 
 /// A server that really runs the racing requests in parallel: several workers, a pool larger

@@ -124,7 +124,7 @@ async fn the_demo_shows_every_centre_in_every_state_and_prints_a_working_token_p
         values(&claims, "trigger"),
         set(&["employment_or_studies_started", "start_fee"])
     );
-    let today = chrono::Utc::now().date_naive();
+    let today = domain::shared::city_date(chrono::Utc::now());
     let year_ago = today - chrono::Duration::days(364);
     let period = format!("from={year_ago}&to={today}");
     let figures = app
