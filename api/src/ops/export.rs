@@ -120,7 +120,7 @@ pub fn gather(conn: &mut DbConnection, ctx: &Context, scope: &ListScope, id: Par
                 .is_some_and(|period| sees(CaseRecord::History, period))
         })
         .collect();
-    let journal = super::journal::visible(conn, actor, participant.id)?;
+    let journal = super::journal::visible(conn, &file, actor, participant.id)?;
     let absences = AbsenceRepo::for_participant(conn, participant.id)?
         .into_iter()
         .filter(|a| sees(CaseRecord::Referrals, a.period_id))

@@ -1,7 +1,7 @@
 //! The case journal: write a note, correct one, read them as the caller may.
 
 use chrono::NaiveDate;
-use domain::access::{Actor, CaseRecord, ListScope, Role};
+use domain::access::{Actor, CaseFile, CaseRecord, ListScope, Role};
 use domain::ids::ParticipantId;
 use domain::journal::{check_new_entry, sees_entry, with_corrections, Author, JournalEntry, JournalError};
 use domain::participant::Participant;
@@ -146,8 +146,12 @@ pub fn correct(
 
 /// The notes `actor` may read: of periods whose journal the case-file rule gives them, and of
 /// those the confidential ones only at the job centre that wrote them.
-pub fn visible(conn: &mut DbConnection, actor: &Actor, participant: Uuid) -> Result<Vec<JournalEntry>, OpError> {
-    let file = case_file::load(conn, participant)?;
+pub fn visible(
+    conn: &mut DbConnection,
+    file: &CaseFile,
+    actor: &Actor,
+    participant: Uuid,
+) -> Result<Vec<JournalEntry>, OpError> {
     Ok(JournalRepo::for_participant(conn, participant)?
         .into_iter()
         .filter(|e| file.sees(actor, CaseRecord::Journal, e.period_id) && sees_entry(actor, e))
@@ -164,7 +168,8 @@ pub fn read(
 ) -> Result<Vec<NoteWithCorrections>, OpError> {
     let participant = ParticipantRepo::get(conn, participant.uuid(), scope)
         .map_err(|e| OpError::from(e).for_resource("participant"))?;
-    let entries = visible(conn, &ctx.actor, participant.id)?;
+    let file = case_file::load(conn, participant.id)?;
+    let entries = visible(conn, &file, &ctx.actor, participant.id)?;
     ParticipantRepo::audit_read(conn, &ctx.acting(), "participant.journal_read", &[participant.id])?;
     Ok(with_corrections(entries))
 }
