@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use persistence::migrations;
 use persistence::pool::DbManager;
+use persistence::DbConnection;
 
 use crate::auth::dev_token::{now_seconds, parse_ttl, sign_hs256};
 use crate::auth::{Claims, KeyConfig};
@@ -76,19 +77,22 @@ fn serve(migrate: bool) -> ExitCode {
     })
 }
 
+/// The configuration and a connection to its database, or the exit of a clear failure.
+fn connect() -> Result<(Config, DbConnection), ExitCode> {
+    let config = load_config()?;
+    match DbManager::new(config.database_url.clone()).connect() {
+        Ok(conn) => Ok((config, conn)),
+        Err(e) => Err(fail(format!(
+            "cannot connect to the database ({:?}): {e}",
+            config.database_url
+        ))),
+    }
+}
+
 fn migrate() -> ExitCode {
-    let config = match load_config() {
-        Ok(config) => config,
+    let (_, mut conn) = match connect() {
+        Ok(connected) => connected,
         Err(code) => return code,
-    };
-    let mut conn = match DbManager::new(config.database_url.clone()).connect() {
-        Ok(conn) => conn,
-        Err(e) => {
-            return fail(format!(
-                "cannot connect to the database ({:?}): {e}",
-                config.database_url
-            ))
-        }
     };
     match migrations::run_pending(&mut conn) {
         Ok(applied) => {
@@ -102,13 +106,9 @@ fn migrate() -> ExitCode {
 /// Applies the records policy once, on the configured clock; prints one line per
 /// participation (its id and dates, nothing personal).
 fn retention(dry_run: bool) -> ExitCode {
-    let config = match load_config() {
-        Ok(config) => config,
+    let (config, mut conn) = match connect() {
+        Ok(connected) => connected,
         Err(code) => return code,
-    };
-    let mut conn = match DbManager::new(config.database_url.clone()).connect() {
-        Ok(conn) => conn,
-        Err(e) => return fail(format!("cannot connect to the database: {e}")),
     };
     let ran = crate::housekeeping::retention_context(config.clock.now())
         .and_then(|ctx| crate::ops::retention::run(&mut conn, &ctx, config.retention_years, dry_run));
@@ -197,13 +197,9 @@ fn dev_token(config: &Config, values: &HashMap<&str, &str>) -> Result<String, St
 
 /// Migrates, loads the demo data set unless it is there, and prints who to log in as.
 fn demo() -> ExitCode {
-    let config = match load_config() {
-        Ok(config) => config,
+    let (config, mut conn) = match connect() {
+        Ok(connected) => connected,
         Err(code) => return code,
-    };
-    let mut conn = match DbManager::new(config.database_url.clone()).connect() {
-        Ok(conn) => conn,
-        Err(e) => return fail(format!("cannot connect to the database: {e}")),
     };
     if let Err(e) = migrations::run_pending(&mut conn) {
         return fail(e);
@@ -213,7 +209,7 @@ fn demo() -> ExitCode {
             println!(
                 "loaded the demo: {} participants at {} job centres, {} providers",
                 summary.participants,
-                summary.participants / (crate::demo::PER_STAGE * crate::demo::Stage::ALL.len()),
+                summary.job_centres,
                 summary.providers.len()
             );
             summary.providers

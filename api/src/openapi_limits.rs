@@ -5,14 +5,14 @@
 
 use serde_json::{json, Value};
 
+use crate::http::limits;
+use crate::http::paging::DEFAULT_LIMIT as DEFAULT_PAGE;
+
 /// What `clean_text` lets through: no control characters but tab, CR and LF.
 pub const TEXT_PATTERN: &str = "^[^\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F-\\x9F]*$";
 /// A reference-data code (`Code::parse`).
 pub const CODE_PATTERN: &str = "^[a-z0-9_-]{1,64}$";
 const EVENT_TYPE_PATTERN: &str = "^[a-z_]+(\\.[a-z_]+)+$";
-
-/// Default page size of every list but the work queue.
-const DEFAULT_PAGE: u64 = crate::http::paging::DEFAULT_LIMIT as u64;
 
 pub fn state(document: &mut Value) {
     let schemas_in_requests = request_schemas(document);
@@ -98,9 +98,22 @@ fn parameter_limits(path: &str, parameter: &mut Value) {
             let names: Vec<&str> = domain::labels::CODE_LISTS.iter().map(|(name, _)| *name).collect();
             merge(schema, json!({"enum": names}));
         }
+        // Free-text and list filters the query types check with `validator`.
+        ("query", "coach_id") => merge(
+            schema,
+            json!({"minLength": 1, "maxLength": limits::NAME_MAX, "pattern": TEXT_PATTERN}),
+        ),
+        ("query", "types") => merge(
+            schema,
+            json!({"maxLength": crate::routes::events::MAX_TYPES_LENGTH, "pattern": "^[a-z_., ]*$"}),
+        ),
         ("query", "limit") => {
-            let default = if path == "/v1/tasks" { 100 } else { DEFAULT_PAGE };
-            let maximum = schema["maximum"].as_u64().unwrap_or(200);
+            let default = if path == "/v1/tasks" {
+                crate::routes::tasks::DEFAULT_TASKS
+            } else {
+                DEFAULT_PAGE
+            };
+            let maximum = schema["maximum"].as_i64().unwrap_or(limits::PAGE_MAX);
             schema["default"] = json!(default);
             parameter["description"] = json!(format!("Page size, 1 to {maximum}; {default} when not given."));
         }

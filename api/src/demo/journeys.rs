@@ -11,15 +11,15 @@ use domain::participant::{
 };
 use domain::reference::Phase;
 use domain::referral::{DeclineReason, Granularity, LegalBasis, ProgressLine};
-use domain::shared::{add_working_days, is_working_day, Code};
+use domain::shared::{add_working_days, is_working_day, subtract_working_days, Code};
 use persistence::repos::ClaimRepo;
 use persistence::DbConnection;
 use uuid::Uuid;
 
-use super::people::Person;
+use super::people;
 use super::providers::DemoProvider;
 use super::{actor, coach_subject, officer_subject, reach, Clock};
-use crate::ops::intake::{self, Intake};
+use crate::ops::intake;
 use crate::ops::participants::{self, FollowUp, Interruption};
 use crate::ops::plans::{self, NewPlan};
 use crate::ops::referrals::{self, ActivityChoice, NewReport, SendReferral};
@@ -114,10 +114,10 @@ struct Walk<'c, 'a> {
     provider: &'a DemoProvider,
 }
 
-/// Takes the person from intake to `stage`.
-pub fn walk(conn: &mut DbConnection, case: &Case<'_>, person: Person, stage: Stage) -> Result<(), OpError> {
+/// Takes the `serial`th demo person from intake to `stage`.
+pub fn walk(conn: &mut DbConnection, case: &Case<'_>, serial: usize, stage: Stage) -> Result<(), OpError> {
     let clock = case.clock;
-    let intake_day = clock.working_days_ago(stage.intake_ago(case.variant));
+    let intake_day = subtract_working_days(clock.today, stage.intake_ago(case.variant));
     let officer = actor(
         &officer_subject(case.district),
         Role::DistrictOfficer,
@@ -132,28 +132,11 @@ pub fn walk(conn: &mut DbConnection, case: &Case<'_>, person: Person, stage: Sta
         None,
         None,
     )?;
-    let provider = &case.providers[(case.variant + stage as usize) % case.providers.len()];
+    let provider = pick(case.providers, case.variant + stage as usize, "provider")?;
     let target_group = provider_target_group(provider, case.variant)?;
     let ctx = clock.at(intake_day, officer.clone());
-    let referred = intake::refer(
-        conn,
-        &ctx,
-        Intake {
-            personnummer: person.personnummer,
-            first_name: person.first_name,
-            last_name: person.last_name,
-            contact: person.contact,
-            address: person.address,
-            language_needs: person.language_needs,
-            protected_identity: person.protected_identity,
-            district: case.district.clone(),
-            target_groups: vec![target_group],
-            referral_reason: "Arbetslös sedan mer än ett år, uppbär försörjningsstöd.".to_owned(),
-            requested_start: add_working_days(intake_day, 1),
-            referred_on: None,
-        },
-        Phase::One,
-    )?;
+    let intake = people::intake(serial, clock.today, case.district, target_group, intake_day)?;
+    let referred = intake::refer(conn, &ctx, intake, Phase::One)?;
     let mut walk = Walk {
         conn,
         case,
@@ -167,10 +150,23 @@ pub fn walk(conn: &mut DbConnection, case: &Case<'_>, person: Person, stage: Sta
     walk.to(stage)
 }
 
+/// The `n`th of `items`, round and round; an error when there are none.
+pub fn pick<'a, T>(items: &'a [T], n: usize, what: &str) -> Result<&'a T, OpError> {
+    if items.is_empty() {
+        return Err(OpError::Internal(format!("the demo has no {what} to choose from")));
+    }
+    Ok(&items[n % items.len()])
+}
+
 /// The contract's first target group a person can be referred to (not the derived youth group).
 fn provider_target_group(provider: &DemoProvider, variant: usize) -> Result<Code, OpError> {
-    let open: Vec<&&str> = provider.target_groups.iter().filter(|g| **g != "youth_16_24").collect();
-    let raw = open[variant % open.len().max(1)];
+    let open: Vec<&str> = provider
+        .target_groups
+        .iter()
+        .copied()
+        .filter(|g| *g != "youth_16_24")
+        .collect();
+    let raw = *pick(&open, variant, "target group")?;
     Code::parse(raw).map_err(|e| OpError::Internal(format!("demo target group {raw}: {e}")))
 }
 
@@ -242,7 +238,7 @@ impl Walk<'_, '_> {
                 self.note(self.day(20), "Trivs på praktikplatsen, vill fortsätta inom lager.")?;
                 self.absent(
                     referral.0,
-                    self.case.clock.working_days_ago(1 + self.case.variant as u32),
+                    subtract_working_days(self.case.clock.today, 1 + self.case.variant as u32),
                 )
             }
             Stage::Interrupted => {

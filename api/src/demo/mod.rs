@@ -14,7 +14,7 @@ mod providers;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::access::{list_scope, Action, Actor, ListScope, ProviderRef, Role};
-use domain::shared::{city_date, is_working_day, Code};
+use domain::shared::{city_date, Code};
 use persistence::repos::{ProviderRepo, ReferenceRepo};
 use persistence::{tx, DbConnection};
 use uuid::Uuid;
@@ -37,6 +37,8 @@ pub enum Outcome {
 #[derive(Debug)]
 pub struct Summary {
     pub participants: usize,
+    /// The job centres that got participants (every one that serves a district).
+    pub job_centres: usize,
     pub providers: Vec<(String, Uuid)>,
 }
 
@@ -58,18 +60,20 @@ pub fn load(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<Outcome, OpEr
                 .filter(|d| &d.job_centre_code == centre)
                 .map(|d| &d.code)
                 .collect();
+            // A centre that serves no district (reference data can move them) gets no one.
+            if home.is_empty() {
+                continue;
+            }
             for stage in Stage::ALL {
                 for variant in 0..PER_STAGE {
-                    let person = people::person(serial, clock.today)?;
-                    let district = home[(serial / 2) % home.len().max(1)];
                     let case = journeys::Case {
                         clock: &clock,
                         centre,
-                        district,
+                        district: journeys::pick(&home, serial / 2, "district")?,
                         variant,
                         providers: &providers,
                     };
-                    journeys::walk(conn, &case, person, stage).map_err(|e| {
+                    journeys::walk(conn, &case, serial, stage).map_err(|e| {
                         OpError::Internal(format!("demo participant {serial} at {centre} ({stage:?}): {e:?}"))
                     })?;
                     serial += 1;
@@ -78,6 +82,7 @@ pub fn load(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<Outcome, OpEr
         }
         Ok(Outcome::Loaded(Summary {
             participants: serial,
+            job_centres: serial / (PER_STAGE * Stage::ALL.len()),
             providers: providers.iter().map(|p| (p.name.to_owned(), p.id)).collect(),
         }))
     })
@@ -98,19 +103,6 @@ impl Clock {
             now,
             reads: None,
         }
-    }
-
-    /// `n` working days before today.
-    fn working_days_ago(&self, n: u32) -> NaiveDate {
-        let mut day = self.today;
-        let mut left = n;
-        while left > 0 {
-            day = day.pred_opt().unwrap_or(day);
-            if is_working_day(day) {
-                left -= 1;
-            }
-        }
-        day
     }
 
     fn purchaser(&self) -> Result<Actor, OpError> {

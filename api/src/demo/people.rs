@@ -3,8 +3,9 @@
 
 use chrono::{Datelike, Months, NaiveDate};
 use domain::participant::{Address, Contact};
-use domain::shared::{luhn_check_digit, Personnummer};
+use domain::shared::{add_working_days, luhn_check_digit, Code, Personnummer};
 
+use crate::ops::intake::Intake;
 use crate::ops::OpError;
 
 const FIRST_NAMES: [&str; 16] = [
@@ -37,20 +38,16 @@ const STREETS: [&str; 8] = [
     "Fleminggatan",
 ];
 
-/// One demo person.
-pub struct Person {
-    pub personnummer: Personnummer,
-    pub first_name: String,
-    pub last_name: String,
-    pub contact: Contact,
-    pub address: Address,
-    pub language_needs: Option<String>,
-    pub protected_identity: bool,
-}
-
-/// The `n`th person: aged 19 to 63 on `today` (every fifth one under 25, so the youth target
-/// group is derived for some), one in seventeen with a protected identity.
-pub fn person(n: usize, today: NaiveDate) -> Result<Person, OpError> {
+/// The intake of the `n`th person, referred by `district` to `target_group` on `referred_on`:
+/// aged 19 to 63 on `today` (every fifth one under 25, so the youth target group is derived
+/// for some), one in seventeen with a protected identity.
+pub fn intake(
+    n: usize,
+    today: NaiveDate,
+    district: &Code,
+    target_group: Code,
+    referred_on: NaiveDate,
+) -> Result<Intake, OpError> {
     let age = if n.is_multiple_of(5) {
         19 + (n / 5 % 6) as u32
     } else {
@@ -63,8 +60,13 @@ pub fn person(n: usize, today: NaiveDate) -> Result<Person, OpError> {
     let first_name = FIRST_NAMES[n % FIRST_NAMES.len()].to_owned();
     let last_name = LAST_NAMES[n * 5 % LAST_NAMES.len()].to_owned();
     let protected_identity = n % 17 == 3;
-    Ok(Person {
+    Ok(Intake {
         personnummer: personnummer(born, (n % 900 + 100) as u32, today)?,
+        district: district.clone(),
+        target_groups: vec![target_group],
+        referral_reason: "Arbetslös sedan mer än ett år, uppbär försörjningsstöd.".to_owned(),
+        requested_start: add_working_days(referred_on, 1),
+        referred_on: None,
         contact: Contact {
             phone: Some(format!("070-{:03} {:02} {:02}", 100 + n % 900, n % 97, n % 89)),
             email: Some(format!("{}.{}{n}@example.se", ascii(&first_name), ascii(&last_name))),
@@ -116,7 +118,13 @@ mod tests {
     fn every_demo_person_is_valid_and_distinct() {
         let today = NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
         let numbers: std::collections::HashSet<String> = (0..400)
-            .map(|n| person(n, today).unwrap().personnummer.to_string())
+            .map(|n| {
+                let (district, group) = (Code::parse("farsta").unwrap(), Code::parse("sfi_student").unwrap());
+                intake(n, today, &district, group, today)
+                    .unwrap()
+                    .personnummer
+                    .to_string()
+            })
             .collect();
         assert_eq!(numbers.len(), 400);
     }

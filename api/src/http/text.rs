@@ -18,17 +18,12 @@ pub fn optional_text(errors: &mut FieldErrors, field: &str, value: Option<String
     })
 }
 
-/// For `#[validate(custom(...))]` on free-text query filters: refused with a control character
-/// (tab, CR and LF aside), as `clean_text` refuses it in a body.
-pub fn no_control_characters(value: &str) -> Result<(), validator::ValidationError> {
-    if value
-        .chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
-    {
-        Err(validator::ValidationError::new("control_character"))
-    } else {
-        Ok(())
-    }
+/// For `#[validate(custom(...))]` on free-text query filters: refused as `clean_text` refuses
+/// text in a body (blank, or with a control character other than tab, CR and LF).
+pub fn clean_filter_text(value: &str) -> Result<(), validator::ValidationError> {
+    domain::shared::clean_text(value, usize::MAX)
+        .map(|_| ())
+        .map_err(|_| validator::ValidationError::new("invalid_text"))
 }
 
 /// For `#[validate(custom(...))]` on the events feed's `types`: event names and commas.

@@ -23,7 +23,7 @@ pub fn configure(config: &mut ServiceConfig) {
 }
 
 /// The number of items answered when `limit` is not given.
-const DEFAULT_TASKS: i64 = 100;
+pub(crate) const DEFAULT_TASKS: i64 = 100;
 
 #[derive(Debug, Deserialize, IntoParams, Validate)]
 #[serde(deny_unknown_fields)]
@@ -36,12 +36,8 @@ pub struct TaskQuery {
     #[param(example = "2026-12-31")]
     pub due_before: Option<NaiveDate>,
     /// Another coach's items (a coach sees their own by default; a manager the centre's).
-    #[param(
-        example = "coach-anna",
-        max_length = 100,
-        pattern = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$"
-    )]
-    #[validate(length(min = 1, max = limits::NAME_MAX), custom(function = "crate::http::text::no_control_characters"))]
+    #[param(example = "coach-anna")]
+    #[validate(length(min = 1, max = limits::NAME_MAX), custom(function = "crate::http::text::clean_filter_text"))]
     pub coach_id: Option<String>,
     #[param(example = "jarva", pattern = r"^[a-z0-9_-]{1,64}$")]
     pub jobbtorg_id: Option<String>,

@@ -15,4 +15,4 @@ pub use luhn::luhn_check_digit;
 pub use org_number::{OrgNumber, OrgNumberError};
 pub use personnummer::{age_on, Personnummer, PersonnummerError};
 pub use text::{clean_text, TextError};
-pub use working_days::{add_working_days, is_working_day, swedish_public_holidays};
+pub use working_days::{add_working_days, is_working_day, subtract_working_days, swedish_public_holidays};

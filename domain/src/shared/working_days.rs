@@ -71,10 +71,19 @@ pub fn is_working_day(date: NaiveDate) -> bool {
 
 /// The date `n` working days after `from` (`from` itself is not counted).
 pub fn add_working_days(from: NaiveDate, n: u32) -> NaiveDate {
+    step_working_days(from, n, |date| date + Days::new(1))
+}
+
+/// The date `n` working days before `from` (`from` itself is not counted).
+pub fn subtract_working_days(from: NaiveDate, n: u32) -> NaiveDate {
+    step_working_days(from, n, |date| date - Days::new(1))
+}
+
+fn step_working_days(from: NaiveDate, n: u32, step: impl Fn(NaiveDate) -> NaiveDate) -> NaiveDate {
     let mut date = from;
     let mut left = n;
     while left > 0 {
-        date = date + Days::new(1);
+        date = step(date);
         if is_working_day(date) {
             left -= 1;
         }
@@ -172,6 +181,15 @@ mod tests {
         // Midsummer 2025: Wed 18 June + 2 → Thu 19, (Fri 20 eve off) → Mon 23.
         assert_eq!(add_working_days(day(2025, 6, 18), 2), day(2025, 6, 23));
         assert_eq!(add_working_days(day(2026, 11, 23), 0), day(2026, 11, 23));
+    }
+
+    #[test]
+    fn working_days_back_skip_the_same_days() {
+        // Back over Christmas 2026: Wed 30 Dec - 5 = Mon 21 Dec, the mirror of the above.
+        assert_eq!(subtract_working_days(day(2026, 12, 30), 5), day(2026, 12, 21));
+        // From a Sunday, one back is Friday.
+        assert_eq!(subtract_working_days(day(2026, 11, 22), 1), day(2026, 11, 20));
+        assert_eq!(subtract_working_days(day(2026, 11, 23), 0), day(2026, 11, 23));
     }
 
     #[test]

@@ -37,12 +37,7 @@ pub struct ParticipantQuery {
     #[param(example = "rinkeby-kista", pattern = r"^[a-z0-9_-]{1,64}$")]
     pub district_id: Option<String>,
     /// The coach's user id.
-    #[param(
-        min_length = 1,
-        max_length = 100,
-        pattern = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$"
-    )]
-    #[validate(length(min = 1, max = limits::NAME_MAX), custom(function = "crate::http::text::no_control_characters"))]
+    #[validate(length(min = 1, max = limits::NAME_MAX), custom(function = "crate::http::text::clean_filter_text"))]
     pub coach_id: Option<String>,
     #[param(example = "sfi_student", pattern = r"^[a-z0-9_-]{1,64}$")]
     pub target_group: Option<String>,
